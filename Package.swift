@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One library target per stage of the pipeline (see README "Architecture"),
+// a thin `longlora` executable on top. Native code comes from Debian:
+// libopenblas-dev, libhdf5-dev, zlib1g-dev (scripts/setup.sh installs them).
+let package = Package(
+    name: "LongLoRABench",
+    products: [
+        .executable(name: "longlora", targets: ["longlora"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // System libraries; each module map adds a header of static inline shims
+        // for what Swift cannot import (macros, global ids).
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "Support"),
+        .target(name: "Kernels", dependencies: ["COpenBLAS", "Support"]),
+        .target(name: "Model", dependencies: ["Kernels", "Support"]),
+        .target(name: "Training", dependencies: ["Model", "Kernels", "Support"]),
+        .target(name: "Data", dependencies: ["CZlib", "Support"]),
+        .target(name: "Evaluation", dependencies: ["Model", "Data", "Kernels", "Support"]),
+        .target(name: "Metrics", dependencies: ["Model", "Kernels", "Support"]),
+        .target(name: "Results", dependencies: ["CHDF5", "Support"]),
+        .target(name: "Experiments", dependencies: [
+            "Model", "Training", "Data", "Evaluation", "Metrics", "Results", "Support",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "longlora", dependencies: [
+            "Experiments", "Model", "Training", "Data", "Evaluation", "Metrics", "Results", "Kernels", "Support",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Kernels"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Kernels"]),
+        .testTarget(name: "DataTests", dependencies: ["Data", "Support"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Model", "Data"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Model"]),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "Support"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "CLITests", dependencies: ["longlora"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,90 @@
+import Support
+
+/// Shape of a LLaMA-architecture model.
+///
+/// `micro` keeps tests to seconds; `mini` is the default experiment scale (the paper's
+/// Llama2 4096 -> 8k/16k/32k/64k becomes 256 -> 1k/2k/4k: the same 4x..16x factors);
+/// the `llama2-*` presets are the real shapes, used by the analytic FLOPs/memory/hours models.
+public struct ModelConfig: Codable, Hashable, Sendable {
+    public var name: String
+    public var vocabSize: Int
+    /// Model width d.
+    public var dim: Int
+    public var nLayers: Int
+    public var nHeads: Int
+    /// Key/value heads; fewer than `nHeads` means grouped-query attention (Llama2-70B: 8).
+    public var nKVHeads: Int
+    /// SwiGLU hidden width (three matrices: gate, up, down).
+    public var ffnDim: Int
+    /// Context the base model is pretrained at (Llama2: 4096).
+    public var maxContext: Int
+    public var ropeBase: Double
+    public var normEps: Float
+
+    public init(name: String, vocabSize: Int, dim: Int, nLayers: Int, nHeads: Int, nKVHeads: Int? = nil,
+                ffnDim: Int, maxContext: Int, ropeBase: Double = 10000, normEps: Float = 1e-5) {
+        self.name = name
+        self.vocabSize = vocabSize
+        self.dim = dim
+        self.nLayers = nLayers
+        self.nHeads = nHeads
+        self.nKVHeads = nKVHeads ?? nHeads
+        self.ffnDim = ffnDim
+        self.maxContext = maxContext
+        self.ropeBase = ropeBase
+        self.normEps = normEps
+    }
+
+    public var headDim: Int { dim / nHeads }
+    public var kvDim: Int { nKVHeads * headDim }
+
+    /// Checks the shape is one the trainer can run.
+    public func validate() throws {
+        func fail(_ what: String) -> UserError { UserError("model '\(name)': \(what)") }
+        guard vocabSize > 0, dim > 0, nLayers > 0, nHeads > 0, ffnDim > 0, maxContext > 0 else {
+            throw fail("every size must be positive")
+        }
+        guard dim % nHeads == 0 else { throw fail("dim \(dim) is not a multiple of heads \(nHeads)") }
+        guard headDim % 2 == 0 else { throw fail("head dimension \(headDim) must be even for RoPE") }
+        guard nKVHeads > 0, nHeads % nKVHeads == 0 else {
+            throw fail("heads \(nHeads) is not a multiple of key/value heads \(nKVHeads)")
+        }
+    }
+
+    /// Parameter count: embedding, per-layer q/k/v/o + SwiGLU + 2 norms, final norm, untied head.
+    public var parameterCount: Int {
+        let attention = dim * dim * 2 + dim * kvDim * 2
+        let mlp = 3 * dim * ffnDim
+        let perLayer = attention + mlp + 2 * dim
+        return vocabSize * dim * 2 + nLayers * perLayer + dim
+    }
+
+    // MARK: presets
+
+    /// Byte-level vocabulary: 256 bytes + BOS, EOS, PAD.
+    public static let byteVocabSize = 259
+
+    public static let micro = ModelConfig(
+        name: "micro", vocabSize: byteVocabSize, dim: 32, nLayers: 2, nHeads: 4,
+        ffnDim: 96, maxContext: 64)
+    public static let mini = ModelConfig(
+        name: "mini", vocabSize: byteVocabSize, dim: 128, nLayers: 4, nHeads: 4,
+        ffnDim: 352, maxContext: 256)
+    public static let llama2_7b = ModelConfig(
+        name: "llama2-7b", vocabSize: 32000, dim: 4096, nLayers: 32, nHeads: 32,
+        ffnDim: 11008, maxContext: 4096)
+    public static let llama2_13b = ModelConfig(
+        name: "llama2-13b", vocabSize: 32000, dim: 5120, nLayers: 40, nHeads: 40,
+        ffnDim: 13824, maxContext: 4096)
+    public static let llama2_70b = ModelConfig(
+        name: "llama2-70b", vocabSize: 32000, dim: 8192, nLayers: 80, nHeads: 64, nKVHeads: 8,
+        ffnDim: 28672, maxContext: 4096)
+
+    public static let presets: [ModelConfig] = [micro, mini, llama2_7b, llama2_13b, llama2_70b]
+
+    public static func preset(_ name: String) throws -> ModelConfig {
+        if let found = presets.first(where: { $0.name == name }) { return found }
+        let names = presets.map(\.name).joined(separator: ", ")
+        throw UserError("unknown model '\(name)'; expected one of: \(names)")
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import Kernels
+
+/// Options shared by every subcommand that computes.
+struct ComputeOptions: ParsableArguments {
+    @Option(help: "Threads for OpenBLAS and parallel loops (1 gives bit-identical runs).")
+    var threads: Int = 2
+
+    func apply() { Parallel.configure(threads: threads) }
+}
+
+/// Options shared by subcommands that report progress.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print only results and errors.")
+    var quiet = false
+}

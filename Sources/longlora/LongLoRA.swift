@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import Support
+
+/// The `longlora` command line: one subcommand per stage of the harness.
+/// Each subcommand lives in Commands/<Name>Command.swift.
+@main
+struct LongLoRA: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "longlora",
+        abstract: "Benchmark harness for LongLoRA: long-context fine-tuning with S2-Attn and LoRA+.",
+        subcommands: [
+            DataCommand.self, RunCommand.self, StatusCommand.self, TableCommand.self,
+            PlotCommand.self, CheckCommand.self, EvalCommand.self, FlopsCommand.self,
+            EstimateCommand.self, ExportHFCommand.self, BenchCommand.self,
+        ])
+
+    /// Maps a `UserError` to one line on stderr and its exit code; everything else
+    /// goes through ArgumentParser's own reporting.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as UserError {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            Foundation.exit(error.exitCode)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// Tests of module Results live in this folder, one file per concept.
