@@ -3,8 +3,8 @@ import Kernels
 import Model
 
 /// Float64 reference attention for the kernel tests: the score matrix is materialised
-/// and the mask comes from `referenceVisible`, written here from the pattern definitions
-/// (LONGLORA section 2 and each pattern file's comment) without using the kernel's masks.
+/// and the mask comes from `visible`, written here from the pattern definitions
+/// (the paper digest, section 2, and each pattern file's comment), not from the kernel's masks.
 enum AttentionReference {
     /// Whether query i may attend to key j in head `head` of layer `layer`.
     static func visible(_ pattern: String, i: Int, j: Int, head: Int, layer: Int, n: Int, g: Int, heads: Int) -> Bool {
