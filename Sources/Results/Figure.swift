@@ -37,7 +37,13 @@ public struct Figure: Sendable {
         case .curves: body = try curves(grid, file: file, layout: layout, stem: stem, context: context)
         }
         let defaultY = layout.selection.value.split(separator: "/").last.map(String.init) ?? ""
-        let defaultX = layout.kind == .curves ? "step" : (layout.selection.columns?.title ?? "")
+        let rowTitles = layout.selection.rows.map { String($0.split(separator: ".").last ?? "") }.joined(separator: " / ")
+        let defaultX: String
+        switch layout.kind {
+        case .curves: defaultX = "step"
+        case .bars: defaultX = rowTitles
+        case .lines: defaultX = layout.selection.columns?.title ?? ""
+        }
         var script = """
             # \(stem).gp: figure '\(layout.name)' of experiment '\(file.header.experiment)', written by `longlora plot`.
             # Data: \(stem).dat. Restyle freely, then: gnuplot -e "fmt='svg'" \(stem).gp
@@ -56,6 +62,11 @@ public struct Figure: Sendable {
 
             """
         if layout.logx && layout.kind != .bars { script += "set logscale x 2\n" }
+        // Pad the x range so error bars at the first and last points are not clipped.
+        if layout.kind == .lines { script += "set offsets graph 0.04, graph 0.04, 0, 0\n" }
+        if layout.kind == .bars, let columns = layout.selection.columns {
+            script += "set key title '\(gnuplotEscape(columns.title))'\n"
+        }
         if layout.logy { script += "set logscale y\n" }
         script += body.plot + "\n"
         return Figure(stem: stem, data: body.data, script: script)
