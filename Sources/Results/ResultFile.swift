@@ -79,8 +79,12 @@ public struct ResultFile: Equatable, Sendable {
         }
         try AtomicFile.produce(url) { tmp in
             do {
-                // Scope the handle: the file must be closed before it is renamed into place.
-                try ResultCodec.encode(self, to: H5Group.create(tmp))
+                // The handle's scope ends (closing the file, flushing HDF5's buffers)
+                // before the fsync and the rename.
+                do {
+                    let root = try H5Group.create(tmp)
+                    try ResultCodec.encode(self, to: root)
+                }
                 try syncFile(tmp)
             } catch let error as HDF5.Failure {
                 throw UserError("\(url.path): cannot write result file: \(error.description)")
