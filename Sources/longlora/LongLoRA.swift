@@ -26,7 +26,12 @@ struct LongLoRA: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             Foundation.exit(error.exitCode)
         } catch {
-            exit(withError: error)
+            // Usage errors (a mistyped option, a missing argument) exit 2 like every
+            // other input error, so scripts can tell them from a regression (exit 1).
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            FileHandle.standardError.write(Data("\(fullMessage(for: error))\n".utf8))
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }
 }
