@@ -17,16 +17,12 @@ public enum SpecSchema {
         .init("evaluate.passkey", "Passkey retrieval: a random key hidden in filler text, greedy decoding, exact match."),
         .init("paper", "The paper's numbers, printed beside ours by `longlora table`."),
         .init("layout", "What `longlora table` and `longlora plot` draw."),
-        .init("layout.table", "The summary table."),
     ]
 
     public static let attentionChoices = AttentionPatternName.names
     public static let trainableParts = ["lora", "embed", "norm", "head", "all"]
     public static let schedules = ["constant", "cosine", "linear"]
     public static let splits = ["train", "validation", "test"]
-    public static let checkedMetrics = ["loss", "perplexity", "passkey_accuracy", "tokens_per_second",
-                                        "peak_rss_bytes", "wall_seconds"]
-    public static let figures = ["perplexity-vs-length", "loss-curves", "ablation-bars", "resources-vs-context", "passkey"]
 
     static let autoOrSize = ValueKind.either([.auto, .positiveInt])
 
@@ -100,20 +96,18 @@ public enum SpecSchema {
               "Prompt lengths of the passkey test, in tokens (empty: no passkey test). The paper goes in steps of about 1k past the training length."),
         .init("evaluate.passkey.trials", .positiveInt, .int(10), "Random keys and depths per length (paper: 10)."),
 
-        .init("paper.source", .text, .string(""), role: .report, "Where the numbers come from, e.g. `Table 1, Llama2 7B, PG19 validation`."),
-        .init("paper.metric", .choice(["perplexity", "passkey_accuracy"]), .string("perplexity"), role: .report,
-              "The quantity the paper's numbers measure."),
-        .init("paper.lengths", .map(key: .positiveInt, value: .positiveInt), .map([]), role: .report,
-              "Our evaluation length -> the paper's, e.g. {1024: 8192, 2048: 16384}, to pair columns."),
-        .init("paper.rows", .map(key: .text, value: .map(key: .positiveInt, value: .real(min: nil, above: nil, max: nil))), .map([]), role: .report,
-              "Setting label (a run id without `seed=`) -> {paper length: value}. Every label must name a setting of the sweep."),
+        .init("paper.source", .text, .string(""), role: .report, "Where the numbers come from, e.g. `Table 1, Llama2 7B, PG19 validation`; shown in the table's title."),
+        .init("paper.table", .name, .string("main"), role: .report,
+              "The layout table the numbers sit beside (`main`: the default table)."),
+        .init("paper.rows", .map(key: .text, value: .map(key: .text, value: .real(min: nil, above: nil, max: nil))), .map([]), role: .report,
+              "Setting label (a run id without `seed=`, e.g. `attention=s2`) -> {column of our table (an evaluation length): the paper's value}. The paper's lengths are 8x ours: 1024 stands for 8192. Every label must name a setting of the sweep."),
 
-        .init("tolerances", .map(key: .choice(checkedMetrics), value: .map(key: .choice(["rel", "abs"]), value: .real(min: 0, above: nil, max: nil))), .map([]), role: .report,
-              "Per-metric tolerances for `longlora check`, e.g. {perplexity: {rel: 0.02}, wall_seconds: {rel: 0.5}}; metrics not listed use the check's defaults."),
-        .init("layout.figures", .list(.choice(figures), minCount: 0, unique: true), .strings(["perplexity-vs-length", "loss-curves"]), role: .report,
-              "Figures drawn by `longlora plot`."),
-        .init("layout.table.metric", .choice(["perplexity", "loss"]), .string("perplexity"), role: .report,
-              "Quantity in the cells of the summary table (rows: settings, columns: evaluation lengths)."),
+        .init("tolerances", .map(key: .text, value: .real(min: 0, above: nil, max: nil)), .map([]), role: .report,
+              "Relative tolerances of `longlora check` by metric: a path (`eval/pg19-mini-test/perplexity`), a glob (`eval/*/loss`) or a last component (`perplexity`), e.g. {perplexity: 0.02}. Metrics not listed use the check's defaults."),
+        .init("layout.tables", .anyValue("a list of table layouts (docs/results-schema.md)"), .list([]), role: .report,
+              "Tables for `longlora table`, in the result file's layout format. Empty: one table `main` with a row per setting (the swept keys), a column per evaluation length, cells the perplexity on the first dataset with the first evaluation attention."),
+        .init("layout.figures", .anyValue("a list of figure layouts (docs/results-schema.md)"), .list([]), role: .report,
+              "Figures for `longlora plot`, in the result file's layout format. Empty: perplexity against evaluation length (one line per setting) and the fine-tuning loss curves."),
     ]
 
     /// The keys shared by both training stages (pretraining and fine-tuning).

@@ -7,11 +7,21 @@ public struct PlannedRun: Sendable {
     /// The id without the seed: runs that differ only by seed share a setting (table rows).
     public var setting: String
     public var seed: Int
+    /// The variant's name, when the spec has variants.
+    public var variant: String?
     public var values: ResolvedValues
     public var config: RunConfig
 
     /// Canonical JSON of the resolved run keys (sorted keys): the `config` of the hash.
     public var canonicalJSON: String { values.nested().canonicalJSON }
+
+    /// The config as recorded in the result file: the canonical config plus `variant`
+    /// (a label for tables; variants are otherwise told apart only by their values).
+    public var recordedConfig: String {
+        guard let variant, case .map(var entries) = values.nested() else { return canonicalJSON }
+        entries.append(.init("variant", .string(variant)))
+        return SpecValue.map(entries).canonicalJSON
+    }
 
     /// The run's content hash: config + data manifest + code version.
     public func hash(_ version: CodeVersion) -> String { ContentHash.of(values.nested(), version: version) }
@@ -67,7 +77,7 @@ public enum Sweep {
                         let values = try RunResolution.resolve(given, seed: seed, run: id)
                         let config = RunConfig(resolved: values)
                         try RunValidation.check(config, values, run: id)
-                        let run = PlannedRun(id: id, setting: setting, seed: seed, values: values, config: config)
+                        let run = PlannedRun(id: id, setting: setting, seed: seed, variant: variant?.name, values: values, config: config)
                         // Equal configs under two names would silently run once: say so.
                         if let twin = seenHashes[run.canonicalJSON] {
                             throw SpecIssue(line: nil, key: "", message: "runs '\(twin)' and '\(id)' resolve to the same configuration")

@@ -23,6 +23,8 @@ public indirect enum ValueKind: Sendable {
     case map(key: ValueKind, value: ValueKind)
     /// The first alternative that accepts the node wins (e.g. `auto` or a real >= 1).
     case either([ValueKind])
+    /// Any YAML value, kept as typed by YAML (for structures another module checks, e.g. a layout).
+    case anyValue(String)
 
     public static let positiveInt = ValueKind.int(min: 1, max: nil)
     public static let count = ValueKind.int(min: 0, max: nil)
@@ -54,6 +56,7 @@ public indirect enum ValueKind: Sendable {
             return "\(size)\(unique ? ", without repeats," : "") each \(element.describe)"
         case let .map(key, value): return "a mapping from \(key.describe) to \(value.describe)"
         case let .either(kinds): return kinds.map(\.describe).joined(separator: ", or ")
+        case let .anyValue(what): return what
         }
     }
 
@@ -121,6 +124,37 @@ public indirect enum ValueKind: Sendable {
                 if let value = try? kind.check(node, path: path) { return value }
             }
             throw fail()
+        case .anyValue:
+            return try Self.untyped(node, path: path)
+        }
+    }
+
+    /// A YAML value as YAML typed it; null is refused (it is almost always a forgotten value).
+    static func untyped(_ node: Node, path: String) throws(SpecIssue) -> SpecValue {
+        switch node {
+        case .mapping(let mapping):
+            var entries: [SpecValue.Entry] = []
+            for (k, v) in mapping {
+                let key = k.scalar?.string ?? ""
+                entries.append(.init(key, try untyped(v, path: "\(path).\(key)")))
+            }
+            return .map(entries)
+        case .sequence(let sequence):
+            var items: [SpecValue] = []
+            for (i, element) in sequence.enumerated() { items.append(try untyped(element, path: "\(path)[\(i)]")) }
+            return .list(items)
+        case .alias:
+            throw SpecIssue(line: node.mark?.line, key: path, message: "aliases are not supported here")
+        case .scalar(let scalar):
+            if isQuoted(scalar) { return .string(scalar.string) }
+            switch tag(node) {
+            case .int: if let v = node.int { return .int(v) }
+            case .float: if let v = node.float, v.isFinite { return .double(v) }
+            case .bool: if let v = node.bool { return .bool(v) }
+            case .null: throw SpecIssue(line: node.mark?.line, key: path, message: "has no value")
+            default: break
+            }
+            return .string(scalar.string)
         }
     }
 
