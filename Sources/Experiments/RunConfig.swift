@@ -46,23 +46,6 @@ public struct TrainingRecipe: Hashable, Sendable {
     public var sequencesPerStep: Int { batchTokens / context }
 }
 
-/// G as the spec gave it: a fraction of the sequence length or a token count.
-public enum GroupSize: Hashable, Sendable {
-    case ratio(Double)
-    case tokens(Int)
-
-    /// G in tokens for a sequence of `n` tokens, or nil if the ratio does not give a whole number.
-    public func tokens(for n: Int) -> Int? {
-        switch self {
-        case .tokens(let g): return g
-        case .ratio(let r):
-            let g = r * Double(n)
-            let rounded = g.rounded()
-            return abs(g - rounded) < 1e-9 * max(1, g) ? Int(rounded) : nil
-        }
-    }
-}
-
 public struct LoRASettings: Hashable, Sendable {
     public var rank: Int
     public var alpha: Double

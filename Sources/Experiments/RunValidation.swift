@@ -1,3 +1,6 @@
+import Model
+import Support
+
 /// Cross-key checks of one resolved run: the impossible combinations that a key's own
 /// type cannot catch (G not dividing the context, a rank above the width, ...).
 /// Each problem points at the key most likely to be wrong: the one the spec set.
@@ -31,8 +34,8 @@ enum RunValidation {
         }
 
         // The training pattern at the training length.
-        if let problem = patternProblem(c.finetune.attention, group: c.finetune.group, length: c.finetune.context, heads: m.nHeads) {
-            throw fail(problem.heads ? ["model.heads"] : ["finetune.group", "finetune.context", "finetune.attention"], problem.message)
+        if let problem = patternProblem(c.finetune.attention, group: c.finetune.group, length: c.finetune.context, model: m) {
+            throw fail(["finetune.group", "finetune.context", "finetune.attention"], problem)
         }
 
         // Adapters must fit the projections they adapt: q, o are d x d; k, v are kv_dim x d.
@@ -53,8 +56,8 @@ enum RunValidation {
         let e = c.evaluate
         for pattern in e.attention where pattern != "full" {
             for length in e.lengths {
-                if let problem = patternProblem(pattern, group: c.finetune.group, length: length, heads: m.nHeads) {
-                    throw fail(["evaluate.lengths", "evaluate.attention"], "evaluation length \(length) with attention '\(pattern)': \(problem.message)")
+                if let problem = patternProblem(pattern, group: c.finetune.group, length: length, model: m) {
+                    throw fail(["evaluate.lengths", "evaluate.attention"], "evaluation length \(length) with attention '\(pattern)': \(problem)")
                 }
             }
         }
@@ -63,19 +66,20 @@ enum RunValidation {
         }
     }
 
-    /// Why `pattern` cannot run at `length` with this group size and head count, if it cannot.
-    static func patternProblem(_ pattern: String, group: GroupSize, length n: Int, heads: Int) -> (message: String, heads: Bool)? {
-        guard let rule = AttentionPatternName.named(pattern), rule.usesGroups else { return nil }
-        guard let g = group.tokens(for: n) else {
-            if case .ratio(let r) = group {
-                return ("G = \(SpecValue.realText(r)) x \(n) = \(SpecValue.realText(r * Double(n))) is not a whole number of tokens", false)
+    /// Why `pattern` cannot run at `length` with this group size, if it cannot: the
+    /// attention registry's own check, on every layer kind (s2-layers alternates).
+    static func patternProblem(_ pattern: String, group: GroupSize, length n: Int, model m: ModelConfig) -> String? {
+        do {
+            let rule = try AttentionPatterns.make(pattern, groupSize: group)
+            for layer in 0..<min(2, m.nLayers) {
+                try rule.validate(geometry: AttentionGeometry(n: n, nHeads: m.nHeads, nKVHeads: m.nKVHeads, headDim: m.headDim,
+                                                              layer: layer, nLayers: m.nLayers))
             }
             return nil
+        } catch let error as UserError {
+            return error.message
+        } catch {
+            return String(describing: error)
         }
-        if g < 2 || g > n { return ("G = \(g) tokens must be between 2 and the length \(n)", false) }
-        if n % g != 0 { return ("length \(n) is not a multiple of G = \(g)", false) }
-        if rule.shifts, g % 2 != 0 { return ("'\(pattern)' shifts groups by G/2, so G = \(g) must be even", false) }
-        if rule.splitsHeads, heads % 2 != 0 { return ("'\(pattern)' treats two halves of the heads differently, so \(heads) heads must be even", true) }
-        return nil
     }
 }

@@ -19,7 +19,7 @@ public enum SpecSchema {
         .init("layout", "What `longlora table` and `longlora plot` draw."),
     ]
 
-    public static let attentionChoices = AttentionPatternName.names
+    public static let attentionChoices = AttentionPatterns.names
     public static let trainableParts = ["lora", "embed", "norm", "head", "all"]
     public static let schedules = ["constant", "cosine", "linear"]
     public static let splits = ["train", "validation", "test"]

@@ -36,7 +36,7 @@ import Experiments
         #expect(specError(minimalSpec, set: ["finetune.steps="]) == "--set finetune.steps=: key 'finetune.steps': has no value after '='")
         // A cross-key problem caused by an override points at the override.
         #expect(specError(minimalSpec, set: ["finetune.group=0.3"])
-                == "--set finetune.group=0.3: key 'finetune.group' (run seed=0): G = 0.3 x 1024 = 307.2 is not a whole number of tokens")
+                == "--set finetune.group=0.3: key 'finetune.group' (run seed=0): group ratio 0.3 times sequence length 1024 = 307.2 is not a whole number of tokens in 2...1024")
         #expect(specError(minimalSpec, set: ["grid.paper.source=[a]"])
                 == "--set grid.paper.source=[a]: key 'grid.paper.source': cannot be swept: only keys that change a run can (use `seeds:` for seeds)")
     }
