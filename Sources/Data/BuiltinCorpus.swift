@@ -24,7 +24,8 @@ public struct CorpusSources: Sendable, Equatable {
 /// Size cap: each corpus keeps at most `byteCap` bytes of text so that a byte-level build
 /// takes seconds. When the sources exceed it, documents are taken in a fixed pseudo-random
 /// order (SHA-256 of the document name, independent of the split seed) and each one that
-/// still fits is kept: the same documents on every machine, drawn from every source.
+/// still fits is kept (documents over `maxDocumentBytes` are skipped): the same documents
+/// on every machine, drawn from every source.
 public enum BuiltinCorpus: String, CaseIterable, Sendable {
     /// King James Bible (66 books) + The Devil's Dictionary (27 documents): about 4.7 MB, all kept.
     case pg19Mini = "pg19-mini"
@@ -32,6 +33,9 @@ public enum BuiltinCorpus: String, CaseIterable, Sendable {
     case proofPileMini = "proof-pile-mini"
 
     public var byteCap: Int { 8 << 20 }
+    /// Longer documents are left out when the cap applies, so no single Metamath chapter
+    /// (some exceed 3 MB) dominates a split; 512 KiB is still 128 windows of 4096 bytes.
+    public var maxDocumentBytes: Int { 512 << 10 }
 
     public static var names: [String] { allCases.map(\.rawValue) }
 
@@ -56,7 +60,7 @@ public enum BuiltinCorpus: String, CaseIterable, Sendable {
             candidates += try MetamathDatabases.documents(in: environment, corpus: rawValue, sources: &sources)
             candidates += try HOLLightSources.documents(in: environment, corpus: rawValue, sources: &sources)
         }
-        let selected = Self.select(candidates, cap: byteCap)
+        let selected = Self.select(candidates, cap: byteCap, maxDocument: maxDocumentBytes)
         var checksummed = Set<String>()
         for file in selected.flatMap(\.files) where checksummed.insert(file.path).inserted {
             sources.files[file.path] = try SHA256.hex(fileAt: file)
@@ -64,13 +68,13 @@ public enum BuiltinCorpus: String, CaseIterable, Sendable {
         return (selected.map(\.document).sorted { $0.name < $1.name }, sources)
     }
 
-    static func select(_ candidates: [SourcedDocument], cap: Int) -> [SourcedDocument] {
+    static func select(_ candidates: [SourcedDocument], cap: Int, maxDocument: Int) -> [SourcedDocument] {
         let total = candidates.reduce(0) { $0 + $1.document.text.count }
         if total <= cap { return candidates }
         let order = candidates.map { (key: SHA256.hex($0.document.name.utf8), doc: $0) }.sorted { $0.key < $1.key }
         var kept: [SourcedDocument] = []
         var bytes = 0
-        for (_, doc) in order where bytes + doc.document.text.count <= cap {
+        for (_, doc) in order where doc.document.text.count <= maxDocument && bytes + doc.document.text.count <= cap {
             kept.append(doc)
             bytes += doc.document.text.count
         }

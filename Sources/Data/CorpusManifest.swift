@@ -10,6 +10,10 @@ public struct CorpusManifest: Codable, Equatable, Sendable {
         public var vocabSize: Int
         /// The BPE merges file, relative to the manifest's folder.
         public var merges: String?
+
+        public init(id: String, vocabSize: Int, merges: String?) {
+            (self.id, self.vocabSize, self.merges) = (id, vocabSize, merges)
+        }
     }
 
     public struct SplitInfo: Codable, Equatable, Sendable {
@@ -20,6 +24,10 @@ public struct CorpusManifest: Codable, Equatable, Sendable {
         public var bytes: Int
         /// The shard file, relative to the manifest's folder.
         public var shard: String
+
+        public init(documents: Int, tokens: Int, bytes: Int, shard: String) {
+            (self.documents, self.tokens, self.bytes, self.shard) = (documents, tokens, bytes, shard)
+        }
     }
 
     public var formatVersion = 1

@@ -3,7 +3,7 @@ import Support
 
 /// The King James Bible as printed by the `bible` program (packages bible-kjv and
 /// bible-kjv-text): one document per biblical book, 66 in all.
-enum KJVBible {
+public enum KJVBible {
     static let packages = ["bible-kjv", "bible-kjv-text"]
 
     static func documents(in environment: DebianEnvironment, corpus: String,
@@ -35,7 +35,7 @@ enum KJVBible {
 
     /// Cuts the printed text where the chapter heading's book name changes.
     /// A heading is a line "<Book> <chapter>" with a blank line before and after it.
-    static func splitBooks(_ output: [UInt8]) -> [(title: String, text: [UInt8])] {
+    public static func splitBooks(_ output: [UInt8]) -> [(title: String, text: [UInt8])] {
         let lines = output.split(separator: 0x0A, omittingEmptySubsequences: false)
         var books: [(title: String, text: [UInt8])] = []
         for (i, line) in lines.enumerated() {

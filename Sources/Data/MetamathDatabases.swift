@@ -5,7 +5,7 @@ import Support
 /// cut into documents at part and chapter banners: a comment opening `$(` whose next
 /// line is a `####...` (part) or `#*#*...` (chapter) rule. Text before the first banner
 /// is a document of its own; a database without banners is one document.
-enum MetamathDatabases {
+public enum MetamathDatabases {
     static let package = "metamath-databases"
     static let folder = "/usr/share/metamath/databases"
 
@@ -31,7 +31,7 @@ enum MetamathDatabases {
     }
 
     /// Start offsets of banner comments, then the slices between them.
-    static func chapters(_ text: [UInt8]) -> [(title: String?, text: ArraySlice<UInt8>)] {
+    public static func chapters(_ text: [UInt8]) -> [(title: String?, text: ArraySlice<UInt8>)] {
         var starts: [Int] = []
         text.withUnsafeBufferPointer { t in
             var i = 0
