@@ -12,7 +12,8 @@ struct SourcedDocument {
 }
 
 /// What a corpus was made from: package versions and SHA-256 of every file that
-/// contributed a selected document. Both go into the manifest.
+/// contributed a selected document (paths inside the data folder relative to it,
+/// e.g. `debian/hol-light/usr/share/hol-light/lib.ml`). Both go into the manifest.
 public struct CorpusSources: Sendable, Equatable {
     public var packages: [String: String] = [:]
     public var files: [String: String] = [:]
@@ -27,9 +28,10 @@ public struct CorpusSources: Sendable, Equatable {
 /// still fits is kept (documents over `maxDocumentBytes` are skipped): the same documents
 /// on every machine, drawn from every source.
 public enum BuiltinCorpus: String, CaseIterable, Sendable {
-    /// King James Bible (66 books) + The Devil's Dictionary (27 documents): about 4.7 MB, all kept.
+    /// King James Bible (66 books) + The Devil's Dictionary (26 letters + preface): about 4.7 MB, all kept.
     case pg19Mini = "pg19-mini"
-    /// Metamath databases (cut at chapters) + HOL Light .ml files: about 85 MB, capped.
+    /// Metamath databases (cut at chapters, about 48 MB) + HOL Light .ml files (about 35 MB):
+    /// capped to 8 MiB, which keeps about 185 documents.
     case proofPileMini = "proof-pile-mini"
 
     public var byteCap: Int { 8 << 20 }
@@ -62,8 +64,13 @@ public enum BuiltinCorpus: String, CaseIterable, Sendable {
         }
         let selected = Self.select(candidates, cap: byteCap, maxDocument: maxDocumentBytes)
         var checksummed = Set<String>()
+        // Files under the data folder (the unpacked hol-light) are named relative to it,
+        // so manifests of the same corpus agree across checkouts.
+        let dataPrefix = environment.dataDirectory.standardizedFileURL.path + "/"
         for file in selected.flatMap(\.files) where checksummed.insert(file.path).inserted {
-            sources.files[file.path] = try SHA256.hex(fileAt: file)
+            let path = file.standardizedFileURL.path
+            let key = path.hasPrefix(dataPrefix) ? String(path.dropFirst(dataPrefix.count)) : path
+            sources.files[key] = try SHA256.hex(fileAt: file)
         }
         return (selected.map(\.document).sorted { $0.name < $1.name }, sources)
     }

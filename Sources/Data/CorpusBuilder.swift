@@ -51,6 +51,9 @@ public struct CorpusBuilder {
         let source: String
         var method = splitMethod
         var cap: Int? = nil
+        // Check the cheap things before reading megabytes.
+        if input == nil { _ = try BuiltinCorpus.named(corpus) }
+        if tokenizer == .bpe { _ = try BPETrainer(vocabSize: vocabSize) }
         progress(.begin(task: "read \(corpus)", total: nil))
         if let input {
             source = "\(input.format.rawValue):\(input.path.path)"
@@ -74,13 +77,19 @@ public struct CorpusBuilder {
         }
         guard !documents.train.isEmpty else { throw UserError("corpus \(corpus): the train split has no documents") }
 
+        // Shards change below: drop the old manifest first, so an interrupted build leaves
+        // a corpus that reads as "not built" rather than a manifest describing other shards.
+        try? FileManager.default.removeItem(at: outputDirectory.appendingPathComponent(CorpusManifest.fileName))
+
         let tokenizer: any Tokenizer
         var mergesFile: String? = nil
         switch self.tokenizer {
         case .byte:
             tokenizer = ByteTokenizer()
         case .bpe:
+            let start = DispatchTime.now().uptimeNanoseconds
             let bpe = try BPETrainer(vocabSize: vocabSize).train(on: documents.train, progress: progress)
+            progress(.end(task: "train BPE", seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
             mergesFile = "tokenizer.bpe"
             try bpe.save(to: outputDirectory.appendingPathComponent(mergesFile!))
             tokenizer = bpe
@@ -89,13 +98,19 @@ public struct CorpusBuilder {
         var splits: [String: CorpusManifest.SplitInfo] = [:]
         for split in Split.allCases {
             let docs = documents[split]
-            progress(.begin(task: "tokenize \(split.rawValue)", total: docs.count))
+            let task = "tokenize \(split.rawValue)"
+            progress(.begin(task: task, total: docs.count))
+            let start = DispatchTime.now().uptimeNanoseconds
             let encoded = encodeAll(docs, tokenizer)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let bytes = docs.reduce(0) { $0 + $1.text.count }
+            progress(.advance(task: task, completed: docs.count, total: docs.count,
+                              metrics: [("MB", Double(bytes) / 1e6), ("MB/s", Double(bytes) / 1e6 / max(seconds, 1e-9))]))
+            progress(.end(task: task, seconds: seconds))
             let shard = "\(split.rawValue).tokens"
             let tokens = try TokenShardWriter.write(encoded, eos: tokenizer.eos, vocabSize: tokenizer.vocabSize,
                                                     to: outputDirectory.appendingPathComponent(shard))
-            splits[split.rawValue] = .init(documents: docs.count, tokens: tokens,
-                                           bytes: docs.reduce(0) { $0 + $1.text.count }, shard: shard)
+            splits[split.rawValue] = .init(documents: docs.count, tokens: tokens, bytes: bytes, shard: shard)
         }
         let manifest = CorpusManifest(
             corpus: corpus, source: source, packages: sources.packages, files: sources.files, byteCap: cap,

@@ -61,9 +61,17 @@ struct DataCommand: ParsableCommand {
             let quiet = output.quiet
             let start = Date()
             let manifest = try builder.build(progress: { event in
-                if !quiet, case .begin(let task, _) = event {
-                    FileHandle.standardError.write(Foundation.Data("\(task)...\n".utf8))
+                guard !quiet else { return }
+                let line: String
+                switch event {
+                case .begin(let task, _): line = "\(task)..."
+                case .advance(let task, _, _, let metrics) where task.hasPrefix("tokenize"):
+                    line = "  " + metrics.map { String(format: "%.1f %@", $0.1, $0.0) }.joined(separator: ", ")
+                case .end(let task, let seconds): line = String(format: "  %@: %.2f s", task, seconds)
+                case .message(let text): line = text
+                default: return
                 }
+                FileHandle.standardError.write(Foundation.Data((line + "\n").utf8))
             })
             print(Self.summary(manifest, directory: builder.outputDirectory, seconds: Date().timeIntervalSince(start)))
         }
