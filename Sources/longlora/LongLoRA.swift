@@ -13,6 +13,7 @@ struct LongLoRA: ParsableCommand {
             DataCommand.self, RunCommand.self, StatusCommand.self, TableCommand.self,
             PlotCommand.self, CheckCommand.self, EvalCommand.self, FlopsCommand.self,
             EstimateCommand.self, ExportHFCommand.self, BenchCommand.self,
+            FixtureResultsCommand.self,
         ])
 
     /// Maps a `UserError` to one line on stderr and its exit code; everything else
