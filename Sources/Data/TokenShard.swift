@@ -130,7 +130,8 @@ public final class TokenShard: @unchecked Sendable {
     }
 
     public func tokens(_ range: Range<Int>) -> [Int32] {
-        [Int32](unsafeUninitializedCapacity: range.count) { buffer, initialized in
+        if range.isEmpty { return [] }
+        return [Int32](unsafeUninitializedCapacity: range.count) { buffer, initialized in
             copy(range, into: buffer.baseAddress!)
             initialized = range.count
         }

@@ -48,6 +48,13 @@ import Testing
         #expect(userErrorText { try TokenShardWriter.write([[1, 10]], eos: 0, vocabSize: 10, to: url) }.contains("outside the vocabulary"))
     }
 
+    @Test func emptyShardHasOnlyTheEndOffset() throws {
+        let url = try temporaryDirectory("shard-empty").appendingPathComponent("e.tokens")
+        #expect(try TokenShardWriter.write([], eos: 257, vocabSize: 259, to: url) == 0)
+        let shard = try TokenShard(contentsOf: url)
+        #expect(shard.count == 0 && shard.documentOffsets == [0] && shard.tokens(0..<0).isEmpty)
+    }
+
     @Test func inMemoryStreamMatchesArray() {
         let shard = TokenShard(tokens: [3, -1, 70000], documentOffsets: [0, 3])
         #expect(shard.tokens(0..<3) == [3, -1, 70000] && shard.count == 3)
