@@ -72,7 +72,8 @@ extension LoRAConfig {
         }
     }
 
-    /// W += scaling * B·A for every adapted projection (in place, in `store`).
+    /// W += scaling * B·A for every adapted projection, in place in `store` (whose adapters then
+    /// must no longer be applied; `LlamaModel.merged()` returns a model without them).
     public func merge(into store: ParameterStore, model: ModelConfig) {
         for layer in 0..<model.nLayers {
             for target in targets {
@@ -80,11 +81,18 @@ extension LoRAConfig {
                 let w = store.view(LlamaNames.weight(layer: layer, target: target))
                 let a = store.view(names.a), b = store.view(names.b)
                 let (input, output) = target.shape(model)
-                // W[out, in] += s * B[out, r] · A[r, in]
-                BLAS.sgemm(m: output, n: input, k: rank, alpha: scaling,
-                           a: b.value, lda: rank, b: a.value, ldb: input,
-                           beta: 1, c: w.value, ldc: input)
+                BLASMerge.addProduct(w.value, b.value, a.value, rows: output, cols: input, rank: rank,
+                                     scale: scaling)
             }
         }
+    }
+}
+
+enum BLASMerge {
+    /// W[rows, cols] += scale * B[rows, rank] · A[rank, cols]: the LoRA merge.
+    static func addProduct(_ w: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, _ a: UnsafePointer<Float>,
+                           rows: Int, cols: Int, rank: Int, scale: Float) {
+        BLAS.sgemm(m: rows, n: cols, k: rank, alpha: scale, a: b, lda: rank, b: a, ldb: cols,
+                   beta: 1, c: w, ldc: cols)
     }
 }
