@@ -29,22 +29,25 @@ extension LlamaModel {
     }
 
     /// Loads a directory written by `writeHF` (or any float32 LLaMA safetensors directory
-    /// with these tensor names). Adapter files, if present, attach LoRA.
+    /// with these tensor names). Adapter files, if present, attach LoRA; otherwise `addLoRA`
+    /// attaches fresh adapters (all zero until `initializeLoRA`), e.g. to fine-tune a base model.
     public static func load(from dir: URL, trainable: TrainableParts = .all, rope: RoPE? = nil,
-                            attention: any AttentionBackend, threads: Int = 1) throws -> LlamaModel {
+                            attention: any AttentionBackend, threads: Int = 1,
+                            addLoRA: LoRAConfig? = nil) throws -> LlamaModel {
         let configURL = dir.appendingPathComponent(configFile)
         guard FileManager.default.fileExists(atPath: configURL.path) else {
             throw UserError("\(dir.path): not a model directory (no \(configFile))")
         }
         let (config, savedRope) = try HFConfig.parseLlama(try HFConfig.readJSON(configURL), source: configURL.path)
         let adapterURL = dir.appendingPathComponent(adapterConfigFile)
-        let lora = FileManager.default.fileExists(atPath: adapterURL.path)
-            ? try HFConfig.parsePeftAdapter(try HFConfig.readJSON(adapterURL), source: adapterURL.path) : nil
+        let hasAdapter = FileManager.default.fileExists(atPath: adapterURL.path)
+        let lora = hasAdapter
+            ? try HFConfig.parsePeftAdapter(try HFConfig.readJSON(adapterURL), source: adapterURL.path) : addLoRA
         let model = try LlamaModel(config: config, lora: lora,
                                    trainable: lora == nil ? trainable.subtracting(.lora) : trainable,
                                    rope: rope ?? savedRope, attention: attention, threads: threads)
         try model.fill(from: dir.appendingPathComponent(weightsFile), prefix: "model.")
-        if lora != nil { try model.fill(from: dir.appendingPathComponent(adapterWeightsFile), prefix: "base_model.") }
+        if hasAdapter { try model.fill(from: dir.appendingPathComponent(adapterWeightsFile), prefix: "base_model.") }
         return model
     }
 

@@ -72,6 +72,11 @@ public final class LlamaModel {
         lora?.initialize(parameters, model: config, rng: rng.fork("lora"))
     }
 
+    /// Fresh adapters only (A Kaiming-uniform, B zero), for fine-tuning a loaded base model.
+    public func initializeLoRA(rng: SplitMix64) {
+        lora?.initialize(parameters, model: config, rng: rng)
+    }
+
     public var parameterCount: Int { parameters.values.count }
 
     func checkTokens(_ tokens: [Int32], what: String) throws {
