@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "Metrics", dependencies: ["Model", "Kernels", "Support"]),
         .target(name: "Results", dependencies: ["CHDF5", "Support"]),
         .target(name: "Experiments", dependencies: [
-            "Model", "Training", "Data", "Evaluation", "Metrics", "Results", "Support",
+            "Kernels", "Model", "Training", "Data", "Evaluation", "Metrics", "Results", "Support",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "longlora", dependencies: [

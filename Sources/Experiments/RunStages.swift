@@ -47,11 +47,15 @@ public struct FinetuneOutcome: Sendable {
     public var curves: [String: [Double]]
     /// Scalars about training (e.g. `resumed_from_step`), recorded with the run's resources.
     public var metrics: [String: Double]
+    /// Further metric groups of the run, e.g. `resources` (measured) and `analytic` (FLOPs).
+    public var groups: [String: [String: Double]]
 
-    public init(model: URL, curves: [String: [Double]] = [:], metrics: [String: Double] = [:]) {
+    public init(model: URL, curves: [String: [Double]] = [:], metrics: [String: Double] = [:],
+                groups: [String: [String: Double]] = [:]) {
         self.model = model
         self.curves = curves
         self.metrics = metrics
+        self.groups = groups
     }
 }
 

@@ -70,6 +70,7 @@ public struct Runner {
                 let tuned = try finetune.finetune(run.config, base: base, checkpoints: checkpoints, progress: progress)
                 report.curves = tuned.curves
                 report.metrics["training"] = tuned.metrics
+                report.metrics.merge(tuned.groups) { _, new in new }
                 report.evaluations = try evaluate.evaluate(run.config, model: tuned.model, progress: progress)
                 report.status = .complete
                 summary.completed.append(run.id)

@@ -27,7 +27,13 @@ struct PlotCommand: ParsableCommand {
             }
             return format
         }
-        let url = URL(fileURLWithPath: results)
+        for image in try Self.render(URL(fileURLWithPath: results), formats: formats, into: URL(fileURLWithPath: out), figure: figure) {
+            print(image.relativePath)
+        }
+    }
+
+    /// Draws the figures of a result file; returns the images written (also used by `longlora run`).
+    static func render(_ url: URL, formats: [PlotFormat], into directory: URL, figure: String? = nil) throws -> [URL] {
         let file = try ResultFile.read(url)
         var figures = try Layout.parse(file.header.layout, source: url.path).figures
         if let figure {
@@ -38,11 +44,6 @@ struct PlotCommand: ParsableCommand {
             }
         }
         guard !figures.isEmpty else { throw UserError("\(url.path): the layout defines no figures") }
-        let directory = URL(fileURLWithPath: out)
-        for layout in figures {
-            for image in try Figure.make(layout, from: file).render(into: directory, formats: formats) {
-                print(image.relativePath)
-            }
-        }
+        return try figures.flatMap { try Figure.make($0, from: file).render(into: directory, formats: formats) }
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import Metrics
+import Results
 import Support
 
 struct RunCommand: ParsableCommand {
@@ -23,6 +25,12 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: "Folder of built corpora (data/<corpus>/manifest.json).")
     var dataDir = "data"
+
+    @Flag(help: "Do not draw the figures after the runs.")
+    var noPlots = false
+
+    @Option(help: "Folder of the figures (png and svg).")
+    var plotsDir = "plots"
 
     @Flag(help: .hidden)
     var specReference = false
@@ -54,6 +62,39 @@ struct RunCommand: ParsableCommand {
             return
         }
         compute.apply()
-        throw UserError("longlora run: the training and evaluation stages have not landed yet; use --dry-run to check a spec")
+        try execute(experiment, runs: runs, commit: commit, dataDirectory: dataDirectory)
+    }
+
+    /// Runs the sweep through the real stages, then prints the table and draws the figures.
+    func execute(_ experiment: ExperimentSpec, runs: [PlannedRun], commit: String, dataDirectory: URL) throws {
+        let results = URL(fileURLWithPath: resultsDir)
+        let url = results.appendingPathComponent("\(experiment.experiment).h5")
+        let store = try ResultStore.open(url, header: try ResultHeaderBuilder.header(experiment, runs: runs))
+        let display = ProgressDisplay.automatic(quiet: output.quiet)
+        let threads = compute.threads
+        // A small SGEMM (cached per machine and thread count) for the runs' peak_fraction.
+        let peak = try? SgemmPeak.cached(at: results.appendingPathComponent("cache/machine.json"), size: 256,
+                                         repetitions: 3, threads: threads)
+        let runner = Runner(
+            data: CorpusDataStage(dataDirectory: dataDirectory, threads: threads),
+            pretrain: LlamaPretrainStage(dataDirectory: dataDirectory, threads: threads),
+            finetune: LlamaFinetuneStage(dataDirectory: dataDirectory, threads: threads, sgemmPeakGFLOPs: peak?.gflops),
+            evaluate: PerplexityEvaluateStage(dataDirectory: dataDirectory, threads: threads),
+            recorder: ResultFileRecorder(store: store, threads: threads),
+            resultsDirectory: results, dataDirectory: dataDirectory,
+            provenance: Provenance.current(), progress: display.sink)
+        let summary = try runner.run(runs)
+        FileHandle.standardError.write(Data(("\(experiment.experiment): \(summary.completed.count) completed, "
+            + "\(summary.skipped.count) skipped, \(summary.failed.count) failed -> \(url.path)\n").utf8))
+        if summary.completed.count + summary.skipped.count > 0 {
+            print(try TableCommand.render(url, format: .md), terminator: "")
+            if !noPlots {
+                let images = try PlotCommand.render(url, formats: [.png, .svg], into: URL(fileURLWithPath: plotsDir))
+                if !output.quiet { for image in images { print(image.relativePath) } }
+            }
+        }
+        if !summary.failed.isEmpty {
+            throw UserError("\(summary.failed.count) run\(summary.failed.count == 1 ? "" : "s") failed: \(summary.failed.joined(separator: ", ")) (errors recorded in \(url.path))", exitCode: 1)
+        }
     }
 }

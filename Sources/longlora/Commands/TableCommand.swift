@@ -23,7 +23,16 @@ struct TableCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-        let url = URL(fileURLWithPath: results)
+        let text = try Self.render(URL(fileURLWithPath: results), format: format, table: table)
+        if let out {
+            try AtomicFile.write(text, to: URL(fileURLWithPath: out))
+        } else {
+            print(text, terminator: "")
+        }
+    }
+
+    /// The tables of a result file as text (also printed by `longlora run`).
+    static func render(_ url: URL, format: TableFormat, table: String? = nil) throws -> String {
         let file = try ResultFile.read(url)
         let layout = try Layout.parse(file.header.layout, source: url.path)
         let paper = try PaperNumbers.parse(file.header.paper, source: url.path)
@@ -36,14 +45,9 @@ struct TableCommand: ParsableCommand {
             }
         }
         guard !tables.isEmpty else { throw UserError("\(url.path): the layout defines no tables") }
-        let text = try tables.map { layout in
+        return try tables.map { layout in
             let grid = try Grid.build(file, layout.selection, name: "table \(layout.name)")
             return TableRenderer(layout: layout, grid: grid, paper: paper).render(format)
         }.joined(separator: "\n")
-        if let out {
-            try AtomicFile.write(text, to: URL(fileURLWithPath: out))
-        } else {
-            print(text, terminator: "")
-        }
     }
 }

@@ -1,0 +1,54 @@
+import Data
+import Foundation
+import Support
+
+/// The data stage on the Data module: builds `data/<corpus>/` with the built-in corpus
+/// builder when its manifest is missing, and checks that a present one was made with
+/// the spec's tokenizer (a mismatch would silently train on other token ids).
+public struct CorpusDataStage: DataStage {
+    public var dataDirectory: URL
+    public var threads: Int
+
+    public init(dataDirectory: URL, threads: Int = 1) {
+        self.dataDirectory = dataDirectory
+        self.threads = threads
+    }
+
+    public func prepare(corpus: String, recipe: DataRecipe, progress: ProgressSink) throws -> URL {
+        let directory = dataDirectory.appendingPathComponent(corpus)
+        let url = directory.appendingPathComponent(CorpusManifest.fileName)
+        if FileManager.default.fileExists(atPath: url.path) {
+            let manifest = try CorpusManifest.read(from: directory)
+            let isByte = manifest.tokenizer.id == ByteTokenizer().id
+            guard isByte == (recipe.tokenizer == "byte"), isByte || manifest.tokenizer.vocabSize == recipe.vocabSize else {
+                throw UserError("\(url.path): corpus '\(corpus)' was built with tokenizer \(manifest.tokenizer.id) "
+                    + "(vocabulary \(manifest.tokenizer.vocabSize)), the spec asks for \(recipe.tokenizer) with \(recipe.vocabSize)",
+                    hint: "longlora data build --corpus \(corpus) --tokenizer \(recipe.tokenizer)")
+            }
+            return url
+        }
+        progress(.message("building corpus \(corpus) into \(directory.path)"))
+        var builder = CorpusBuilder(corpus: corpus, dataDirectory: dataDirectory)
+        guard let kind = TokenizerKind(rawValue: recipe.tokenizer) else {
+            throw UserError("data.tokenizer: '\(recipe.tokenizer)' is not byte or bpe")
+        }
+        builder.tokenizer = kind
+        builder.vocabSize = recipe.vocabSize
+        builder.threads = threads
+        try builder.build(progress: progress)
+        return url
+    }
+}
+
+/// A split of a built corpus as one token stream (documents concatenated, as the paper's
+/// evaluation and packed training both read it).
+public enum CorpusSplit {
+    public static func load(_ corpus: String, split: String, dataDirectory: URL) throws -> TokenShard {
+        let directory = dataDirectory.appendingPathComponent(corpus)
+        let manifest = try CorpusManifest.read(from: directory)
+        guard let which = Split(rawValue: split), let info = manifest.split(which) else {
+            throw UserError("\(directory.appendingPathComponent(CorpusManifest.fileName).path): corpus '\(corpus)' has no split '\(split)'")
+        }
+        return try TokenShard(contentsOf: directory.appendingPathComponent(info.shard))
+    }
+}

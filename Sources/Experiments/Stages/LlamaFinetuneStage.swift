@@ -1,0 +1,138 @@
+import Foundation
+import Kernels
+import Metrics
+import Model
+import Support
+import Training
+
+/// Extends a base model's context: loads it, stretches RoPE by the position-interpolation
+/// factor, swaps in the training attention pattern, attaches LoRA and freezes all but the
+/// trainable parts, then trains on `finetune.context`-token sequences of the train split.
+///
+/// Checkpoints `step-NNNNNN/` (resumable `TrainerCheckpoint`s) go under the runner's
+/// per-hash directory every `checkpoint_every` steps and at the end; an invocation starts
+/// from the latest one found, and the final one is the model handed to evaluation.
+public struct LlamaFinetuneStage: FinetuneStage {
+    public var dataDirectory: URL
+    public var threads: Int
+    /// The machine's SGEMM rate, for the `peak_fraction` resource (nil: not reported).
+    public var sgemmPeakGFLOPs: Double?
+
+    public init(dataDirectory: URL, threads: Int = 1, sgemmPeakGFLOPs: Double? = nil) {
+        self.dataDirectory = dataDirectory
+        self.threads = threads
+        self.sgemmPeakGFLOPs = sgemmPeakGFLOPs
+    }
+
+    public func finetune(_ config: RunConfig, base: URL, checkpoints: URL, progress: ProgressSink) throws -> FinetuneOutcome {
+        // The trainer keeps the sink only while this call runs.
+        try withoutActuallyEscaping(progress) { try finetune(config, base: base, checkpoints: checkpoints, sink: $0) }
+    }
+
+    func finetune(_ config: RunConfig, base: URL, checkpoints: URL, sink progress: @escaping ProgressSink) throws -> FinetuneOutcome {
+        let recipe = config.finetune
+        let meter = ResourceMeter()
+        guard recipe.training.steps > 0 else {
+            // The paper's "no fine-tuning" row: the base model with position interpolation only.
+            return FinetuneOutcome(model: base, groups: ["analytic": try analytic(config)])
+        }
+        let attention = try PatternAttention(recipe.attention, groupSize: recipe.group)
+        let shard = try CorpusSplit.load(config.data.corpus, split: "train", dataDirectory: dataDirectory)
+        let training = try recipe.training.trainingConfig(stage: "finetune", threads: threads, recompute: recipe.recompute)
+        let batches = try ShardBatches(shard: shard, seed: UInt64(truncatingIfNeeded: config.seed) &+ 0x5eed,
+                                       batchSize: training.batchSize, length: training.length,
+                                       source: "\(config.data.corpus):train")
+        let trainer: Trainer
+        if let latest = try Self.latestCheckpoint(in: checkpoints) {
+            progress(.message("resuming fine-tuning from \(latest.lastPathComponent)"))
+            trainer = try TrainerCheckpoint.resume(from: latest, attention: attention, batches: batches.provider, progress: progress)
+        } else {
+            let model = try Self.prepareModel(config, base: base, attention: attention, threads: threads)
+            trainer = try Trainer(model: model, config: training, batches: batches.provider, progress: progress)
+        }
+        let resumedFrom = trainer.step
+        let every = recipe.checkpointEvery > 0 ? recipe.checkpointEvery : recipe.training.steps
+        while trainer.step < training.steps {
+            let next = min(training.steps, (trainer.step / every + 1) * every)
+            try trainer.run(until: next)
+            try TrainerCheckpoint.save(trainer, to: Self.checkpointURL(checkpoints, step: trainer.step))
+        }
+        let final = Self.checkpointURL(checkpoints, step: training.steps)
+        if !FileManager.default.fileExists(atPath: final.path) { try TrainerCheckpoint.save(trainer, to: final) }
+
+        let stepsRun = training.steps - resumedFrom
+        let flopsPerStep = try trainer.model.trainingFlops(batchSize: training.batchSize, length: training.length)
+        let used = meter.finish(tokens: stepsRun * training.tokensPerStep, flops: flopsPerStep * Double(stepsRun),
+                                sgemmPeakGFLOPs: sgemmPeakGFLOPs)
+        var resources: [String: Double] = [
+            "wall_s": used.wallSeconds, "cpu_s": used.cpuSeconds, "peak_rss_bytes": Double(used.peakRSSBytes),
+            "tokens_per_s": used.tokensPerSecond, "gflops": used.achievedGFLOPs, "threads": Double(threads),
+        ]
+        if let fraction = used.fractionOfSgemmPeak { resources["peak_fraction"] = fraction }
+        var analytic = try analytic(config)
+        analytic["flops_per_step_implementation"] = flopsPerStep
+        return FinetuneOutcome(model: final, curves: TrainingCurves.of(trainer.history),
+                               metrics: ["resumed_from_step": Double(resumedFrom), "steps_run": Double(stepsRun),
+                                         "trainable_parameters": Double(trainer.model.parameters.trainableCount)],
+                               groups: ["resources": resources, "analytic": analytic])
+    }
+
+    /// The base model made ready for fine-tuning: PI, the training pattern, fresh LoRA.
+    public static func prepareModel(_ config: RunConfig, base: URL, attention: any AttentionBackend, threads: Int) throws -> LlamaModel {
+        let recipe = config.finetune
+        let trainable = try TrainableParts(parsing: recipe.trainable.joined(separator: ","))
+        let lora = trainable.contains(.lora) ? try loraConfig(recipe.lora) : nil
+        let model = try LlamaModel.load(from: base, trainable: trainable, rope: rope(config), attention: attention,
+                                        threads: threads, addLoRA: lora)
+        model.initializeLoRA(rng: SplitMix64(seed: UInt64(truncatingIfNeeded: config.seed)).fork("lora"))
+        return model
+    }
+
+    /// RoPE of the extended model: linear position interpolation by the spec's factor.
+    public static func rope(_ config: RunConfig) -> RoPE {
+        let factor = config.finetune.positionInterpolation
+        return RoPE(base: config.model.ropeBase, scaling: factor > 1 ? .positionInterpolation(factor: factor) : .none)
+    }
+
+    static func loraConfig(_ settings: LoRASettings) throws -> LoRAConfig {
+        let targets = try settings.targets.map { name -> LoRATarget in
+            guard let target = LoRATarget(rawValue: name) else {
+                throw UserError("finetune.lora.targets: '\(name)' is not one of q, k, v, o")
+            }
+            return target
+        }
+        return LoRAConfig(rank: settings.rank, alpha: settings.alpha, targets: targets)
+    }
+
+    static func checkpointURL(_ directory: URL, step: Int) -> URL {
+        directory.appendingPathComponent("step-" + String(format: "%06d", step))
+    }
+
+    /// The complete checkpoint with the most steps (`CheckpointDirectory` renames a
+    /// checkpoint into place only when written, so any `step-*` with a state file is whole).
+    static func latestCheckpoint(in directory: URL) throws -> URL? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return nil }
+        let steps = names.compactMap { name -> Int? in
+            guard name.hasPrefix("step-"), let step = Int(name.dropFirst(5)) else { return nil }
+            let state = directory.appendingPathComponent(name).appendingPathComponent(TrainerCheckpoint.stateFile)
+            return FileManager.default.fileExists(atPath: state.path) ? step : nil
+        }
+        return steps.max().map { checkpointURL(directory, step: $0) }
+    }
+
+    /// Training FLOPs per optimizer step by the paper's components (Metrics' model).
+    func analytic(_ config: RunConfig) throws -> [String: Double] {
+        let recipe = config.finetune
+        let n = recipe.context
+        let method: FineTuneMethod = recipe.isFullFinetune ? .full : (recipe.trainable.contains("embed") ? .longlora : .lora)
+        let cost = AttentionCost(rawValue: recipe.attention) ?? .full
+        let g = cost == .full ? n : try recipe.group.resolve(sequenceLength: n)
+        let setup = FineTuneSetup(method: method, loraRank: recipe.lora.rank, attention: cost,
+                                  groupRatio: Double(g) / Double(n), checkpointing: recipe.recompute, flashAttention: false)
+        let perStep = FLOPs.training(config.model, context: n, setup: setup)
+            .scaled(by: Double(recipe.training.sequencesPerStep))
+        return ["flops_attention_per_step": perStep.attention, "flops_projections_per_step": perStep.projections,
+                "flops_ffn_per_step": perStep.ffn, "flops_others_per_step": perStep.others,
+                "flops_per_step": perStep.total]
+    }
+}
