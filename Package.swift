@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Model", "Data"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Model"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Support"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Data", "Results"]),
         .testTarget(name: "CLITests", dependencies: ["longlora", "Results"]),
     ],
     swiftLanguageModes: [.v5]

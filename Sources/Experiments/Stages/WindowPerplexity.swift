@@ -9,19 +9,19 @@ import Support
 
 /// One window: stream tokens [start, start + length); window positions
 /// [firstScored, length) are the scored targets.
-struct PerplexityWindow: Equatable {
-    var start: Int
-    var length: Int
-    var firstScored: Int
+public struct PerplexityWindow: Equatable, Sendable {
+    public var start: Int
+    public var length: Int
+    public var firstScored: Int
 }
 
-enum WindowPerplexity {
+public enum WindowPerplexity {
     /// `longlora`: windows start every `stride` tokens in range(0, count - length) with the
     /// last start dropped; each scores all length - 1 predictions; loss = mean of window means.
     /// `strided`: windows move by `stride` and score only the tokens not scored before
     /// (the first scores length - 1; a last window flush with the stream end covers the
     /// tail); loss = total NLL / scored tokens.
-    static func windows(protocolName: String, count: Int, length: Int, stride: Int) -> [PerplexityWindow] {
+    public static func windows(protocolName: String, count: Int, length: Int, stride: Int) -> [PerplexityWindow] {
         switch protocolName {
         case "longlora":
             var starts = Array(Swift.stride(from: 0, to: count - length, by: stride))
