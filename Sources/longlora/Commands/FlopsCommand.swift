@@ -1,13 +1,77 @@
 import ArgumentParser
+import Metrics
+import Model
 import Support
 
 struct FlopsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flops",
-        abstract: "Analytic FLOPs per component for a model and context lengths.")
+        abstract: "Analytic FLOPs per component for a model and context lengths.",
+        discussion: "Values in TFLOPs per sequence. By default attention is counted over the whole n x n score matrix, the paper's convention; totals add the printed components, as the paper's table does.")
 
-    @Argument(parsing: .captureForPassthrough, help: .hidden)
-    var arguments: [String] = []
+    @Option(help: "Model preset: \(ModelConfig.presets.map(\.name).joined(separator: ", ")).")
+    var model: String
 
-    func run() throws { throw UserError.notImplemented("flops") }
+    @Option(help: "Context lengths, comma separated (e.g. 8192,16384).")
+    var context: String
+
+    @Option(help: "Attention pattern: \(AttentionCost.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var attention: String = "full"
+
+    @Option(help: "Group size G as a fraction of the context (sparse patterns).")
+    var groupRatio: Double = 0.25
+
+    @Option(help: "Score matrix counted: whole-matrix (the paper) or causal (lower triangle).")
+    var counting: String = AttentionCounting.wholeMatrix.rawValue
+
+    @Option(help: "forward, or training (forward + recomputation + backward).")
+    var pass: String = "forward"
+
+    @Option(help: "Trainable parts for --pass training: full, lora, longlora.")
+    var method: String = "full"
+
+    @Option(help: "Digits after the point (default: 1, more for small models).")
+    var decimals: Int?
+
+    @Option(help: "Output format: md or csv.")
+    var format: String = "md"
+
+    func run() throws {
+        let config = try ModelConfig.preset(model)
+        let contexts = try parseContexts(context)
+        let pattern = try AttentionCost.parse(attention)
+        guard groupRatio > 0, groupRatio <= 1 else {
+            throw UserError("--group-ratio \(groupRatio): expected a fraction in (0, 1]")
+        }
+        guard let counting = AttentionCounting(rawValue: counting) else {
+            throw UserError("--counting '\(self.counting)': expected whole-matrix or causal")
+        }
+        let pass = try FLOPsTable.Pass.parse(pass)
+        let method = try FineTuneMethod.parse(method)
+        let format = try TextTable.Format.parse(format)
+        if let decimals, !(0...12).contains(decimals) { throw UserError("--decimals \(decimals): expected 0 to 12") }
+
+        let rows = FLOPsTable.breakdowns(config, contexts: contexts, attention: pattern, groupRatio: groupRatio,
+                                         counting: counting, pass: pass, method: method)
+        let table = FLOPsTable.table(model: config.name, contexts: contexts, attention: pattern, counting: counting,
+                                     rows: rows, decimals: decimals ?? FLOPsTable.autoDecimals(rows))
+        if format == .md {
+            let what = pass == .forward ? "Forward" : "Training (\(method.rawValue), with checkpointing)"
+            let scores = counting == .wholeMatrix ? "the whole n x n score matrix" : "the causal lower triangle"
+            print("\(what) TFLOPs per sequence of \(config.name); attention counted over \(scores); "
+                + "group G = \(groupRatio) n for sparse patterns; totals add the printed components.\n")
+        }
+        print(table.render(format), terminator: "")
+    }
+}
+
+/// "8192,16384" -> [8192, 16384]; every entry a positive integer.
+func parseContexts(_ text: String, option: String = "--context") throws -> [Int] {
+    let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    return try parts.map { part in
+        guard let n = Int(part), n > 0 else {
+            throw UserError("\(option) '\(text)': '\(part)' is not a positive integer; expected e.g. 8192,16384")
+        }
+        return n
+    }
 }

@@ -1,0 +1,65 @@
+import Foundation
+import Kernels
+import Support
+
+/// The machine's single-precision matrix-product peak, the denominator of
+/// "fraction of sgemm peak": a large square `BLAS.sgemm`, best of a few repetitions.
+public struct SgemmPeak: Codable, Equatable, Sendable {
+    /// CPU model, core count, BLAS build and threads: a new key means measure again.
+    public var key: String
+    public var gflops: Double
+    public var size: Int
+    public var threads: Int
+    public var measuredAt: String
+
+    /// The cache key of this machine with `threads` BLAS threads.
+    public static func machineKey(threads: Int) -> String {
+        let p = Provenance.current()
+        return "\(p.cpuModel) | \(p.cpuCount) cores | \(BLAS.configuration) | \(threads) threads"
+    }
+
+    /// Times C = A·B for n×n matrices `repetitions` times and keeps the fastest (2n³ FLOPs).
+    public static func measure(size n: Int = 1024, repetitions: Int = 3, threads: Int) -> SgemmPeak {
+        let saved = BLAS.threads
+        BLAS.threads = threads
+        defer { BLAS.threads = saved }
+        var rng = SplitMix64(seed: 1)
+        let a = (0..<n * n).map { _ in Float(rng.nextUniform() - 0.5) }
+        let b = (0..<n * n).map { _ in Float(rng.nextUniform() - 0.5) }
+        var c = [Float](repeating: 0, count: n * n)
+        var best = Double.infinity
+        for _ in 0..<max(1, repetitions) {
+            let t0 = ResourceMeter.monotonicSeconds()
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        BLAS.sgemm(m: n, n: n, k: n, a: pa.baseAddress!, lda: n, b: pb.baseAddress!, ldb: n,
+                                   c: pc.baseAddress!, ldc: n)
+                    }
+                }
+            }
+            best = min(best, ResourceMeter.monotonicSeconds() - t0)
+        }
+        let flops = 2 * Double(n) * Double(n) * Double(n)
+        return SgemmPeak(key: machineKey(threads: threads), gflops: flops / max(best, 1e-9) / 1e9, size: n,
+                         threads: threads, measuredAt: ISO8601DateFormatter().string(from: Date()))
+    }
+
+    /// The peak cached at `url` (e.g. results/cache/machine.json) if its key matches this
+    /// machine; otherwise measures and writes the file atomically.
+    public static func cached(at url: URL, size: Int = 1024, repetitions: Int = 3, threads: Int) throws -> SgemmPeak {
+        let key = machineKey(threads: threads)
+        if let data = try? Data(contentsOf: url) {
+            guard let stored = try? JSONDecoder().decode(SgemmPeak.self, from: data) else {
+                throw UserError("\(url.path): not a machine profile (expected JSON with key, gflops, size, threads, measuredAt)",
+                                hint: "rm \(url.path)")
+            }
+            if stored.key == key { return stored }
+        }
+        let peak = measure(size: size, repetitions: repetitions, threads: threads)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(peak), to: url)
+        return peak
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Kernels
+
+extension Attention {
+    /// out = softmax(mask(q k^T / sqrt(hd))) v per head; lse[h, i] = log-sum-exp of query i's
+    /// visible scaled scores, saved for the backward pass.
+    /// q: [n, H, hd]; k, v: [n, Hkv, hd] (RoPE applied); out: [n, H, hd]; lse: [H, n].
+    public static func forward(
+        q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+        out: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
+        geometry: AttentionGeometry, pattern: any AttentionPattern, threads: Int,
+        tileSize: Int? = nil
+    ) {
+        let plan = Plan(geometry: geometry, pattern: pattern, tileSize: tileSize)
+        let g = geometry, hd = g.headDim, bt = plan.tile, nt = plan.tiles
+        let items = g.nHeads * nt
+        workers(items, threads: threads) { w, count in
+            // Per-worker scratch: scores/probabilities [Bq, Bk], running max and sum [Bq].
+            let s = UnsafeMutablePointer<Float>.allocate(capacity: bt * bt)
+            let m = UnsafeMutablePointer<Float>.allocate(capacity: bt)
+            let l = UnsafeMutablePointer<Float>.allocate(capacity: bt)
+            defer { s.deallocate(); m.deallocate(); l.deallocate() }
+
+            for item in stride(from: w, to: items, by: count) {
+                let h = item % g.nHeads, qt = item / g.nHeads
+                let mask = plan.masks[h], kvh = plan.kvHead(h)
+                let qr = plan.range(qt), bq = qr.count
+                let qTile = q + (qr.lowerBound * g.nHeads + h) * hd
+                let oTile = out + (qr.lowerBound * g.nHeads + h) * hd  // accumulates P v, row stride ldq
+                for r in 0..<bq { (oTile + r * plan.ldq).update(repeating: 0, count: hd) }
+                m.update(repeating: -.infinity, count: bq)
+                l.update(repeating: 0, count: bq)
+
+                for kt in 0..<nt {
+                    let kr = plan.range(kt), bk = kr.count
+                    let visibility = mask.tile(queries: qr, keys: kr)
+                    if visibility == .none { continue }
+                    let kvOffset = (kr.lowerBound * g.nKVHeads + kvh) * hd
+                    // s = scale * q_tile k_tile^T: [bq, bk]
+                    BLAS.sgemm(transB: true, m: bq, n: bk, k: hd, alpha: plan.scale,
+                               a: qTile, lda: plan.ldq, b: k + kvOffset, ldb: plan.ldk, c: s, ldc: bt)
+                    if visibility == .partial { mask.maskScores(s, ld: bt, queries: qr, keys: kr) }
+                    // Online softmax: rescale what was accumulated under the old row max.
+                    for r in 0..<bq {
+                        let row = s + r * bt
+                        let newMax = max(m[r], TileMath.rowMax(row, count: bk))
+                        if newMax == -.infinity {  // row sees nothing in this tile (or yet)
+                            row.update(repeating: 0, count: bk)
+                            continue
+                        }
+                        let correction = TileMath.exp(m[r] - newMax)
+                        l[r] = l[r] * correction + TileMath.expShifted(row, count: bk, shift: newMax)
+                        if correction != 1 { TileMath.scale(oTile + r * plan.ldq, count: hd, by: correction) }
+                        m[r] = newMax
+                    }
+                    // o_tile += p v_tile: [bq, hd]
+                    BLAS.sgemm(m: bq, n: hd, k: bk, a: s, lda: bt, b: v + kvOffset, ldb: plan.ldk,
+                               beta: 1, c: oTile, ldc: plan.ldq)
+                }
+                for r in 0..<bq {
+                    precondition(l[r] > 0, "attention pattern '\(pattern.name)': query \(qr.lowerBound + r) of head \(h) sees no key")
+                    TileMath.scale(oTile + r * plan.ldq, count: hd, by: 1 / l[r])
+                    lse[h * g.n + qr.lowerBound + r] = m[r] + Foundation.log(l[r])
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Kernels
+import Model
+
+/// Float64 reference attention for the kernel tests: the score matrix is materialised
+/// and the mask comes from `referenceVisible`, written here from the pattern definitions
+/// (LONGLORA section 2 and each pattern file's comment) without using the kernel's masks.
+enum AttentionReference {
+    /// Whether query i may attend to key j in head `head` of layer `layer`.
+    static func visible(_ pattern: String, i: Int, j: Int, head: Int, layer: Int, n: Int, g: Int, heads: Int) -> Bool {
+        guard j <= i || pattern == "s2-roll" else { return false }
+        let upper = head >= heads / 2
+        // Boundary variant: first group [0, G/2), then groups of G, the last [n - G/2, n).
+        func shiftedGroup(_ p: Int) -> Int { p < g / 2 ? 0 : 1 + (p - g / 2) / g }
+        func plain() -> Bool { i / g == j / g }
+        func shifted() -> Bool { g == n ? true : shiftedGroup(i) == shiftedGroup(j) }
+        switch pattern {
+        case "full": return true
+        case "short", "pattern1": return plain()
+        case "s2": return upper ? shifted() : plain()
+        case "pattern2": return shifted()
+        case "s2-layers": return layer % 2 == 1 ? shifted() : plain()
+        case "s2-roll":
+            guard upper && g < n else { return j <= i && plain() }
+            // Roll the sequence by -G/2: rolled position of p is (p - G/2) mod n.
+            let ri = (i - g / 2 + n) % n, rj = (j - g / 2 + n) % n
+            return ri / g == rj / g && rj <= ri
+        case "dilated":
+            return upper ? (i / (2 * g) == j / (2 * g) && (i - j) % 2 == 0) : plain()
+        case "block-sparse":
+            let b = g / 4, d = 1 + head % 4, gap = i / b - j / b
+            return gap == 0 || gap == d || gap == 2 * d
+        case "stride-sparse":
+            return upper ? (i - j) % (n / g) == 0 : i - j < g / 2
+        default: fatalError("reference has no pattern \(pattern)")
+        }
+    }
+
+    struct Shape {
+        var n: Int, heads: Int, kvHeads: Int, hd: Int, g: Int, layer = 0
+        var geometry: AttentionGeometry {
+            AttentionGeometry(n: n, nHeads: heads, nKVHeads: kvHeads, headDim: hd, layer: layer, nLayers: 2)
+        }
+    }
+
+    /// out: [n, H, hd], lse: [H, n] in float64.
+    static func forward(_ pattern: String, _ s: Shape, q: [Double], k: [Double], v: [Double]) -> (out: [Double], lse: [Double]) {
+        var out = [Double](repeating: 0, count: s.n * s.heads * s.hd)
+        var lse = [Double](repeating: 0, count: s.heads * s.n)
+        let scale = 1 / Double(s.hd).squareRoot()
+        let perKV = s.heads / s.kvHeads
+        var scores = [Double](repeating: 0, count: s.n)
+        for h in 0..<s.heads {
+            let kvh = h / perKV
+            for i in 0..<s.n {
+                var m = -Double.infinity
+                for j in 0..<s.n {
+                    guard visible(pattern, i: i, j: j, head: h, layer: s.layer, n: s.n, g: s.g, heads: s.heads) else {
+                        scores[j] = -.infinity
+                        continue
+                    }
+                    var dot = 0.0
+                    for c in 0..<s.hd { dot += q[(i * s.heads + h) * s.hd + c] * k[(j * s.kvHeads + kvh) * s.hd + c] }
+                    scores[j] = dot * scale
+                    m = max(m, scores[j])
+                }
+                var sum = 0.0
+                for j in 0..<s.n where scores[j] > -.infinity { sum += Foundation.exp(scores[j] - m) }
+                lse[h * s.n + i] = m + Foundation.log(sum)
+                for j in 0..<s.n where scores[j] > -.infinity {
+                    let p = Foundation.exp(scores[j] - lse[h * s.n + i])
+                    for c in 0..<s.hd { out[(i * s.heads + h) * s.hd + c] += p * v[(j * s.kvHeads + kvh) * s.hd + c] }
+                }
+            }
+        }
+        return (out, lse)
+    }
+
+    /// Central finite differences of loss = sum(out * r) with respect to each entry of q, k, v.
+    static func gradients(_ pattern: String, _ s: Shape, q: [Double], k: [Double], v: [Double], r: [Double])
+        -> (dq: [Double], dk: [Double], dv: [Double])
+    {
+        func loss(_ q: [Double], _ k: [Double], _ v: [Double]) -> Double {
+            zip(forward(pattern, s, q: q, k: k, v: v).out, r).reduce(0) { $0 + $1.0 * $1.1 }
+        }
+        let eps = 1e-5
+        func fd(_ x: [Double], _ f: ([Double]) -> Double) -> [Double] {
+            var x = x
+            return (0..<x.count).map { idx in
+                let keep = x[idx]
+                x[idx] = keep + eps; let up = f(x)
+                x[idx] = keep - eps; let down = f(x)
+                x[idx] = keep
+                return (up - down) / (2 * eps)
+            }
+        }
+        return (fd(q) { loss($0, k, v) }, fd(k) { loss(q, $0, v) }, fd(v) { loss(q, k, $0) })
+    }
+}
+
+/// Random tensors and kernel calls over arrays, for the tests.
+struct AttentionCase {
+    var shape: AttentionReference.Shape
+    var q: [Float], k: [Float], v: [Float]
+
+    init(_ shape: AttentionReference.Shape, seed: UInt64) {
+        self.shape = shape
+        var rng = SplitMix64(seed: seed)
+        func randoms(_ count: Int) -> [Float] { (0..<count).map { _ in Float(rng.nextGaussian()) } }
+        q = randoms(shape.n * shape.heads * shape.hd)
+        k = randoms(shape.n * shape.kvHeads * shape.hd)
+        v = randoms(shape.n * shape.kvHeads * shape.hd)
+    }
+
+    func pattern(_ name: String) throws -> any AttentionPattern {
+        try AttentionPatterns.make(name, groupSize: .tokens(shape.g))
+    }
+
+    func forward(_ name: String, threads: Int = 1, tile: Int? = nil) throws -> (out: [Float], lse: [Float]) {
+        let p = try pattern(name)
+        try p.validate(geometry: shape.geometry)
+        var out = [Float](repeating: .nan, count: q.count)
+        var lse = [Float](repeating: .nan, count: shape.heads * shape.n)
+        out.withUnsafeMutableBufferPointer { o in
+            lse.withUnsafeMutableBufferPointer { l in
+                Attention.forward(q: q, k: k, v: v, out: o.baseAddress!, lse: l.baseAddress!,
+                                  geometry: shape.geometry, pattern: p, threads: threads, tileSize: tile)
+            }
+        }
+        return (out, lse)
+    }
+
+    func backward(_ name: String, dOut: [Float], threads: Int = 1, tile: Int? = nil) throws -> (dq: [Float], dk: [Float], dv: [Float]) {
+        let p = try pattern(name)
+        let (out, lse) = try forward(name, threads: threads, tile: tile)
+        var dq = [Float](repeating: .nan, count: q.count)
+        var dk = [Float](repeating: .nan, count: k.count), dv = [Float](repeating: .nan, count: v.count)
+        dq.withUnsafeMutableBufferPointer { dqp in
+            dk.withUnsafeMutableBufferPointer { dkp in
+                dv.withUnsafeMutableBufferPointer { dvp in
+                    Attention.backward(q: q, k: k, v: v, out: out, lse: lse, dOut: dOut,
+                                       dq: dqp.baseAddress!, dk: dkp.baseAddress!, dv: dvp.baseAddress!,
+                                       geometry: shape.geometry, pattern: p, threads: threads, tileSize: tile)
+                }
+            }
+        }
+        return (dq, dk, dv)
+    }
+
+    var reference: (q: [Double], k: [Double], v: [Double]) { (q.map(Double.init), k.map(Double.init), v.map(Double.init)) }
+}
+
+/// Largest |a - b| / (|b| + floor): relative error with a floor for entries near zero.
+func maxRelativeError(_ a: [Float], _ b: [Double], floor: Double) -> Double {
+    precondition(a.count == b.count)
+    return zip(a, b).map { abs(Double($0) - $1) / (abs($1) + floor) }.max() ?? 0
+}
+
+func rms(_ x: [Double]) -> Double { (x.reduce(0) { $0 + $1 * $1 } / Double(max(1, x.count))).squareRoot() }
