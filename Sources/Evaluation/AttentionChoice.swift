@@ -1,29 +1,30 @@
+import Model
+
 /// The attention a model uses while it is evaluated: full causal attention by default
 /// (the paper evaluates with full attention), or a training pattern by name for the
 /// paper's "tested with the training pattern" rows.
 public struct AttentionChoice: Hashable, Sendable, CustomStringConvertible {
-    /// A registered pattern name: "full", "s2", ...
+    /// A registered pattern name (`AttentionPatterns.names`): "full", "s2", ...
     public var pattern: String
-    /// Group size as a fraction of the window length (the paper's default G = n/4).
-    public var groupRatio: Double
+    /// Group size, resolved against each window length (the paper's default G = n/4).
+    public var groupSize: GroupSize
 
-    public init(pattern: String, groupRatio: Double = 0.25) {
+    public init(pattern: String, groupSize: GroupSize = .ratio(0.25)) {
         self.pattern = pattern
-        self.groupRatio = groupRatio
+        self.groupSize = groupSize
     }
 
     public static let full = AttentionChoice(pattern: "full")
 
     public var isFull: Bool { pattern == "full" }
 
-    /// Group size G for a window of `length` tokens.
-    public func groupSize(forLength length: Int) -> Int {
-        max(1, Int((Double(length) * groupRatio).rounded()))
-    }
-
-    /// "full", or "<pattern>:<ratio>" so rows that differ only in G stay apart.
+    /// "full", or "<pattern>:<ratio>" / "<pattern>:<tokens>t" so rows that differ only in G stay apart.
     public var description: String {
-        isFull ? pattern : "\(pattern):\(formatDecimal(groupRatio))"
+        if isFull { return pattern }
+        switch groupSize {
+        case .ratio(let r): return "\(pattern):\(formatDecimal(r))"
+        case .tokens(let t): return "\(pattern):\(t)t"
+        }
     }
 }
 
