@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["COpenBLAS", "Support"]),
         .target(name: "Model", dependencies: ["Kernels", "Support"]),
         .target(name: "Training", dependencies: ["Model", "Kernels", "Support"]),
-        .target(name: "Data", dependencies: ["CZlib", "Support"]),
+        .target(name: "Data", dependencies: ["CZlib", "Kernels", "Support"]),
         .target(name: "Evaluation", dependencies: ["Model", "Data", "Kernels", "Support"]),
         .target(name: "Metrics", dependencies: ["Model", "Kernels", "Support"]),
         .target(name: "Results", dependencies: ["CHDF5", "Support"]),
@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Model"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Support"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
-        .testTarget(name: "CLITests", dependencies: ["longlora"]),
+        .testTarget(name: "CLITests", dependencies: ["longlora", "Results"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -13,6 +13,7 @@ struct LongLoRA: ParsableCommand {
             DataCommand.self, RunCommand.self, StatusCommand.self, TableCommand.self,
             PlotCommand.self, CheckCommand.self, EvalCommand.self, FlopsCommand.self,
             EstimateCommand.self, ExportHFCommand.self, BenchCommand.self,
+            FixtureResultsCommand.self,
         ])
 
     /// Maps a `UserError` to one line on stderr and its exit code; everything else
@@ -25,7 +26,12 @@ struct LongLoRA: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             Foundation.exit(error.exitCode)
         } catch {
-            exit(withError: error)
+            // Usage errors (a mistyped option, a missing argument) exit 2 like every
+            // other input error, so scripts can tell them from a regression (exit 1).
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            FileHandle.standardError.write(Data("\(fullMessage(for: error))\n".utf8))
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }
 }

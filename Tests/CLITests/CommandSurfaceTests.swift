@@ -20,3 +20,12 @@ import Foundation
         #expect(out.stderr.contains("frobnicate"))
     }
 }
+
+/// Usage errors share exit code 2 with input errors (the `check` contract: 1 is reserved for regressions).
+@Suite struct UsageErrorTests {
+    @Test func mistypedOptionExitsTwo() throws {
+        let out = try CLI.run(["flops", "--model", "llama2-7b", "--context", "8192", "--modle", "x"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("--modle"))
+    }
+}

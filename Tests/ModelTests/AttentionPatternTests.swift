@@ -33,7 +33,8 @@ import Testing
         }
     }
 
-    /// `.none` and `.all` must be exact (the kernel skips the tile or the mask loop on them).
+    /// `.none` and `.all` must be exact (the kernel skips the tile or the mask loop on them),
+    /// and `maskScores` must agree with `isVisible`.
     @Test(arguments: names)
     func tileClassificationIsExact(name: String) throws {
         let n = 48, g = 16
@@ -47,6 +48,12 @@ import Testing
                         for k0 in stride(from: 0, to: n, by: tile) {
                             let qr = q0..<min(n, q0 + tile), kr = k0..<min(n, k0 + tile)
                             let seen = qr.flatMap { i in kr.map { j in mask.isVisible(query: i, key: j) } }
+                            // maskScores (overridden by some masks) agrees with isVisible.
+                            var scores = [Float](repeating: 1, count: qr.count * kr.count)
+                            scores.withUnsafeMutableBufferPointer {
+                                mask.maskScores($0.baseAddress!, ld: kr.count, queries: qr, keys: kr)
+                            }
+                            #expect(scores.map { $0 == 1 } == seen, "\(name) head \(h) maskScores \(qr) x \(kr)")
                             switch mask.tile(queries: qr, keys: kr) {
                             case .none: #expect(!seen.contains(true), "\(name) head \(h) tile \(qr) x \(kr)")
                             case .all: #expect(!seen.contains(false), "\(name) head \(h) tile \(qr) x \(kr)")

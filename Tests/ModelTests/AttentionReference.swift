@@ -3,8 +3,8 @@ import Kernels
 import Model
 
 /// Float64 reference attention for the kernel tests: the score matrix is materialised
-/// and the mask comes from `referenceVisible`, written here from the pattern definitions
-/// (LONGLORA section 2 and each pattern file's comment) without using the kernel's masks.
+/// and the mask comes from `visible`, written here from the pattern definitions
+/// (the paper digest, section 2, and each pattern file's comment), not from the kernel's masks.
 enum AttentionReference {
     /// Whether query i may attend to key j in head `head` of layer `layer`.
     static func visible(_ pattern: String, i: Int, j: Int, head: Int, layer: Int, n: Int, g: Int, heads: Int) -> Bool {
@@ -43,8 +43,20 @@ enum AttentionReference {
         }
     }
 
+    /// The explicit mask [H, n, n] (query-major) of a pattern on a shape.
+    static func mask(_ pattern: String, _ s: Shape) -> [Bool] {
+        (0..<s.heads).flatMap { h in
+            (0..<s.n).flatMap { i in
+                (0..<s.n).map { j in visible(pattern, i: i, j: j, head: h, layer: s.layer, n: s.n, g: s.g, heads: s.heads) }
+            }
+        }
+    }
+
     /// out: [n, H, hd], lse: [H, n] in float64.
-    static func forward(_ pattern: String, _ s: Shape, q: [Double], k: [Double], v: [Double]) -> (out: [Double], lse: [Double]) {
+    static func forward(_ pattern: String, _ s: Shape, q: [Double], k: [Double], v: [Double], mask: [Bool]? = nil)
+        -> (out: [Double], lse: [Double])
+    {
+        let mask = mask ?? Self.mask(pattern, s)
         var out = [Double](repeating: 0, count: s.n * s.heads * s.hd)
         var lse = [Double](repeating: 0, count: s.heads * s.n)
         let scale = 1 / Double(s.hd).squareRoot()
@@ -55,7 +67,7 @@ enum AttentionReference {
             for i in 0..<s.n {
                 var m = -Double.infinity
                 for j in 0..<s.n {
-                    guard visible(pattern, i: i, j: j, head: h, layer: s.layer, n: s.n, g: s.g, heads: s.heads) else {
+                    guard mask[(h * s.n + i) * s.n + j] else {
                         scores[j] = -.infinity
                         continue
                     }
@@ -80,8 +92,9 @@ enum AttentionReference {
     static func gradients(_ pattern: String, _ s: Shape, q: [Double], k: [Double], v: [Double], r: [Double])
         -> (dq: [Double], dk: [Double], dv: [Double])
     {
+        let mask = Self.mask(pattern, s)
         func loss(_ q: [Double], _ k: [Double], _ v: [Double]) -> Double {
-            zip(forward(pattern, s, q: q, k: k, v: v).out, r).reduce(0) { $0 + $1.0 * $1.1 }
+            zip(forward(pattern, s, q: q, k: k, v: v, mask: mask).out, r).reduce(0) { $0 + $1.0 * $1.1 }
         }
         let eps = 1e-5
         func fd(_ x: [Double], _ f: ([Double]) -> Double) -> [Double] {

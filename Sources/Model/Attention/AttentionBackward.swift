@@ -9,7 +9,7 @@ extension Attention {
         out: UnsafePointer<Float>, lse: UnsafePointer<Float>, dOut: UnsafePointer<Float>,
         dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
         geometry: AttentionGeometry, pattern: any AttentionPattern, threads: Int,
-        tileSize: Int? = nil
+        tileSize: Int? = nil  // tile edge override; tests use small tiles, nil picks one for hd
     ) {
         let plan = Plan(geometry: geometry, pattern: pattern, tileSize: tileSize)
         let g = geometry, hd = g.headDim, bt = plan.tile, nt = plan.tiles

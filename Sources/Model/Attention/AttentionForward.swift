@@ -9,7 +9,7 @@ extension Attention {
         q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
         out: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
         geometry: AttentionGeometry, pattern: any AttentionPattern, threads: Int,
-        tileSize: Int? = nil
+        tileSize: Int? = nil  // tile edge override; tests use small tiles, nil picks one for hd
     ) {
         let plan = Plan(geometry: geometry, pattern: pattern, tileSize: tileSize)
         let g = geometry, hd = g.headDim, bt = plan.tile, nt = plan.tiles

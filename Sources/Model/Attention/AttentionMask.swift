@@ -19,6 +19,10 @@ public protocol AttentionMask: Sendable {
     func tile(queries: Range<Int>, keys: Range<Int>) -> TileVisibility
     /// Number of keys query i scores, in O(1): the FLOP count sums it.
     func visibleKeyCount(query i: Int) -> Int
+    /// Sets invisible entries of a score tile to -inf. scores: [queries.count, keys.count],
+    /// row stride `ld`. The default asks `isVisible` per entry; masks whose tiles are mostly
+    /// partial (strided, dilated) override it with a faster loop.
+    func maskScores(_ scores: UnsafeMutablePointer<Float>, ld: Int, queries: Range<Int>, keys: Range<Int>)
 }
 
 // MARK: building blocks shared by the patterns
@@ -79,10 +83,7 @@ public struct WindowMask: AttentionMask {
     public func visibleKeyCount(query i: Int) -> Int { min(i + 1, width) }
 }
 
-/// Applies a mask to a tile of scores: invisible entries become -inf.
 extension AttentionMask {
-    /// scores: [queries.count, keys.count] with row stride `ld`.
-    @inlinable
     public func maskScores(_ scores: UnsafeMutablePointer<Float>, ld: Int, queries: Range<Int>, keys: Range<Int>) {
         for (r, i) in queries.enumerated() {
             let row = scores + r * ld

@@ -46,4 +46,17 @@ public struct DilatedMask: AttentionMask {
     }
 
     public func visibleKeyCount(query i: Int) -> Int { (i % segment) / rate + 1 }
+
+    /// Every tile of a rate > 1 mask is partial: walk the visible keys of each row
+    /// (start, start + rate, ...) instead of a division per entry.
+    public func maskScores(_ scores: UnsafeMutablePointer<Float>, ld: Int, queries: Range<Int>, keys: Range<Int>) {
+        for (r, i) in queries.enumerated() {
+            let row = scores + r * ld
+            let first = max(keys.lowerBound, (i / segment) * segment), last = min(keys.upperBound - 1, i)
+            var next = first < keys.upperBound ? first + (i - first) % rate : Int.max  // first visible key
+            for (c, j) in keys.enumerated() {
+                if j == next && j <= last { next += rate } else { row[c] = -.infinity }
+            }
+        }
+    }
 }

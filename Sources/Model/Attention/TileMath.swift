@@ -15,7 +15,9 @@ enum TileMath {
     /// range reduction); exactly 0 below -87, so masked scores (-inf) give 0, never NaN.
     /// Scalar `exp` on every score would cost more than the tile products at hd = 32.
     @inline(__always) static func exp(_ x: V) -> V {
-        let c = x.clamped(lowerBound: V(repeating: -87), upperBound: V(repeating: 88))
+        // Clamp to [-87, 88] with selects: the generic pointwiseMin/Max are not inlined.
+        let low = x .< -87
+        let c = x.replacing(with: -87, where: low).replacing(with: 88, where: x .> 88)
         // Round c*log2(e) to an integer k with the 1.5*2^23 trick: k sits in the low mantissa bits.
         let shifter: Float = 12_582_912
         let t = c * 1.442_695_04 + shifter
@@ -33,7 +35,7 @@ enum TileMath {
         let bits = unsafeBitCast(t, to: SIMD8<UInt32>.self) &- 0x4B40_0000 &+ 127
         let scale = unsafeBitCast(bits &<< 23, to: V.self)
         let product: V = y * scale
-        return product.replacing(with: 0, where: x .< -87)
+        return product.replacing(with: 0, where: low)
     }
 
     @inline(__always) static func exp(_ x: Float) -> Float { exp(V(repeating: x))[0] }
@@ -42,7 +44,7 @@ enum TileMath {
     @inline(__always) static func rowMax(_ row: UnsafePointer<Float>, count: Int) -> Float {
         var m = V(repeating: -.infinity)
         var c = 0
-        while c + 8 <= count { m = pointwiseMax(m, load(row + c)); c += 8 }
+        while c + 8 <= count { let x = load(row + c); m = m.replacing(with: x, where: x .> m); c += 8 }
         var s = m.max()
         while c < count { s = max(s, row[c]); c += 1 }
         return s

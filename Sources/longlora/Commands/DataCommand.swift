@@ -1,13 +1,92 @@
 import ArgumentParser
+import Data
+import Foundation
 import Support
 
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
-        abstract: "Build tokenized shards of a corpus (data build --corpus NAME).")
+        abstract: "Build tokenized shards of a corpus (data build --corpus NAME).",
+        subcommands: [Build.self])
 
-    @Argument(parsing: .captureForPassthrough, help: .hidden)
-    var arguments: [String] = []
+    struct Build: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read a corpus, split it by document, tokenize it and write shards + manifest.json.",
+            discussion: """
+                Built-in corpora (from Debian packages): \(BuiltinCorpus.names.joined(separator: ", ")).
+                With --from, NAME is the output name and PATH a PG19 folder, a proof-pile folder or text.
+                Writes DATA-DIR/NAME/{train,validation,test}.tokens and DATA-DIR/NAME/manifest.json.
+                """)
 
-    func run() throws { throw UserError.notImplemented("data") }
+        @Option(help: "Corpus to build, or the output name with --from.")
+        var corpus: String = BuiltinCorpus.pg19Mini.rawValue
+
+        @Option(help: "Tokenizer: byte (259 ids) or bpe (trained on the train split).")
+        var tokenizer: String = "byte"
+
+        @Option(help: "BPE vocabulary size (1024 to 8192).")
+        var vocab: Int = 4096
+
+        @Option(help: "Seed of the document-level train/validation/test split.")
+        var seed: UInt64 = 0
+
+        @Option(name: .customLong("data-dir"), help: "Folder holding built corpora.")
+        var dataDir: String = "data"
+
+        @Option(help: "Build from your own corpus at this path instead of a built-in one.")
+        var from: String?
+
+        @Option(help: "Format of --from: pg19, proof-pile or text.")
+        var format: String?
+
+        @OptionGroup var compute: ComputeOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            compute.apply()
+            guard let kind = TokenizerKind(rawValue: tokenizer) else {
+                throw UserError("unknown tokenizer '\(tokenizer)'; expected byte or bpe")
+            }
+            var builder = CorpusBuilder(corpus: corpus, dataDirectory: URL(fileURLWithPath: dataDir))
+            builder.tokenizer = kind
+            builder.vocabSize = vocab
+            builder.seed = seed
+            builder.threads = compute.threads
+            switch (from, format) {
+            case let (path?, name?): builder.input = (URL(fileURLWithPath: path), try CorpusFormat.named(name))
+            case (nil, nil): break
+            case (_?, nil): throw UserError("--from needs --format pg19|proof-pile|text")
+            case (nil, _?): throw UserError("--format applies only with --from PATH")
+            }
+            let quiet = output.quiet
+            let start = Date()
+            let manifest = try builder.build(progress: { event in
+                guard !quiet else { return }
+                let line: String
+                switch event {
+                case .begin(let task, _): line = "\(task)..."
+                case .advance(let task, _, _, let metrics) where task.hasPrefix("tokenize"):
+                    line = "  " + metrics.map { String(format: "%.1f %@", $0.1, $0.0) }.joined(separator: ", ")
+                case .end(let task, let seconds): line = String(format: "  %@: %.2f s", task, seconds)
+                case .message(let text): line = text
+                default: return
+                }
+                FileHandle.standardError.write(Foundation.Data((line + "\n").utf8))
+            })
+            print(Self.summary(manifest, directory: builder.outputDirectory, seconds: Date().timeIntervalSince(start)))
+        }
+
+        static func summary(_ m: CorpusManifest, directory: URL, seconds: Double) -> String {
+            let documents = m.splits.values.reduce(0) { $0 + $1.documents }
+            var lines = ["\(m.corpus): \(documents) documents, tokenizer \(m.tokenizer.id) (vocab \(m.tokenizer.vocabSize)), split seed \(m.seed)"]
+            for split in Split.allCases {
+                guard let s = m.split(split) else { continue }
+                lines.append("  " + split.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
+                             + String(format: "%5d docs %11d tokens %11d bytes", s.documents, s.tokens, s.bytes))
+            }
+            lines.append(String(format: "  built in %.1f s -> %@", seconds,
+                                directory.appendingPathComponent(CorpusManifest.fileName).path))
+            return lines.joined(separator: "\n")
+        }
+    }
 }

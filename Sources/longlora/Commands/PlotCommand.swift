@@ -1,13 +1,48 @@
 import ArgumentParser
+import Foundation
+import Results
 import Support
 
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
-        abstract: "Render gnuplot figures of a result file.")
+        abstract: "Draw the figures of a result file with gnuplot; keeps each .gp script and .dat file beside its image.")
 
-    @Argument(parsing: .captureForPassthrough, help: .hidden)
-    var arguments: [String] = []
+    @Argument(help: "A result file (results/<experiment>.h5).")
+    var results: String
 
-    func run() throws { throw UserError.notImplemented("plot") }
+    @Option(help: "png, svg or pdf; several separated by commas (png,svg).")
+    var format: String = "png"
+
+    @Option(help: "Output directory; figures are named <experiment>-<figure>.<ext>.")
+    var out: String = "plots"
+
+    @Option(help: "Only the figure with this name (default: every figure of the layout).")
+    var figure: String?
+
+    func run() throws {
+        let formats = try format.split(separator: ",").map { name -> PlotFormat in
+            guard let format = PlotFormat(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw UserError("--format: '\(name)' is not png, svg or pdf")
+            }
+            return format
+        }
+        let url = URL(fileURLWithPath: results)
+        let file = try ResultFile.read(url)
+        var figures = try Layout.parse(file.header.layout, source: url.path).figures
+        if let figure {
+            let names = figures.map(\.name).joined(separator: ", ")
+            figures = figures.filter { $0.name == figure }
+            guard !figures.isEmpty else {
+                throw UserError("\(url.path): no figure '\(figure)' in the layout (figures: \(names.isEmpty ? "none" : names))")
+            }
+        }
+        guard !figures.isEmpty else { throw UserError("\(url.path): the layout defines no figures") }
+        let directory = URL(fileURLWithPath: out)
+        for layout in figures {
+            for image in try Figure.make(layout, from: file).render(into: directory, formats: formats) {
+                print(image.relativePath)
+            }
+        }
+    }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Results
 import Support
 
 struct StatusCommand: ParsableCommand {
@@ -6,8 +8,11 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Show which runs of a result file are done, running or failed.")
 
-    @Argument(parsing: .captureForPassthrough, help: .hidden)
-    var arguments: [String] = []
+    @Argument(help: "A result file (results/<experiment>.h5).")
+    var results: String
 
-    func run() throws { throw UserError.notImplemented("status") }
+    func run() throws {
+        let file = try ResultFile.read(URL(fileURLWithPath: results))
+        print(StatusReport.render(file), terminator: "")
+    }
 }

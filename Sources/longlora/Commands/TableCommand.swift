@@ -1,13 +1,49 @@
 import ArgumentParser
+import Foundation
+import Results
 import Support
+
+extension TableFormat: ExpressibleByArgument {}
 
 struct TableCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "table",
-        abstract: "Print the result tables (md, csv, latex) with the paper's numbers side by side.")
+        abstract: "Print the tables of a result file: mean ± 95% CI over seeds, the paper's numbers beside them.")
 
-    @Argument(parsing: .captureForPassthrough, help: .hidden)
-    var arguments: [String] = []
+    @Argument(help: "A result file (results/<experiment>.h5).")
+    var results: String
 
-    func run() throws { throw UserError.notImplemented("table") }
+    @Option(help: "md, csv or latex.")
+    var format: TableFormat = .md
+
+    @Option(help: "Only the table with this name (default: every table of the layout).")
+    var table: String?
+
+    @Option(help: "Write to this file (atomically) instead of standard output.")
+    var out: String?
+
+    func run() throws {
+        let url = URL(fileURLWithPath: results)
+        let file = try ResultFile.read(url)
+        let layout = try Layout.parse(file.header.layout, source: url.path)
+        let paper = try PaperNumbers.parse(file.header.paper, source: url.path)
+        var tables = layout.tables
+        if let table {
+            tables = tables.filter { $0.name == table }
+            guard !tables.isEmpty else {
+                let names = layout.tables.map(\.name).joined(separator: ", ")
+                throw UserError("\(url.path): no table '\(table)' in the layout (tables: \(names.isEmpty ? "none" : names))")
+            }
+        }
+        guard !tables.isEmpty else { throw UserError("\(url.path): the layout defines no tables") }
+        let text = try tables.map { layout in
+            let grid = try Grid.build(file, layout.selection, name: "table \(layout.name)")
+            return TableRenderer(layout: layout, grid: grid, paper: paper).render(format)
+        }.joined(separator: "\n")
+        if let out {
+            try AtomicFile.write(text, to: URL(fileURLWithPath: out))
+        } else {
+            print(text, terminator: "")
+        }
+    }
 }

@@ -1,0 +1,104 @@
+import Foundation
+import Support
+
+/// `data/<corpus>/manifest.json`: what a built corpus holds and where it came from.
+/// Written last by the builder, so a manifest always describes complete shards.
+public struct CorpusManifest: Codable, Equatable, Sendable {
+    public struct TokenizerInfo: Codable, Equatable, Sendable {
+        /// `byte` or `bpe<vocab>-<hash>`.
+        public var id: String
+        public var vocabSize: Int
+        /// The BPE merges file, relative to the manifest's folder.
+        public var merges: String?
+
+        public init(id: String, vocabSize: Int, merges: String?) {
+            (self.id, self.vocabSize, self.merges) = (id, vocabSize, merges)
+        }
+    }
+
+    public struct SplitInfo: Codable, Equatable, Sendable {
+        public var documents: Int
+        /// Ids in the shard, one EOS per document included.
+        public var tokens: Int
+        /// Bytes of document text (separators excluded): the denominator of bits per byte.
+        public var bytes: Int
+        /// The shard file, relative to the manifest's folder.
+        public var shard: String
+
+        public init(documents: Int, tokens: Int, bytes: Int, shard: String) {
+            (self.documents, self.tokens, self.bytes, self.shard) = (documents, tokens, bytes, shard)
+        }
+    }
+
+    public var formatVersion = 1
+    public var corpus: String
+    /// `debian` for the built-in corpora, else `<format>:<path>` of the input.
+    public var source: String
+    /// Debian package -> version, for the built-in corpora.
+    public var packages: [String: String]
+    /// Source file path -> SHA-256 (hex).
+    public var files: [String: String]
+    public var byteCap: Int?
+    public var tokenizer: TokenizerInfo
+    public var seed: UInt64
+    /// How documents were assigned: `seeded shuffle, train/validation/test = 0.8/0.1/0.1`
+    /// or `the input's own split folders`.
+    public var splitMethod: String
+    /// Bytes per id in the shards (2 = uint16, 4 = uint32).
+    public var tokenWidth: Int
+    public var splits: [String: SplitInfo]
+
+    public static let fileName = "manifest.json"
+
+    public func split(_ split: Split) -> SplitInfo? { splits[split.rawValue] }
+
+    public func write(to directory: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(try encoder.encode(self) + Foundation.Data("\n".utf8),
+                             to: directory.appendingPathComponent(Self.fileName))
+    }
+
+    public static func read(from directory: URL) throws -> CorpusManifest {
+        let url = directory.appendingPathComponent(fileName)
+        guard FileReading.exists(url) else {
+            throw UserError("\(url.path) not found: corpus '\(directory.lastPathComponent)' is not built",
+                            hint: "longlora data build --corpus \(directory.lastPathComponent)")
+        }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(CorpusManifest.self, from: Foundation.Data(try FileReading.bytes(url)))
+        } catch let error as DecodingError {
+            throw UserError("\(url.path): not a corpus manifest (\(Self.describe(error)))",
+                            hint: "longlora data build --corpus \(directory.lastPathComponent)")
+        }
+    }
+
+    /// The tokenizer the shards were made with.
+    public func loadTokenizer(directory: URL) throws -> any Tokenizer {
+        if tokenizer.id == ByteTokenizer().id { return ByteTokenizer() }
+        guard let merges = tokenizer.merges else {
+            throw UserError("\(directory.appendingPathComponent(Self.fileName).path): tokenizer '\(tokenizer.id)' names no merges file")
+        }
+        let bpe = try BPETokenizer(contentsOf: directory.appendingPathComponent(merges))
+        guard bpe.id == tokenizer.id else {
+            throw UserError("\(directory.appendingPathComponent(merges).path): merges give tokenizer \(bpe.id), manifest says \(tokenizer.id)",
+                            hint: "longlora data build --corpus \(corpus) --tokenizer bpe")
+        }
+        return bpe
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "missing key '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? context.debugDescription : "key '\(path)': \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

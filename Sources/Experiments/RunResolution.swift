@@ -1,0 +1,102 @@
+import Model
+
+/// Every run key of one run with its value and origin, `auto` replaced by what it means.
+///
+/// This flat form is what the canonical JSON (and so the content hash) serialises, so a
+/// spec that says `position_interpolation: auto` and one that says `4.0` hash alike.
+public struct ResolvedValues: Sendable, Equatable {
+    public var entries: [String: Located]
+
+    public subscript(_ path: String) -> SpecValue {
+        guard let v = entries[path]?.value else { preconditionFailure("'\(path)' is not resolved") }
+        return v
+    }
+    func int(_ p: String) -> Int { self[p].intValue! }
+    func double(_ p: String) -> Double { self[p].doubleValue! }
+    func string(_ p: String) -> String { self[p].stringValue! }
+    func bool(_ p: String) -> Bool { self[p].boolValue! }
+    func strings(_ p: String) -> [String] { self[p].listValue!.map { $0.stringValue! } }
+    func ints(_ p: String) -> [Int] { self[p].listValue!.map { $0.intValue! } }
+    func origin(_ p: String) -> Origin { entries[p]?.origin ?? .defaulted }
+
+    /// The values of the keys under `prefixes` (all run keys if empty), nested by path,
+    /// e.g. {"finetune": {"lora": {"rank": 8}}}.
+    public func nested(under prefixes: [String] = []) -> SpecValue {
+        let chosen = entries.filter { entry in
+            prefixes.isEmpty || prefixes.contains { entry.key == $0 || entry.key.hasPrefix($0 + ".") }
+        }
+        return Self.nest(chosen.map { ($0.key.split(separator: ".").map(String.init), $0.value.value) })
+    }
+
+    static func nest(_ items: [([String], SpecValue)]) -> SpecValue {
+        var order: [String] = []
+        var groups: [String: [([String], SpecValue)]] = [:]
+        var leaves: [String: SpecValue] = [:]
+        for (parts, value) in items {
+            if parts.count == 1 { leaves[parts[0]] = value } else { groups[parts[0], default: []].append((Array(parts.dropFirst()), value)) }
+            if !order.contains(parts[0]) { order.append(parts[0]) }
+        }
+        return .map(order.sorted().map { key in .init(key, leaves[key] ?? nest(groups[key]!)) })
+    }
+}
+
+enum RunResolution {
+    /// Fills defaults for every run key and resolves `auto`; `seed` is added as a key.
+    static func resolve(_ given: [String: Located], seed: Int, run: String) throws(SpecIssue) -> ResolvedValues {
+        var entries: [String: Located] = [:]
+        for key in SpecSchema.keys where key.role == .run {
+            entries[key.path] = given[key.path] ?? Located(key.defaultValue!, .defaulted)
+        }
+        entries["seed"] = Located(.int(seed), .defaulted)
+        var v = ResolvedValues(entries: entries)
+        func set(_ path: String, _ value: SpecValue) { v.entries[path]!.value = value }
+        func isAuto(_ path: String) -> Bool { v[path] == .string("auto") }
+
+        // Vocabulary follows the tokenizer.
+        let byte = v.string("data.tokenizer") == "byte"
+        if isAuto("data.vocab") { set("data.vocab", .int(byte ? ModelConfig.byteVocabSize : 1024)) }
+        if byte, v.int("data.vocab") != ModelConfig.byteVocabSize {
+            throw v.origin("data.vocab").issue(key: "data.vocab", "a byte tokenizer has exactly \(ModelConfig.byteVocabSize) tokens, got \(v.int("data.vocab"))", run: run)
+        }
+
+        // Model sizes default to the preset's.
+        let preset = try! ModelConfig.preset(v.string("model.preset"))  // the key's kind only admits preset names
+        // In this order: kv_heads may follow the (already resolved) heads.
+        let presetSizes = [("model.dim", preset.dim), ("model.layers", preset.nLayers), ("model.heads", preset.nHeads),
+                           ("model.kv_heads", preset.nKVHeads), ("model.ffn", preset.ffnDim)]
+        for (path, size) in presetSizes where isAuto(path) {
+            // Changing the head count of a preset keeps its kv heads equal to the heads (no GQA).
+            let followsHeads = path == "model.kv_heads" && preset.nKVHeads == preset.nHeads
+            set(path, followsHeads ? v["model.heads"] : .int(size))
+        }
+
+        // The paper's linear position interpolation factor.
+        if isAuto("finetune.position_interpolation") {
+            let factor = (v.int("finetune.context") + v.int("base.context") - 1) / v.int("base.context")
+            set("finetune.position_interpolation", .double(Double(max(1, factor))))
+        }
+
+        // Datasets as corpus:split.
+        var datasets: [SpecValue] = []
+        for entry in v.strings("evaluate.datasets") {
+            let parts = entry.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            let (corpus, split) = parts.count == 1 ? (v.string("data.corpus"), parts[0]) : (parts[0], parts.count == 2 ? parts[1] : "")
+            guard parts.count <= 2, ValueKind.isName(corpus), SpecSchema.splits.contains(split) else {
+                throw v.origin("evaluate.datasets").issue(key: "evaluate.datasets",
+                    "expected 'split' or 'corpus:split' with split one of \(SpecSchema.splits.joined(separator: ", ")), got '\(entry)'", run: run)
+            }
+            let value = SpecValue.string("\(corpus):\(split)")
+            if !datasets.contains(value) { datasets.append(value) }
+        }
+        set("evaluate.datasets", .list(datasets))
+
+        // `train` at evaluation is the fine-tuning pattern.
+        var patterns: [SpecValue] = []
+        for name in v.strings("evaluate.attention") {
+            let value = SpecValue.string(name == "train" ? v.string("finetune.attention") : name)
+            if !patterns.contains(value) { patterns.append(value) }
+        }
+        set("evaluate.attention", .list(patterns))
+        return v
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Support
+
+// The runner's stages, one protocol each, so the runner's logic (hashing, skipping,
+// caching, resuming, recording failures) is independent of how each stage is done.
+
+/// Builds a corpus's token shards if its manifest is missing.
+public protocol DataStage {
+    /// Makes `data/<corpus>/manifest.json` exist for this tokenizer; returns the manifest's URL.
+    func prepare(corpus: String, recipe: DataRecipe, progress: ProgressSink) throws -> URL
+}
+
+/// Pretrains a base model at the short context.
+public protocol PretrainStage {
+    /// Writes the pretrained model into the empty directory `directory`. The runner moves
+    /// it into the cache only if this returns, so a killed pretraining leaves no cache entry.
+    func pretrain(_ config: RunConfig, into directory: URL, progress: ProgressSink) throws
+}
+
+/// Extends the base model's context.
+public protocol FinetuneStage {
+    /// Fine-tunes the model in `base`, checkpointing under `checkpoints` (one directory per
+    /// fine-tuning hash, kept across invocations) and resuming from the latest checkpoint
+    /// found there. Returns the final model's directory and the training curves.
+    func finetune(_ config: RunConfig, base: URL, checkpoints: URL, progress: ProgressSink) throws -> FinetuneOutcome
+}
+
+/// Measures the fine-tuned model.
+public protocol EvaluateStage {
+    func evaluate(_ config: RunConfig, model: URL, progress: ProgressSink) throws -> [EvaluationTable]
+}
+
+/// Where runs are recorded (the experiment's result file).
+public protocol RunRecorder: AnyObject {
+    /// Whether a run with this content hash is already complete (then it is skipped).
+    func isComplete(hash: String) -> Bool
+    /// Records a run as started, so a crash leaves a visible `running` entry.
+    func markRunning(_ report: RunReport) throws
+    /// Records a finished run, complete or failed.
+    func record(_ report: RunReport) throws
+}
+
+public struct FinetuneOutcome: Sendable {
+    /// The directory of the final fine-tuned model.
+    public var model: URL
+    /// Per-step curves by name: `step`, `loss`, `lr`, `grad_norm`, `tokens_per_s`.
+    public var curves: [String: [Double]]
+    /// Scalars about training (e.g. `resumed_from_step`), recorded with the run's resources.
+    public var metrics: [String: Double]
+
+    public init(model: URL, curves: [String: [Double]] = [:], metrics: [String: Double] = [:]) {
+        self.model = model
+        self.curves = curves
+        self.metrics = metrics
+    }
+}
+
+/// One evaluation table: a dataset and columns of equal length
+/// (`length`, `perplexity`, `loss`, `tokens`, `windows` numeric; `protocol`, `attention` text).
+public struct EvaluationTable: Equatable, Sendable {
+    public var dataset: String
+    public var numbers: [(String, [Double])]
+    public var texts: [(String, [String])]
+
+    public init(dataset: String, numbers: [(String, [Double])], texts: [(String, [String])] = []) {
+        self.dataset = dataset
+        self.numbers = numbers
+        self.texts = texts
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.dataset == b.dataset && a.numbers.map(\.0) == b.numbers.map(\.0) && a.numbers.map(\.1) == b.numbers.map(\.1)
+            && a.texts.map(\.0) == b.texts.map(\.0) && a.texts.map(\.1) == b.texts.map(\.1)
+    }
+}
+
+/// What the runner knows about one run, for the recorder.
+public struct RunReport: Sendable {
+    public enum Status: String, Sendable { case running, complete, failed }
+    public var id: String
+    /// The resolved config as canonical JSON, plus `variant` when the spec has variants.
+    public var config: String
+    public var hash: String
+    public var seed: Int
+    public var status: Status
+    public var error: String
+    public var started: Date
+    public var finished: Date?
+    public var curves: [String: [Double]]
+    public var evaluations: [EvaluationTable]
+    /// Named groups of scalars: `resources` (measured), `analytic` (FLOPs, memory), `training`.
+    public var metrics: [String: [String: Double]]
+    public var provenance: Provenance
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Support
+
+/// Runs an experiment's planned runs through the stages:
+/// data (once per corpus) -> base model (once per base hash, cached) -> fine-tune
+/// (checkpointed per fine-tune hash, resumable) -> evaluation -> one record per run.
+///
+/// A run whose content hash is already complete is skipped. A run that fails is
+/// recorded with its error and the next one starts.
+public struct Runner {
+    public var data: any DataStage
+    public var pretrain: any PretrainStage
+    public var finetune: any FinetuneStage
+    public var evaluate: any EvaluateStage
+    public var recorder: any RunRecorder
+    /// `results/`: holds `cache/base-<hash>/` and `checkpoints/<hash>/`.
+    public var resultsDirectory: URL
+    public var dataDirectory: URL
+    public var commit: String
+    public var provenance: Provenance
+    public var progress: ProgressSink
+
+    public init(data: any DataStage, pretrain: any PretrainStage, finetune: any FinetuneStage,
+                evaluate: any EvaluateStage, recorder: any RunRecorder, resultsDirectory: URL,
+                dataDirectory: URL, provenance: Provenance, progress: @escaping ProgressSink) {
+        self.data = data
+        self.pretrain = pretrain
+        self.finetune = finetune
+        self.evaluate = evaluate
+        self.recorder = recorder
+        self.resultsDirectory = resultsDirectory
+        self.dataDirectory = dataDirectory
+        self.commit = provenance.gitCommit
+        self.provenance = provenance
+        self.progress = progress
+    }
+
+    public struct Summary: Equatable, Sendable {
+        public var completed: [String] = []
+        public var skipped: [String] = []
+        public var failed: [String] = []
+    }
+
+    public func run(_ runs: [PlannedRun]) throws -> Summary {
+        var summary = Summary()
+        var dataProblems: [String: String] = [:]
+        for (index, run) in runs.enumerated() {
+            progress(.message("[\(index + 1)/\(runs.count)] \(run.id)"))
+            // Data first: the manifest is part of the hash.
+            for corpus in corpora(of: run) where dataProblems[corpus] == nil {
+                do { _ = try data.prepare(corpus: corpus, recipe: run.config.data, progress: progress) } catch {
+                    dataProblems[corpus] = "corpus '\(corpus)': \(Self.describe(error))"
+                }
+            }
+            let version = CodeVersion.current(corpus: run.config.data.corpus, dataDirectory: dataDirectory, commit: commit)
+            let hash = run.hash(version)
+            if recorder.isComplete(hash: hash) {
+                progress(.message("\(run.id): already complete, skipped"))
+                summary.skipped.append(run.id)
+                continue
+            }
+            var report = RunReport(id: run.id, config: run.recordedConfig, hash: hash, seed: run.seed, status: .running,
+                                   error: "", started: Date(), finished: nil, curves: [:], evaluations: [],
+                                   metrics: [:], provenance: provenance)
+            try recorder.markRunning(report)
+            do {
+                if let problem = corpora(of: run).compactMap({ dataProblems[$0] }).first { throw UserError(problem) }
+                let base = try baseModel(for: run, version: version)
+                let checkpoints = resultsDirectory.appendingPathComponent("checkpoints").appendingPathComponent(run.finetuneHash(version))
+                let tuned = try finetune.finetune(run.config, base: base, checkpoints: checkpoints, progress: progress)
+                report.curves = tuned.curves
+                report.metrics["training"] = tuned.metrics
+                report.evaluations = try evaluate.evaluate(run.config, model: tuned.model, progress: progress)
+                report.status = .complete
+                summary.completed.append(run.id)
+            } catch {
+                report.status = .failed
+                report.error = Self.describe(error)
+                summary.failed.append(run.id)
+                progress(.message("\(run.id): failed: \(report.error)"))
+            }
+            report.finished = Date()
+            try recorder.record(report)
+        }
+        return summary
+    }
+
+    /// The corpora a run reads: its training corpus and every evaluation corpus.
+    func corpora(of run: PlannedRun) -> [String] {
+        var names = [run.config.data.corpus]
+        for dataset in run.config.evaluate.datasets where !names.contains(dataset.corpus) { names.append(dataset.corpus) }
+        return names
+    }
+
+    /// `cache/base-<hash>/`, pretraining it first if absent. Pretraining writes to a
+    /// temporary sibling that is renamed into place only when complete, so an
+    /// interrupted pretraining is redone rather than reused half-trained.
+    public func baseModel(for run: PlannedRun, version: CodeVersion) throws -> URL {
+        let cache = resultsDirectory.appendingPathComponent("cache")
+        let final = cache.appendingPathComponent("base-\(run.baseHash(version))")
+        if FileManager.default.fileExists(atPath: final.path) { return final }
+        let temporary = AtomicFile.temporaryURL(for: final)
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+        do {
+            try pretrain.pretrain(run.config, into: temporary, progress: progress)
+            try AtomicFile.commit(temporary, to: final)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            // Another process may have finished the same base model meanwhile.
+            if FileManager.default.fileExists(atPath: final.path) { return final }
+            throw error
+        }
+        return final
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let user = error as? UserError { return user.message }
+        return String(describing: error)
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import Support
+import Yams
+
+/// Reads a spec from YAML, strictly: an unknown key, a wrong type or an impossible value
+/// is an error naming the file, the line and the key, before any work starts.
+///
+/// Keys may be nested (`finetune: {lora: {rank: 8}}`) or dotted (`finetune.lora.rank: 8`).
+public enum SpecParser {
+    /// Parses the spec at `url`, applies the `--set` overrides, and checks every run of
+    /// the sweep; returns the spec only if all of it is valid.
+    public static func load(_ url: URL, overrides: [String] = []) throws -> ExperimentSpec {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw UserError("cannot read spec \(url.path): \(error.localizedDescription)")
+        }
+        return try parse(text, file: url.path, overrides: overrides)
+    }
+
+    public static func parse(_ text: String, file: String, overrides: [String] = []) throws -> ExperimentSpec {
+        do {
+            var spec = try parseFile(text, file: file)
+            for argument in overrides { try SpecOverride.apply(argument, to: &spec) }
+            try checkRequired(spec)
+            return spec
+        } catch let issue as SpecIssue {
+            throw issue.userError(file: file)
+        }
+    }
+
+    static func parseFile(_ text: String, file: String) throws -> ExperimentSpec {
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
+            throw yamlProblem(error, file: file)
+        }
+        var spec = ExperimentSpec(file: file, text: text)
+        guard let root else { throw SpecIssue(line: nil, key: "", message: "the spec is empty") }
+        guard case .mapping(let mapping) = root else {
+            throw SpecIssue(line: root.mark?.line, key: "", message: "expected a mapping of keys at the top, got \(ValueKind.describeNode(root))")
+        }
+        for (keyNode, valueNode) in mapping {
+            let key = try keyName(keyNode, prefix: "")
+            switch key {
+            case "grid": spec.grid = try axes(valueNode, section: "grid")
+            case "zip":
+                spec.zip = try axes(valueNode, section: "zip")
+                spec.zipLine = valueNode.mark?.line
+                try checkZipLengths(spec.zip)
+            case "variants": spec.variants = try variants(valueNode)
+            default:
+                try assign(valueNode, at: key, roles: nil, into: &spec.values, origin: { .file(line: $0) })
+            }
+        }
+        try checkSweepConflicts(spec)
+        return spec
+    }
+
+    /// Stores `node` at `path`: a leaf is type-checked, a section must be a mapping whose
+    /// keys are checked recursively. `roles` limits which keys may appear (sweeps: run keys only).
+    static func assign(_ node: Node, at path: String, roles: Set<KeyDescriptor.Role>?,
+                       into values: inout [String: Located], origin: (Int?) -> Origin) throws {
+        if let key = SpecSchema.key(path) {
+            if let roles, !roles.contains(key.role) {
+                throw SpecIssue(line: node.mark?.line, key: path, message: "cannot be set here: only keys that change a run can be swept or set in a variant")
+            }
+            let located = Located(try key.kind.check(node, path: path), origin(node.mark?.line))
+            // `a.b: 1` beside `a: {b: 2}` in one file; a later `--set` simply wins.
+            if let previous = values[path], case .file(let first) = previous.origin, case .file = located.origin {
+                throw SpecIssue(line: node.mark?.line, key: path, message: "is set twice (first at line \(first.map(String.init) ?? "?"))")
+            }
+            values[path] = located
+            return
+        }
+        guard SpecSchema.isSection(path) else { throw unknownKey(path, line: node.mark?.line) }
+        if case .scalar = node, ValueKind.tag(node) == .null { return }  // `finetune:` with nothing under it
+        guard case .mapping(let mapping) = node else {
+            throw SpecIssue(line: node.mark?.line, key: path, message: "expected a mapping of keys, got \(ValueKind.describeNode(node))")
+        }
+        for (keyNode, valueNode) in mapping {
+            let child = path + "." + (try keyName(keyNode, prefix: path))
+            try assign(valueNode, at: child, roles: roles, into: &values, origin: origin)
+        }
+    }
+
+    static func keyName(_ node: Node, prefix: String) throws -> String {
+        guard let scalar = node.scalar, !scalar.string.isEmpty else {
+            let key = prefix.isEmpty ? "" : prefix
+            throw SpecIssue(line: node.mark?.line, key: key, message: "expected a key name, got \(ValueKind.describeNode(node))")
+        }
+        return scalar.string
+    }
+
+    /// `key 'finetune.grup' is unknown (did you mean 'finetune.group'?)`.
+    static func unknownKey(_ path: String, line: Int?) -> SpecIssue {
+        var parts = path.split(separator: ".").map(String.init)
+        // Find the longest valid prefix: the typo is in the component after it.
+        var prefix = ""
+        var index = 0
+        while index < parts.count - 1 {
+            let next = prefix.isEmpty ? parts[index] : prefix + "." + parts[index]
+            guard SpecSchema.isSection(next) else { break }
+            prefix = next
+            index += 1
+        }
+        let siblings = SpecSchema.children(of: prefix)
+        var message = "is unknown"
+        if let near = Suggestion.nearest(to: parts[index], among: siblings) {
+            parts[index] = near
+            // The whole corrected path if it exists (`fintune.steps` -> `finetune.steps`).
+            let whole = parts.joined(separator: ".")
+            let valid = SpecSchema.key(whole) != nil || SpecSchema.isSection(whole)
+            let suggestion = valid ? whole : parts[0...index].joined(separator: ".")
+            message += " (did you mean '\(suggestion)'?)"
+        } else if let near = Suggestion.nearest(to: path, among: SpecSchema.keys.map(\.path)) {
+            message += " (did you mean '\(near)'?)"
+        } else {
+            let where_ = prefix.isEmpty ? "at the top" : "in '\(prefix)'"
+            message += "; keys allowed \(where_): " + siblings.joined(separator: ", ")
+        }
+        return SpecIssue(line: line, key: path, message: message)
+    }
+
+    /// `grid:` / `zip:` — dotted run keys mapped to non-empty lists of their values.
+    static func axes(_ node: Node, section: String) throws -> [ExperimentSpec.SweepAxis] {
+        guard case .mapping(let mapping) = node else {
+            throw SpecIssue(line: node.mark?.line, key: section, message: "expected a mapping from keys to lists of values, got \(ValueKind.describeNode(node))")
+        }
+        var axes: [ExperimentSpec.SweepAxis] = []
+        for (keyNode, valueNode) in mapping {
+            let path = try keyName(keyNode, prefix: section)
+            axes.append(try axis(path, valueNode, section: section, origin: .file(line: keyNode.mark?.line)))
+        }
+        return axes
+    }
+
+    static func axis(_ path: String, _ node: Node, section: String, origin: Origin) throws -> ExperimentSpec.SweepAxis {
+        guard let key = SpecSchema.key(path) else {
+            var issue = unknownKey(path, line: node.mark?.line)
+            issue.key = "\(section).\(path)"
+            throw issue
+        }
+        guard key.role == .run else {
+            throw SpecIssue(line: node.mark?.line, key: "\(section).\(path)", message: "cannot be swept: only keys that change a run can (use `seeds:` for seeds)")
+        }
+        guard case .sequence(let sequence) = node, sequence.count > 0 else {
+            throw SpecIssue(line: node.mark?.line, key: "\(section).\(path)", message: "expected a non-empty list of values, got \(ValueKind.describeNode(node))")
+        }
+        var values: [SpecValue] = []
+        for element in sequence {
+            let value = try key.kind.check(element, path: path)
+            if values.contains(value) {
+                throw SpecIssue(line: element.mark?.line, key: "\(section).\(path)", message: "'\(value.display)' appears twice")
+            }
+            values.append(value)
+        }
+        return .init(path: path, values: values, origin: origin)
+    }
+
+    static func checkZipLengths(_ zip: [ExperimentSpec.SweepAxis]) throws {
+        guard let first = zip.first else { return }
+        for axis in zip.dropFirst() where axis.values.count != first.values.count {
+            let line: Int? = if case .file(let l) = axis.origin { l } else { nil }
+            throw SpecIssue(line: line, key: "zip.\(axis.path)",
+                            message: "has \(axis.values.count) values but 'zip.\(first.path)' has \(first.values.count); zipped lists must have equal lengths")
+        }
+    }
+
+    /// `variants:` — names mapped to partial specs of run keys.
+    static func variants(_ node: Node) throws -> [ExperimentSpec.Variant] {
+        guard case .mapping(let mapping) = node else {
+            throw SpecIssue(line: node.mark?.line, key: "variants", message: "expected a mapping from variant names to keys, got \(ValueKind.describeNode(node))")
+        }
+        var variants: [ExperimentSpec.Variant] = []
+        for (keyNode, valueNode) in mapping {
+            let name = try ValueKind.name.check(keyNode, path: "variants").stringValue!
+            guard case .mapping(let body) = valueNode else {
+                throw SpecIssue(line: valueNode.mark?.line, key: "variants.\(name)", message: "expected a mapping of keys, got \(ValueKind.describeNode(valueNode))")
+            }
+            var values: [String: Located] = [:]
+            for (k, v) in body {
+                try assign(v, at: try keyName(k, prefix: "variants.\(name)"), roles: [.run], into: &values, origin: { .file(line: $0) })
+            }
+            variants.append(.init(name: name, values: values, origin: .file(line: keyNode.mark?.line)))
+        }
+        return variants
+    }
+
+    /// A key swept by two mechanisms has no single meaning.
+    static func checkSweepConflicts(_ spec: ExperimentSpec) throws {
+        var owner: [String: String] = [:]
+        for axis in spec.grid { owner[axis.path] = "grid" }
+        for axis in spec.zip {
+            if let other = owner[axis.path] {
+                throw axis.origin.issue(key: "zip.\(axis.path)", "is also swept by '\(other)'")
+            }
+            owner[axis.path] = "zip"
+        }
+        for variant in spec.variants {
+            for (path, located) in variant.values {
+                if let other = owner[path] {
+                    throw located.origin.issue(key: "variants.\(variant.name).\(path)", "is also swept by '\(other)'")
+                }
+            }
+        }
+    }
+
+    static func checkRequired(_ spec: ExperimentSpec) throws {
+        for key in SpecSchema.keys where key.defaultValue == nil {
+            if spec.values[key.path] == nil, spec.overrides[key.path] == nil {
+                throw SpecIssue(line: nil, key: key.path, message: "is required: \(key.doc)")
+            }
+        }
+    }
+
+    static func yamlProblem(_ error: YamlError, file: String) -> SpecIssue {
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            return SpecIssue(line: mark.line, key: "", message: "not valid YAML: \(problem)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return SpecIssue(line: context.mark.line, key: duplicates.sorted().joined(separator: ", "),
+                             message: "is set twice in one mapping")
+        default:
+            return SpecIssue(line: nil, key: "", message: "not valid YAML: \(error)")
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Model
+
+/// Every key an experiment spec may contain. Defaults follow the paper's recipe
+/// (LONGLORA section 3) where it is scale-free, and the miniature scale otherwise:
+/// the paper's Llama2 pretrained at 4096 and extended to 8k..64k becomes a small LLaMA
+/// pretrained at 256 and extended to 1k..4k (the same 4x..16x factors).
+public enum SpecSchema {
+    public static let sections: [SectionDescriptor] = [
+        .init("data", "The corpus and tokenizer every stage reads."),
+        .init("model", "Shape of the LLaMA-architecture model: a preset, optionally with sizes changed."),
+        .init("base", "Pretraining of the base model at a short context. Cached by the hash of `data`, `model` and `base`, and shared by every run and experiment with the same recipe."),
+        .init("base.optimizer", "AdamW settings of pretraining."),
+        .init("finetune", "Context extension of the base model: position interpolation, the attention pattern used in training, and the trained parts."),
+        .init("finetune.lora", "Low-rank adapters W + (alpha/rank) B A on the attention projections; B starts at zero."),
+        .init("finetune.optimizer", "AdamW settings of fine-tuning (paper: betas 0.9/0.95, no weight decay, clipping 1.0)."),
+        .init("evaluate", "Evaluation after fine-tuning. Evaluation uses the RoPE factor of the training length."),
+        .init("evaluate.passkey", "Passkey retrieval: a random key hidden in filler text, greedy decoding, exact match."),
+        .init("paper", "The paper's numbers, printed beside ours by `longlora table`."),
+        .init("layout", "What `longlora table` and `longlora plot` draw."),
+    ]
+
+    public static let attentionChoices = AttentionPatterns.names
+    public static let trainableParts = ["lora", "embed", "norm", "head", "all"]
+    public static let schedules = ["constant", "cosine", "linear"]
+    public static let splits = ["train", "validation", "test"]
+
+    static let autoOrSize = ValueKind.either([.auto, .positiveInt])
+
+    public static let keys: [KeyDescriptor] = [
+        .init("experiment", .name, nil, role: .identity,
+              "Name of the experiment; results go to `results/<experiment>.h5`."),
+        .init("description", .text, .string(""), role: .identity, "One line saying what the experiment shows."),
+        .init("seeds", .list(.count, minCount: 1, unique: true), .ints([0]), role: .identity,
+              "Every configuration runs once per seed. The seed drives fine-tuning (adapter initialisation, batch order) and evaluation sampling; the base model has its own `base.seed`."),
+
+        .init("data.corpus", .name, .string("pg19-mini"),
+              "Corpus: `pg19-mini` or `proof-pile-mini` (built from Debian packages on first use), or any corpus already built under `data/<name>/`."),
+        .init("data.tokenizer", .choice(["byte", "bpe"]), .string("byte"),
+              "`byte`: the 256 byte values plus BOS, EOS, PAD. `bpe`: byte-pair encoding trained on the corpus's training split."),
+        .init("data.vocab", autoOrSize, .string("auto"),
+              "Vocabulary size; `auto` is 259 for `byte` and 1024 for `bpe`. A byte tokenizer only has 259."),
+
+        .init("model.preset", .choice(ModelConfig.presets.map(\.name)), .string("mini"),
+              "Starting shape: `micro` (d=32, 2 layers) for tests, `mini` (d=128, 4 layers, 4 heads) for experiments; the `llama2-*` shapes are far too large to train here."),
+        .init("model.dim", autoOrSize, .string("auto"), "Width d; `auto` keeps the preset's."),
+        .init("model.layers", autoOrSize, .string("auto"), "Number of transformer blocks; `auto` keeps the preset's."),
+        .init("model.heads", autoOrSize, .string("auto"), "Attention heads; d must be a multiple, with an even head dimension (RoPE)."),
+        .init("model.kv_heads", autoOrSize, .string("auto"), "Key/value heads (fewer than `heads`: grouped-query attention); `auto` keeps the preset's, which equals `heads` for mini."),
+        .init("model.ffn", autoOrSize, .string("auto"), "SwiGLU hidden width; `auto` keeps the preset's."),
+        .init("model.rope_base", .real(min: nil, above: 0, max: nil), .double(10000), "RoPE base frequency (Llama2: 10000)."),
+    ]
+    + recipe("base", context: 256, steps: 300, batchTokens: 4096, lr: 1e-3, weightDecay: 0.1,
+             warmup: 30, schedule: "cosine",
+             contextDoc: "Context of pretraining (the paper's Llama2: 4096, here 16x smaller).",
+             lrDoc: "Peak learning rate of pretraining from scratch.")
+    + [
+        .init("base.seed", .count, .int(0),
+              "Seed of the base model's initialisation and batch order; separate from `seeds` so that every fine-tune of a sweep extends the same base model."),
+    ]
+    + recipe("finetune", context: 1024, steps: 1000, batchTokens: 8192, lr: 2e-5, weightDecay: 0,
+             warmup: 20, schedule: "constant",
+             contextDoc: "Target context of fine-tuning (256 -> 1024 is the paper's 4096 -> 16384 factor). A multiple of the group size.",
+             lrDoc: "Peak learning rate (paper: 2e-5 for 7B and 13B; a miniature model usually wants more).")
+    + [
+        .init("finetune.position_interpolation", .either([.auto, .real(min: 1, above: nil, max: nil)]), .string("auto"),
+              "RoPE positions are divided by this factor; `auto` is ceil(context / base.context), the paper's linear position interpolation. 1 disables it."),
+        .init("finetune.attention", .choice(attentionChoices), .string("s2"),
+              "Attention used while fine-tuning: `full`; `s2` (shifted sparse attention, the paper's, boundary variant); `s2-roll` (the paper's pseudocode, which leaks the last G/2 tokens to the first); `short` (groups, no shift); `s2-layers` (shift in alternate layers); `pattern1`/`pattern2` (all heads unshifted/shifted); `dilated`; `block-sparse`; `stride-sparse`."),
+        .init("finetune.group", .either([.real(min: nil, above: 0, max: 1), .int(min: 2, max: nil)]), .double(0.25),
+              "Group size G of the sparse patterns: a number in (0, 1] is a fraction of the context (paper: 1/4), an integer a count of tokens. The context must be a multiple of G; shifted patterns need G even. Ignored by `full`."),
+        .init("finetune.trainable", .list(.choice(trainableParts), minCount: 1, unique: true), .strings(["lora", "embed", "norm"]),
+              "Parts trained: `lora` adapters, the token `embed`ding, every RMS`norm` weight, the output `head`; `all` alone is full fine-tuning. The paper's LoRA+ is [lora, embed, norm]; plain LoRA is [lora]."),
+        .init("finetune.lora.rank", .positiveInt, .int(8), "Adapter rank r (paper: 8). At most the width of every adapted projection."),
+        .init("finetune.lora.alpha", .real(min: nil, above: 0, max: nil), .double(16), "Adapter scale numerator: the update is (alpha / rank) B A (paper: 16)."),
+        .init("finetune.lora.targets", .list(.choice(["q", "k", "v", "o"]), minCount: 1, unique: true), .strings(["q", "k", "v", "o"]),
+              "Projections that get adapters (paper: all four attention projections)."),
+        .init("finetune.eval_every", .count, .int(0),
+              "Steps between validation-loss measurements during fine-tuning (a curve over steps); 0 measures only at the end."),
+        .init("finetune.checkpoint_every", .count, .int(50),
+              "Steps between checkpoints that an interrupted run resumes from; 0 keeps only the final one."),
+        .init("finetune.recompute", .bool, .bool(false),
+              "Gradient checkpointing: recompute activations in the backward pass (the paper always does); less memory, about a third more compute."),
+
+        .init("evaluate.datasets", .list(.text, minCount: 1, unique: true), .strings(["test"]),
+              "Token streams to measure perplexity on: `split` (of `data.corpus`) or `corpus:split`, split one of train, validation, test."),
+        .init("evaluate.lengths", .list(.int(min: 2, max: nil), minCount: 1, unique: true), .ints([256, 512, 1024]),
+              "Evaluation lengths L. Lengths past `finetune.context` measure extrapolation."),
+        .init("evaluate.protocol", .choice(["longlora", "strided"]), .string("longlora"),
+              "`longlora`: windows of L tokens every `stride` tokens, every prediction scored, window losses averaged. `strided`: windows move by `stride` and only the new tokens are scored (Press et al.). The two give different numbers."),
+        .init("evaluate.stride", .positiveInt, .int(256), "Step between evaluation windows (paper: 256). At most the shortest length for `strided`."),
+        .init("evaluate.attention", .list(.choice(["full", "train"] + attentionChoices), minCount: 1, unique: true), .strings(["full"]),
+              "Attention at evaluation: `full` (the paper's default: the model keeps its architecture), `train` (the pattern used in fine-tuning), or a pattern name. The paper reports patterns tested both ways."),
+        .init("evaluate.max_windows", .count, .int(16),
+              "At most this many windows per length and dataset, evenly spaced over the stream; 0 scores every window."),
+        .init("evaluate.passkey.lengths", .list(.int(min: 64, max: nil), minCount: 0, unique: true), .ints([]),
+              "Prompt lengths of the passkey test, in tokens (empty: no passkey test). The paper goes in steps of about 1k past the training length."),
+        .init("evaluate.passkey.trials", .positiveInt, .int(10), "Random keys and depths per length (paper: 10)."),
+
+        .init("paper.source", .text, .string(""), role: .report, "Where the numbers come from, e.g. `Table 1, Llama2 7B, PG19 validation`; shown in the table's title."),
+        .init("paper.table", .name, .string("main"), role: .report,
+              "The layout table the numbers sit beside (`main`: the default table)."),
+        .init("paper.rows", .map(key: .text, value: .map(key: .text, value: .real(min: nil, above: nil, max: nil))), .map([]), role: .report,
+              "Setting label (a run id without `seed=`, e.g. `attention=s2`) -> {column of our table (an evaluation length): the paper's value}. The paper's lengths are 8x ours: 1024 stands for 8192. Every label must name a setting of the sweep."),
+
+        .init("tolerances", .map(key: .text, value: .real(min: 0, above: nil, max: nil)), .map([]), role: .report,
+              "Relative tolerances of `longlora check` by metric: a path (`eval/pg19-mini-test/perplexity`), a glob (`eval/*/loss`) or a last component (`perplexity`), e.g. {perplexity: 0.02}. Metrics not listed use the check's defaults."),
+        .init("layout.tables", .anyValue("a list of table layouts (docs/results-schema.md)"), .list([]), role: .report,
+              "Tables for `longlora table`, in the result file's layout format. Empty: one table `main` with a row per setting (the swept keys), a column per evaluation length, cells the perplexity on the first dataset with the first evaluation attention."),
+        .init("layout.figures", .anyValue("a list of figure layouts (docs/results-schema.md)"), .list([]), role: .report,
+              "Figures for `longlora plot`, in the result file's layout format. Empty: perplexity against evaluation length (one line per setting) and the fine-tuning loss curves."),
+    ]
+
+    /// The keys shared by both training stages (pretraining and fine-tuning).
+    static func recipe(_ stage: String, context: Int, steps: Int, batchTokens: Int, lr: Double, weightDecay: Double,
+                       warmup: Int, schedule: String, contextDoc: String, lrDoc: String) -> [KeyDescriptor] {
+        [
+            .init("\(stage).context", .int(min: 8, max: nil), .int(context), contextDoc),
+            .init("\(stage).steps", .count, .int(steps),
+                  "Optimizer steps\(stage == "finetune" ? " (paper: 1000; 0 evaluates the base model with position interpolation only, the paper's 'no fine-tuning' row)" : "")."),
+            .init("\(stage).batch_tokens", .positiveInt, .int(batchTokens),
+                  "Tokens per optimizer step: batch_tokens / context packed sequences (documents joined with EOS, no masking)."),
+            .init("\(stage).warmup", .count, .int(warmup), "Linear warm-up steps from 0 to the peak learning rate."),
+            .init("\(stage).schedule", .choice(schedules), .string(schedule),
+                  "Learning rate after warm-up: `constant` (paper), `cosine` or `linear` decay to 10% of the peak."),
+            .init("\(stage).optimizer.lr", .real(min: nil, above: 0, max: nil), .double(lr), lrDoc),
+            .init("\(stage).optimizer.beta1", .real(min: 0, above: nil, max: 0.999999), .double(0.9), "AdamW first-moment decay."),
+            .init("\(stage).optimizer.beta2", .real(min: 0, above: nil, max: 0.999999), .double(0.95),
+                  "AdamW second-moment decay (paper: 0.95; the official command leaves the library's 0.999)."),
+            .init("\(stage).optimizer.eps", .real(min: nil, above: 0, max: nil), .double(1e-8), "AdamW epsilon."),
+            .init("\(stage).optimizer.weight_decay", .real(min: 0, above: nil, max: nil), .double(weightDecay),
+                  "Decoupled weight decay\(stage == "finetune" ? " (paper: 0)" : "")."),
+            .init("\(stage).optimizer.clip", .real(min: 0, above: nil, max: nil), .double(1.0),
+                  "Global gradient-norm clipping threshold (paper: 1.0); 0 disables it."),
+        ]
+    }
+
+    public static func key(_ path: String) -> KeyDescriptor? { keyIndex[path] }
+    public static func isSection(_ path: String) -> Bool { sectionPaths.contains(path) }
+
+    static let keyIndex: [String: KeyDescriptor] = Dictionary(uniqueKeysWithValues: keys.map { ($0.path, $0) })
+    static let sectionPaths: Set<String> = Set(sections.map(\.path))
+
+    /// The names allowed directly under `prefix` ("" for the root), for suggestions.
+    static func children(of prefix: String) -> [String] {
+        let all = keys.map(\.path) + sections.map(\.path) + (prefix.isEmpty ? sweepSections : [])
+        var names: [String] = []
+        for path in all {
+            let rest: Substring
+            if prefix.isEmpty { rest = Substring(path) } else {
+                guard path.hasPrefix(prefix + ".") else { continue }
+                rest = path.dropFirst(prefix.count + 1)
+            }
+            let name = String(rest.prefix { $0 != "." })
+            if !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
+
+    /// Root sections with a structure of their own (see `SpecReference`).
+    public static let sweepSections = ["grid", "zip", "variants"]
+}

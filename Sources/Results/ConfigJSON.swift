@@ -1,0 +1,55 @@
+import Foundation
+import Support
+
+/// A run's resolved configuration, parsed from its JSON attribute, addressed by
+/// dotted key paths such as `finetune.attention` (the same paths as the YAML spec).
+public struct ConfigJSON {
+    public let object: [String: Any]
+
+    public init(_ json: String, run: String) throws {
+        guard let data = json.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw UserError("run '\(run)': config is not a JSON object")
+        }
+        self.object = object
+    }
+
+    /// The value at `path`, or nil if any component is missing.
+    public func value(at path: String) -> Any? {
+        var current: Any = object
+        for key in path.split(separator: ".") {
+            guard let dictionary = current as? [String: Any], let next = dictionary[String(key)] else { return nil }
+            current = next
+        }
+        return current
+    }
+
+    /// The value at `path` as a label (`1024`, `s2`, `true`); nil if missing or not a scalar.
+    public func label(at path: String) -> String? {
+        value(at: path).flatMap(Label.json)
+    }
+
+    /// Flattened `path -> label` for every scalar, with keys named `seed` removed:
+    /// two runs of the same setting differ only in their seeds.
+    public var settingWithoutSeed: [String: String] {
+        var out: [String: String] = [:]
+        func walk(_ value: Any, _ prefix: String) {
+            if let dictionary = value as? [String: Any] {
+                for (key, child) in dictionary where key != "seed" {
+                    walk(child, prefix.isEmpty ? key : "\(prefix).\(key)")
+                }
+            } else if let array = value as? [Any] {
+                for (i, child) in array.enumerated() { walk(child, "\(prefix)[\(i)]") }
+            } else {
+                out[prefix] = Label.json(value) ?? ""
+            }
+        }
+        walk(object, "")
+        return out
+    }
+
+    /// The first key path (sorted) whose value differs between two settings, if any.
+    public static func firstDifference(_ a: [String: String], _ b: [String: String]) -> String? {
+        Set(a.keys).union(b.keys).sorted().first { a[$0] != b[$0] }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import Support
+
+public enum PlotFormat: String, CaseIterable, Sendable {
+    case png, svg, pdf
+
+    /// Headless cairo/SVG terminals; `noenhanced` keeps `_` in labels literal.
+    var terminal: String {
+        switch self {
+        case .png: return "pngcairo size 900,560 noenhanced font 'Sans,11'"
+        case .svg: return "svg size 900,560 noenhanced font 'Sans,11' background rgb 'white'"
+        case .pdf: return "pdfcairo size 6in,3.75in noenhanced font 'Sans,10'"
+        }
+    }
+}
+
+/// A figure ready for gnuplot: its data file and its script. Both are kept next to
+/// the image so a user can restyle the figure and rerun `gnuplot NAME.gp`.
+public struct Figure: Sendable {
+    /// File stem, `<experiment>-<figure>`: the image, `.gp` and `.dat` share it.
+    public var stem: String
+    public var data: String
+    public var script: String
+
+    /// Builds figure `layout` from `file`'s complete runs.
+    public static func make(_ layout: FigureLayout, from file: ResultFile) throws -> Figure {
+        let stem = "\(file.header.experiment)-\(layout.name)"
+        let context = "figure \(layout.name)"
+        let grid = try Grid.build(file, layout.selection, name: context)
+        guard !grid.cells.isEmpty else {
+            throw UserError("\(context): no complete run has a value for '\(layout.selection.value)'")
+        }
+        let body: (data: String, plot: String)
+        switch layout.kind {
+        case .lines: body = lines(grid, stem: stem)
+        case .bars: body = bars(grid, stem: stem)
+        case .curves: body = try curves(grid, file: file, layout: layout, stem: stem, context: context)
+        }
+        let defaultY = layout.selection.value.split(separator: "/").last.map(String.init) ?? ""
+        let rowTitles = layout.selection.rows.map { String($0.split(separator: ".").last ?? "") }.joined(separator: " / ")
+        let defaultX: String
+        switch layout.kind {
+        case .curves: defaultX = "step"
+        case .bars: defaultX = rowTitles
+        case .lines: defaultX = layout.selection.columns?.title ?? ""
+        }
+        var script = """
+            # \(stem).gp: figure '\(layout.name)' of experiment '\(file.header.experiment)', written by `longlora plot`.
+            # Data: \(stem).dat. Restyle freely, then: gnuplot -e "fmt='svg'" \(stem).gp
+            if (!exists("fmt")) fmt = 'png'
+            if (!exists("outfile")) outfile = '\(gnuplotEscape(stem)).' . fmt
+            if (fmt eq 'png') { set terminal \(PlotFormat.png.terminal) }
+            if (fmt eq 'svg') { set terminal \(PlotFormat.svg.terminal) }
+            if (fmt eq 'pdf') { set terminal \(PlotFormat.pdf.terminal) }
+            set output outfile
+            set title '\(gnuplotEscape(layout.title ?? layout.name))'
+            set xlabel '\(gnuplotEscape(layout.xlabel ?? defaultX))'
+            set ylabel '\(gnuplotEscape(layout.ylabel ?? defaultY))'
+            set grid
+            set key outside right top
+            set datafile missing 'NaN'
+
+            """
+        if layout.logx && layout.kind != .bars { script += "set logscale x 2\n" }
+        // Pad the x range so error bars at the first and last points are not clipped.
+        if layout.kind == .lines { script += "set offsets graph 0.04, graph 0.04, 0, 0\n" }
+        if layout.kind == .bars, let columns = layout.selection.columns {
+            script += "set key title '\(gnuplotEscape(columns.title))'\n"
+        }
+        if layout.logy { script += "set logscale y\n" }
+        script += body.plot + "\n"
+        return Figure(stem: stem, data: body.data, script: script)
+    }
+
+    /// Writes `<stem>.dat`, `<stem>.gp` and one image per format into `directory`;
+    /// each image is rendered to a temporary name, then renamed. Returns the images.
+    public func render(into directory: URL, formats: [PlotFormat]) throws -> [URL] {
+        guard Shell.has("gnuplot") else {
+            throw UserError("gnuplot is not installed", hint: "apt-get install gnuplot-nox")
+        }
+        try AtomicFile.write(data, to: directory.appendingPathComponent("\(stem).dat"))
+        try AtomicFile.write(script, to: directory.appendingPathComponent("\(stem).gp"))
+        return try formats.map { format in
+            let image = directory.appendingPathComponent("\(stem).\(format.rawValue)")
+            try AtomicFile.produce(image) { tmp in
+                let settings = "fmt='\(format.rawValue)'; outfile='\(gnuplotEscape(tmp.lastPathComponent))'"
+                guard let result = Shell.run(["gnuplot", "-e", settings, "\(stem).gp"], in: directory) else {
+                    throw UserError("cannot start gnuplot")
+                }
+                let size = (try? FileManager.default.attributesOfItem(atPath: tmp.path)[.size] as? Int) ?? 0
+                guard result.status == 0, size > 0 else {
+                    let message = String(decoding: result.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                    throw UserError("gnuplot failed on \(directory.appendingPathComponent(stem).path).gp: \(message)")
+                }
+            }
+            return image
+        }
+    }
+
+    /// One data block per series (`index i`): x, mean, 95% CI (0 for one seed), n, label.
+    static func lines(_ grid: Grid, stem: String) -> (data: String, plot: String) {
+        let numeric = grid.columns.allSatisfy { Double($0) != nil }
+        var data = "# x mean ci95 n label; one block per series\n"
+        var plots: [String] = []
+        for (i, row) in grid.rows.enumerated() {
+            if i > 0 { data += "\n\n" }
+            data += "# series \(seriesTitle(row))\n"
+            for (position, column) in grid.columns.enumerated() {
+                guard let s = grid.cell(row, column) else { continue }
+                let x = numeric ? column : String(position)
+                data += "\(x) \(s.mean) \(s.ci95 ?? 0) \(s.n) \(dataQuote(column))\n"
+            }
+            let using = numeric ? "1:2:3" : "1:2:3:xtic(5)"
+            plots.append("'\(stem).dat' index \(i) using \(using) with yerrorlines title '\(gnuplotEscape(seriesTitle(row)))'")
+        }
+        return (data, "plot " + plots.joined(separator: ", \\\n     "))
+    }
+
+    /// Clustered bars: one row per series, one (mean, ci) pair per column.
+    static func bars(_ grid: Grid, stem: String) -> (data: String, plot: String) {
+        var data = "# label" + grid.columns.map { " mean(\($0)) ci95(\($0))" }.joined() + "\n"
+        for row in grid.rows {
+            data += dataQuote(seriesTitle(row))
+            for column in grid.columns {
+                let s = grid.cell(row, column)
+                data += " \(s.map { "\($0.mean)" } ?? "NaN") \(s.map { "\($0.ci95 ?? 0)" } ?? "NaN")"
+            }
+            data += "\n"
+        }
+        let plots = grid.columns.enumerated().map { j, column in
+            let using = j == 0 ? "\(2 + 2 * j):\(3 + 2 * j):xtic(1)" : "\(2 + 2 * j):\(3 + 2 * j)"
+            return "'\(stem).dat' using \(using) title '\(gnuplotEscape(column))'"
+        }
+        let style = """
+            set style data histogram
+            set style histogram errorbars gap 1 lw 1
+            set style fill solid 0.7 border -1
+            set xtics rotate by -20
+            set yrange [0:*]
+
+            """
+        return (data, style + "plot " + plots.joined(separator: ", \\\n     "))
+    }
+
+    /// Mean training curve over the seeds of each series (truncated to the shortest run).
+    static func curves(_ grid: Grid, file: ResultFile, layout: FigureLayout, stem: String,
+                       context: String) throws -> (data: String, plot: String) {
+        guard case .curveLast(let name) = try ValuePath(layout.selection.value, context: context) else {
+            throw UserError("\(context): a curves figure needs value curves/NAME, not '\(layout.selection.value)'")
+        }
+        var data = "# step mean n; one block per series\n"
+        var plots: [String] = []
+        for (i, row) in grid.rows.enumerated() {
+            let ids = grid.columns.flatMap { grid.runs[Grid.Key(row: row, column: $0)] ?? [] }
+            let runs = ids.compactMap(file.run)
+            let curves = runs.compactMap { $0.curves[name] }
+            let length = curves.map(\.count).min() ?? 0
+            let steps = runs.first?.curves["step"].flatMap { $0.count >= length ? $0 : nil }
+            if i > 0 { data += "\n\n" }
+            data += "# series \(seriesTitle(row))\n"
+            for t in 0..<length {
+                let mean = curves.reduce(0) { $0 + $1[t] } / Double(curves.count)
+                data += "\(steps.map { Label.number($0[t]) } ?? String(t + 1)) \(mean) \(curves.count)\n"
+            }
+            plots.append("'\(stem).dat' index \(i) using 1:2 with lines lw 2 title '\(gnuplotEscape(seriesTitle(row)))'")
+        }
+        return (data, "plot " + plots.joined(separator: ", \\\n     "))
+    }
+
+    static func seriesTitle(_ row: [String]) -> String {
+        row.isEmpty ? "all" : row.joined(separator: " / ")
+    }
+}
+
+/// gnuplot single-quoted strings escape a quote by doubling it.
+func gnuplotEscape(_ s: String) -> String { s.replacingOccurrences(of: "'", with: "''") }
+
+/// Labels in data files are double-quoted so spaces do not split them.
+func dataQuote(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "'") + "\"" }

@@ -1,0 +1,130 @@
+import Foundation
+import Support
+
+/// Maps `ResultFile` to the HDF5 layout of docs/results-schema.md and back.
+enum ResultCodec {
+    static func encode(_ file: ResultFile, to root: H5Group) throws {
+        let h = file.header
+        try root.writeAttribute("schema_version", .int(h.schemaVersion))
+        try root.writeAttribute("experiment", .string(h.experiment))
+        try root.writeAttribute("spec", .string(h.spec))
+        try root.writeAttribute("created", .string(h.created))
+        try root.writeAttribute("layout", .string(h.layout))
+        if let paper = h.paper { try root.writeAttribute("paper", .string(paper)) }
+        if let tolerances = h.tolerances { try root.writeAttribute("tolerances", .string(tolerances)) }
+        let runs = try root.createGroup("runs")
+        for run in file.runs { try encode(run, in: runs) }
+    }
+
+    private static func encode(_ run: RunRecord, in runs: H5Group) throws {
+        let group = try runs.createGroup(run.id)
+        let p = run.provenance
+        let fixed: [(String, Value)] = [
+            ("config", .string(run.config)), ("config_hash", .string(run.configHash)),
+            ("seed", .int(run.seed)), ("status", .string(run.status.rawValue)),
+            ("error", .string(run.error)), ("started", .string(run.started)),
+            ("finished", .string(run.finished)),
+            ("git_commit", .string(p.gitCommit)), ("git_dirty", .int(p.gitDirty ? 1 : 0)),
+            ("swift_version", .string(p.swiftVersion)), ("os", .string(p.os)),
+            ("cpu_model", .string(p.cpuModel)), ("cpu_count", .int(Int64(p.cpuCount))),
+            ("hostname", .string(p.hostname)),
+        ]
+        for (name, value) in fixed { try group.writeAttribute(name, value) }
+        for (name, value) in run.attributes.sorted(by: { $0.key < $1.key }) {
+            try group.writeAttribute(name, value)
+        }
+        let curves = try group.createGroup("curves")
+        for (name, values) in run.curves.sorted(by: { $0.key < $1.key }) {
+            try curves.writeDataset(name, .double(values))
+        }
+        let eval = try group.createGroup("eval")
+        for (name, table) in run.eval.sorted(by: { $0.key < $1.key }) {
+            let tableGroup = try eval.createGroup(name)
+            for column in table.columns { try tableGroup.writeDataset(column.name, column.values) }
+        }
+        for (name, values) in run.metrics.sorted(by: { $0.key < $1.key }) {
+            let metricGroup = try group.createGroup(name)
+            for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+                try metricGroup.writeAttribute(key, value)
+            }
+        }
+    }
+
+    static func decode(_ root: H5Group) throws -> ResultFile {
+        func string(_ group: H5Group, _ name: String) throws -> String {
+            guard case .string(let s) = try group.readAttribute(name) else {
+                throw HDF5.Failure(description: "attribute \(name) on \(group.path) is not a string")
+            }
+            return s
+        }
+        func optionalString(_ group: H5Group, _ name: String) throws -> String? {
+            group.hasAttribute(name) ? try string(group, name) : nil
+        }
+        let header = ResultHeader(
+            experiment: try string(root, "experiment"), spec: try optionalString(root, "spec") ?? "",
+            created: try optionalString(root, "created") ?? "", layout: try optionalString(root, "layout") ?? "{}",
+            paper: try optionalString(root, "paper"), tolerances: try optionalString(root, "tolerances"))
+        var runs: [RunRecord] = []
+        if root.hasChild("runs") {
+            let runsGroup = try root.openGroup("runs")
+            for id in try runsGroup.childNames() {
+                runs.append(try decodeRun(try runsGroup.openGroup(id), id: id))
+            }
+        }
+        return ResultFile(header: header, runs: runs)
+    }
+
+    private static func decodeRun(_ group: H5Group, id: String) throws -> RunRecord {
+        var attributes: [String: Value] = [:]
+        for name in try group.attributeNames() { attributes[name] = try group.readAttribute(name) }
+        func take(_ name: String) -> Value? { attributes.removeValue(forKey: name) }
+        func text(_ name: String) -> String { take(name)?.description ?? "" }
+        func integer(_ name: String) -> Int64 { take(name)?.number.map { Int64($0) } ?? 0 }
+
+        let statusText = text("status")
+        guard let status = RunStatus(rawValue: statusText) else {
+            throw HDF5.Failure(description: "run \(id) has status '\(statusText)', expected complete, failed or running")
+        }
+        let provenance = try decodeProvenance([
+            "gitCommit": text("git_commit"), "gitDirty": integer("git_dirty") != 0,
+            "swiftVersion": text("swift_version"), "os": text("os"), "cpuModel": text("cpu_model"),
+            "cpuCount": Int(integer("cpu_count")), "hostname": text("hostname"),
+        ])
+        var run = RunRecord(
+            id: id, config: text("config"), configHash: text("config_hash"), seed: integer("seed"),
+            status: status, error: text("error"), provenance: provenance,
+            started: text("started"), finished: text("finished"))
+        run.attributes = attributes
+
+        for child in try group.childNames() where group.childIsGroup(child) {
+            let sub = try group.openGroup(child)
+            switch child {
+            case "curves":
+                for name in try sub.childNames() {
+                    guard case .double(let xs) = try sub.readDataset(name) else {
+                        throw HDF5.Failure(description: "\(sub.path)/\(name) is not float64")
+                    }
+                    run.curves[name] = xs
+                }
+            case "eval":
+                for name in try sub.childNames() {
+                    let tableGroup = try sub.openGroup(name)
+                    var table = Table()
+                    for column in try tableGroup.childNames() { table.append(column, try tableGroup.readDataset(column)) }
+                    run.eval[name] = table
+                }
+            default:
+                var values: [String: Value] = [:]
+                for name in try sub.attributeNames() { values[name] = try sub.readAttribute(name) }
+                run.metrics[child] = values
+            }
+        }
+        return run
+    }
+
+    /// `Provenance` has no public memberwise initializer; its Codable form is public.
+    private static func decodeProvenance(_ fields: [String: Any]) throws -> Provenance {
+        let data = try JSONSerialization.data(withJSONObject: fields)
+        return try JSONDecoder().decode(Provenance.self, from: data)
+    }
+}

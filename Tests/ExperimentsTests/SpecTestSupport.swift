@@ -1,0 +1,22 @@
+import Experiments
+import Support
+
+/// Parses and expands a spec; returns the runs, or throws the user-facing error.
+func expand(_ yaml: String, set: [String] = []) throws -> [PlannedRun] {
+    try Sweep.expand(try SpecParser.parse(yaml, file: "t.yaml", overrides: set))
+}
+
+/// The one-line message a user would see for this spec, or nil if it is valid.
+func specError(_ yaml: String, set: [String] = []) -> String? {
+    do {
+        _ = try expand(yaml, set: set)
+        return nil
+    } catch let error as UserError {
+        return error.message
+    } catch {
+        return "unexpected error type: \(error)"
+    }
+}
+
+/// The smallest valid spec: everything else defaulted.
+let minimalSpec = "experiment: t\n"

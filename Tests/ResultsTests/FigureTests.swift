@@ -1,0 +1,55 @@
+import Foundation
+import Results
+import Support
+import Testing
+
+@Suite struct FigureTests {
+    static let selection = Selection(rows: ["finetune.attention"], columns: .eval("length"),
+                                     value: "eval/pg19-mini/perplexity")
+
+    @Test func linesScriptAndData() throws {
+        let layout = FigureLayout(name: "ppl", kind: .lines, title: "Perplexity vs length", selection: Self.selection, logx: true)
+        let figure = try Figure.make(layout, from: Fixtures.file(TableTests.runs()))
+        #expect(figure.stem == "fixture-ppl")
+        #expect(figure.script.contains("set logscale x 2"))
+        #expect(figure.script.contains("'fixture-ppl.dat' index 0 using 1:2:3 with yerrorlines title 's2'"))
+        #expect(figure.script.contains("'fixture-ppl.dat' index 1 using 1:2:3 with yerrorlines title 'full'"))
+        // Block 0 is s2 (mean 12 ± t(0.975,2)*2/sqrt(3) at 256), block 1 full; blocks are split by two blank lines.
+        let blocks = figure.data.components(separatedBy: "\n\n\n")
+        #expect(blocks.count == 2)
+        #expect(blocks[0].contains("\n256 12.0 4.9682754235"))
+        #expect(blocks[1].contains("\n1024 27.125 0.0 1 \"1024\""))
+    }
+
+    @Test func rendersPNGAndKeepsScriptAndData() throws {
+        guard Shell.has("gnuplot") else { return }
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = Fixtures.file(TableTests.runs())
+        let figures = try [
+            FigureLayout(name: "ppl", kind: .lines, selection: Self.selection, logx: true),
+            FigureLayout(name: "loss", kind: .curves, selection: Selection(rows: ["finetune.attention"], value: "curves/loss")),
+            FigureLayout(name: "ablation", kind: .bars, selection: Self.selection),
+        ].map { try Figure.make($0, from: file) }
+        for figure in figures {
+            let images = try figure.render(into: dir, formats: [.png, .svg])
+            let png = try Data(contentsOf: images[0])
+            #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "\(figure.stem) is not a PNG")
+            #expect(png.count > 1024)
+            let svg = try String(contentsOf: images[1], encoding: .utf8)
+            #expect(svg.contains("<svg"))
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(names.contains("fixture-ppl.gp") && names.contains("fixture-ppl.dat") && names.contains("fixture-loss.png"))
+        #expect(!names.contains { $0.hasSuffix(".tmp") }, "temporary files left: \(names)")
+        // The kept script reproduces the figure on its own.
+        let rerun = try #require(Shell.run(["gnuplot", "-e", "outfile='again.png'", "fixture-ppl.gp"], in: dir))
+        #expect(rerun.status == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("again.png").path))
+    }
+
+    @Test func curvesNeedACurveValue() throws {
+        let layout = FigureLayout(name: "x", kind: .curves, selection: Self.selection)
+        #expect(throws: UserError.self) { try Figure.make(layout, from: Fixtures.file(TableTests.runs())) }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Results
+import Support
+import Testing
+
+@Suite struct TableTests {
+    /// s2 with three seeds, perplexity per length [10+2k, 20+4k, 30]; full with one seed.
+    static func runs() -> [RunRecord] {
+        (0..<3).map { k in
+            Fixtures.run(id: "s2-\(k)", seed: Int64(k), perplexity: [10 + 2 * Double(k), 20 + 4 * Double(k), 30])
+        } + [Fixtures.run(id: "full-0", attention: "full", perplexity: [9, 18, 27.125])]
+    }
+
+    static let layout = TableLayout(
+        name: "ppl", title: "Perplexity on pg19_mini",
+        selection: Selection(rows: ["finetune.attention"], columns: .eval("length"), value: "eval/pg19-mini/perplexity"))
+
+    @Test func groupsSeedsIntoMeanAndCI() throws {
+        let grid = try Grid.build(Fixtures.file(Self.runs()), Self.layout.selection, name: "table ppl")
+        #expect(grid.rows == [["s2"], ["full"]])
+        #expect(grid.columns == ["256", "512", "1024"])
+        let a = try #require(grid.cell(["s2"], "256"))
+        #expect(a.n == 3 && a.mean == 12)
+        #expect(abs(try #require(a.ci95) - 4.968275423500702) < 1e-11)
+        let b = try #require(grid.cell(["s2"], "512"))
+        #expect(b.mean == 24)
+        #expect(abs(try #require(b.ci95) - 9.936550847001404) < 1e-11)
+        #expect(grid.cell(["s2"], "1024")?.ci95 == 0)
+        #expect(grid.cell(["full"], "1024") == Summary([27.125]))
+    }
+
+    @Test func failedRunsAreLeftOut() throws {
+        let runs = Self.runs() + [Fixtures.run(id: "s2-9", seed: 9, perplexity: [1e6, 1e6, 1e6], status: .failed)]
+        let grid = try Grid.build(Fixtures.file(runs), Self.layout.selection, name: "t")
+        #expect(grid.cell(["s2"], "256")?.n == 3)
+    }
+
+    @Test func mixingSettingsInOneCellIsAnError() throws {
+        let runs = Self.runs() + [Fixtures.run(id: "s2-long", context: 2048, seed: 5)]
+        do {
+            _ = try Grid.build(Fixtures.file(runs), Self.layout.selection, name: "table ppl")
+            Issue.record("two settings were averaged together")
+        } catch let error as UserError {
+            #expect(error.message.contains("finetune.context"))
+        }
+    }
+
+    @Test func configColumnsAndMetricValues() throws {
+        let runs = [Fixtures.run(id: "a", context: 1024), Fixtures.run(id: "b", context: 2048)]
+        let selection = Selection(rows: ["finetune.attention"], columns: .config("finetune.context"),
+                                  value: "resources/peak_rss_bytes")
+        let grid = try Grid.build(Fixtures.file(runs), selection, name: "t")
+        #expect(grid.columns == ["1024", "2048"])
+        #expect(grid.cell(["s2"], "2048")?.mean == 123_456_789)
+    }
+
+    @Test func markdown() throws {
+        let grid = try Grid.build(Fixtures.file(Self.runs()), Self.layout.selection, name: "t")
+        let md = TableRenderer(layout: Self.layout, grid: grid).render(.md)
+        #expect(md.contains("| attention | length=256 | length=512 | length=1024 |\n|---|---:|---:|---:|\n"))
+        #expect(md.contains("| s2 | 12.00 ± 4.97 | 24.00 ± 9.94 | 30.00 ± 0.00 |\n"))
+        #expect(md.contains("| full | 9.00 | 18.00 | 27.12 |\n"))
+    }
+
+    @Test func csvIsTidy() throws {
+        let grid = try Grid.build(Fixtures.file(Self.runs()), Self.layout.selection, name: "t")
+        let lines = TableRenderer(layout: Self.layout, grid: grid).render(.csv).split(separator: "\n")
+        #expect(lines[0] == "attention,length,mean,ci95,n")
+        #expect(lines[1].hasPrefix("s2,256,12.0,4.9682754235"))
+        #expect(lines[1].hasSuffix(",3"))
+        #expect(lines.last == "full,1024,27.125,,1")
+    }
+
+    @Test func latexEscapesAndUsesPm() throws {
+        let grid = try Grid.build(Fixtures.file(Self.runs()), Self.layout.selection, name: "t")
+        let tex = TableRenderer(layout: Self.layout, grid: grid).render(.latex)
+        #expect(tex.contains("\\begin{tabular}{lrrr}"))
+        #expect(tex.contains("s2 & 12.00 $\\pm$ 4.97 & 24.00 $\\pm$ 9.94 & 30.00 $\\pm$ 0.00 \\\\"))
+        #expect(tex.contains("% Perplexity on pg19_mini"))
+        #expect(tex.hasSuffix("\\end{tabular}\n"))
+    }
+
+    @Test func paperNumbersSideBySide() throws {
+        let paper = try PaperNumbers.parse(#"{"ppl": [{"row": ["s2"], "column": 256, "value": 8.5}]}"#, source: "x")
+        let grid = try Grid.build(Fixtures.file(Self.runs()), Self.layout.selection, name: "t")
+        let renderer = TableRenderer(layout: Self.layout, grid: grid, paper: paper)
+        #expect(renderer.render(.md).contains("| s2 | 12.00 ± 4.97 | 8.50 | 24.00 ± 9.94 | – |"))
+        #expect(renderer.render(.csv).split(separator: "\n")[1].hasSuffix(",3,8.5"))
+    }
+
+    @Test func layoutJSONRoundTrip() throws {
+        let layout = Layout(tables: [Self.layout], figures: [
+            FigureLayout(name: "ppl", kind: .lines, selection: Self.layout.selection, logx: true),
+        ])
+        #expect(try Layout.parse(layout.json(), source: "x") == layout)
+        let text = #"{"tables": [{"name": "t", "rows": ["a"], "columns": {"config": "b.c"}, "value": "eval/d/perplexity", "where": {"protocol": "longlora", "length": 1024}}]}"#
+        let parsed = try Layout.parse(text, source: "x")
+        #expect(parsed.tables[0].selection.columns == .config("b.c"))
+        #expect(parsed.tables[0].selection.where["length"]?.label == "1024")
+        #expect(throws: UserError.self) { try Layout.parse(#"{"tables": [{"name": "t"}]}"#, source: "x") }
+    }
+}
