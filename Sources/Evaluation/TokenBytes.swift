@@ -1,3 +1,5 @@
+import Data
+
 /// UTF-8 bytes of text each token id stands for, so that bits per byte compares a
 /// byte-level model with a BPE model: both are charged for the same text.
 ///
@@ -9,10 +11,10 @@ public struct TokenBytes: Sendable, Equatable {
 
     public init(lengths: [Int]) { self.lengths = lengths }
 
-    /// Builds the table by decoding every id on its own (a BPE token decodes to its
-    /// whole byte string, even when that string is part of one UTF-8 character).
-    public init(vocabSize: Int, decode: ([Int32]) -> [UInt8]) {
-        lengths = (0..<vocabSize).map { decode([Int32($0)]).count }
+    /// Decodes every id on its own (a BPE token decodes to its whole byte string, even
+    /// when that string is part of one UTF-8 character).
+    public init(_ tokenizer: any Tokenizer) {
+        lengths = (0..<tokenizer.vocabSize).map { tokenizer.decode([Int32($0)]).count }
     }
 
     /// Bytes covered by `tokens`.

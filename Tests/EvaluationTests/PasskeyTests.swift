@@ -1,3 +1,4 @@
+import Data
 import Evaluation
 import Kernels
 import Support
@@ -5,7 +6,7 @@ import Testing
 
 @Suite struct PasskeyTests {
     @Test func promptUsesTheOfficialWordingAndHidesTheKeyOnceAtTheDepth() throws {
-        let p = try PasskeyPrompt(key: 31415, depth: 0.25, targetTokens: 1000, codec: byteCodec)
+        let p = try PasskeyPrompt(key: 31415, depth: 0.25, targetTokens: 1000, tokenizer: ByteTokenizer())
         let lines = p.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.count == 5)
         #expect(lines[0] == PasskeyPrompt.taskDescription)
@@ -24,7 +25,7 @@ import Testing
 
     @Test(arguments: [0.0, 0.5, 0.999])
     func depthPlacesTheKey(_ depth: Double) throws {
-        let p = try PasskeyPrompt(key: 7, depth: depth, targetTokens: 600, codec: byteCodec)
+        let p = try PasskeyPrompt(key: 7, depth: depth, targetTokens: 600, tokenizer: ByteTokenizer())
         let prefix = p.text.split(separator: "\n", omittingEmptySubsequences: false)[1].utf8.count
         #expect(prefix == PasskeyPrompt.prefixCharacters(fillerCharacters: p.fillerCharacters, depth: depth))
         #expect(abs(Double(prefix) / Double(p.fillerCharacters) - depth) <= 1 / Double(p.fillerCharacters))
@@ -32,25 +33,25 @@ import Testing
 
     @Test func coarserTokenizersStayWithinTheTarget() throws {
         for target in [120, 500, 2048] {
-            let p = try PasskeyPrompt(key: 49999, depth: 0.6, targetTokens: target, codec: fourByteCodec)
+            let p = try PasskeyPrompt(key: 49999, depth: 0.6, targetTokens: target, tokenizer: FourByteTokenizer())
             #expect(p.tokens.count <= target && p.tokens.count >= target - 1, "target \(target)")
         }
     }
 
     @Test func targetBelowTheFixedPartIsAUserError() {
         #expect(throws: UserError.self) {
-            try PasskeyPrompt(key: 1, depth: 0.5, targetTokens: 50, codec: byteCodec)
+            try PasskeyPrompt(key: 1, depth: 0.5, targetTokens: 50, tokenizer: ByteTokenizer())
         }
     }
 
     @Test func keysAndDepthsAreSeededAndInRange() throws {
         let a = PasskeyRetrieval(lengths: [400], trials: 20, seed: 3)
-        let keys = try (0..<20).map { try a.prompt(length: 400, trial: $0, codec: byteCodec) }
-        let again = try (0..<20).map { try a.prompt(length: 400, trial: $0, codec: byteCodec) }
+        let keys = try (0..<20).map { try a.prompt(length: 400, trial: $0, tokenizer: ByteTokenizer()) }
+        let again = try (0..<20).map { try a.prompt(length: 400, trial: $0, tokenizer: ByteTokenizer()) }
         #expect(keys == again)
         #expect(keys.allSatisfy { PasskeyPrompt.keyRange.contains($0.key) && $0.depth >= 0 && $0.depth < 1 })
         #expect(Set(keys.map(\.key)).count > 15)
-        let other = try PasskeyRetrieval(lengths: [400], seed: 4).prompt(length: 400, trial: 0, codec: byteCodec)
+        let other = try PasskeyRetrieval(lengths: [400], seed: 4).prompt(length: 400, trial: 0, tokenizer: ByteTokenizer())
         #expect(other.key != keys[0].key)
     }
 
@@ -69,7 +70,7 @@ import Testing
 
     @Test func retrievalIsCorrectOnlyOnAnExactMatch() throws {
         let run = PasskeyRetrieval(lengths: [300, 500], trials: 4, seed: 11)
-        let oracle = try run.run(PasskeyOracle(), codec: byteCodec)
+        let oracle = try run.run(PasskeyOracle(), tokenizer: ByteTokenizer())
         #expect(oracle.map(\.length) == [300, 500])
         #expect(oracle.allSatisfy { $0.accuracy == 1 && $0.correct == 4 })
         #expect(oracle.allSatisfy { $0.meanPromptTokens == Double($0.length) })
@@ -77,16 +78,16 @@ import Testing
         #expect(trial.parsedKey == trial.key && trial.answerText == " \(trial.key)")
 
         // A model that always answers 12345 is right only when the key is 12345.
-        let wrong = try run.run(PasskeyOracle(answerKey: 12345), codec: byteCodec)
+        let wrong = try run.run(PasskeyOracle(answerKey: 12345), tokenizer: ByteTokenizer())
         #expect(wrong.allSatisfy { $0.correct == 0 })
         #expect(wrong[1].trials[2].parsedKey == 12345)
         // Key 123 needs 4 tokens " 123"; a model whose answer starts " 12" is still wrong.
-        let p = try PasskeyPrompt(key: 123, depth: 0.5, targetTokens: 300, codec: byteCodec)
-        #expect(try PasskeyRetrieval.trial(PasskeyOracle(answerKey: 12), prompt: p, codec: byteCodec).correct == false)
-        #expect(try PasskeyRetrieval.trial(PasskeyOracle(answerKey: 123), prompt: p, codec: byteCodec).correct)
+        let p = try PasskeyPrompt(key: 123, depth: 0.5, targetTokens: 300, tokenizer: ByteTokenizer())
+        #expect(try PasskeyRetrieval.trial(PasskeyOracle(answerKey: 12), prompt: p, tokenizer: ByteTokenizer()).correct == false)
+        #expect(try PasskeyRetrieval.trial(PasskeyOracle(answerKey: 123), prompt: p, tokenizer: ByteTokenizer()).correct)
 
         // A uniform model answers byte 0 every time.
-        let uniform = try run.run(UniformModel(vocabSize: 259), codec: byteCodec)
+        let uniform = try run.run(UniformModel(vocabSize: 259), tokenizer: ByteTokenizer())
         #expect(uniform.allSatisfy { $0.accuracy == 0 })
         #expect(PasskeyTable.csv(oracle) == "length,prompt_tokens,trials,correct,accuracy\n300,300.0,4,4,1.0000\n500,500.0,4,4,1.0000\n")
     }

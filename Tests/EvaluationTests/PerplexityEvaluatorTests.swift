@@ -1,3 +1,4 @@
+import Data
 import Evaluation
 import Foundation
 import Kernels
@@ -73,16 +74,16 @@ import Testing
         #expect(r.bytes == 14)
         #expect(abs(r.bitsPerByte! - 45 / log(2) / 14) < 1e-12)
         // A byte-level uniform model over 256 byte values costs exactly 8 bits per byte.
-        let bytewise = TokenBytes(vocabSize: 256) { ids in ids.map { UInt8($0) } }
+        let bytewise = TokenBytes(lengths: [Int](repeating: 1, count: 256))
         let u = try PerplexityEvaluator(protocol: .longlora, stride: 50)
             .evaluate(UniformModel(vocabSize: 256), stream: randomStream(500, vocab: 256, seed: 1), length: 100,
                       data: "bytes", tokenBytes: bytewise)
         #expect(abs(u.bitsPerByte! - 8) < 1e-6)
     }
 
-    @Test func tokenBytesTableFromADecoder() {
+    @Test func tokenBytesTableFromATokenizer() {
         // BOS/EOS/PAD (256...258) decode to nothing.
-        let table = TokenBytes(vocabSize: 259) { ids in ids.compactMap { $0 < 256 ? UInt8($0) : nil } }
+        let table = TokenBytes(ByteTokenizer())
         #expect(table.lengths.count == 259)
         #expect(table.count([65, 66, 256, 257]) == 2)
     }

@@ -1,3 +1,4 @@
+import Data
 import Evaluation
 import Foundation
 
@@ -70,18 +71,20 @@ struct PasskeyOracle: CausalLanguageModel {
     }
 }
 
-/// Byte-level codec: ids 0...255 are bytes, 256 is BOS (the harness's byte tokenizer).
-let byteCodec = TextCodec(
-    encode: { $0.map { Int32($0) } },
-    decode: { $0.filter { $0 < 256 }.map { UInt8($0) } },
-    bos: 256)
+/// A coarser tokenizer: one token per 4 bytes (for prompt-length tests; not decodable).
+struct FourByteTokenizer: Tokenizer {
+    var id: String { "four-byte" }
+    var vocabSize: Int { 65539 }
+    var bos: Int32 { 65536 }
+    var eos: Int32 { 65537 }
+    var pad: Int32 { 65538 }
 
-/// A coarser codec: one token per 4 bytes (ids are not decodable; for length tests).
-let fourByteCodec = TextCodec(
-    encode: { bytes in
-        Swift.stride(from: 0, to: bytes.count, by: 4).map { i in
-            Int32(bytes[i..<min(i + 4, bytes.count)].reduce(0) { ($0 &* 31 &+ Int($1)) & 0xFFFF })
+    func encode(_ bytes: some Collection<UInt8>) -> [Int32] {
+        let b = Array(bytes)
+        return Swift.stride(from: 0, to: b.count, by: 4).map { i in
+            Int32(b[i..<min(i + 4, b.count)].reduce(0) { ($0 &* 31 &+ Int($1)) & 0xFFFF })
         }
-    },
-    decode: { _ in [] },
-    bos: 0)
+    }
+
+    func decode(_ ids: [Int32]) -> [UInt8] { [] }
+}

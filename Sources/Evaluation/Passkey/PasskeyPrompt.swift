@@ -1,3 +1,4 @@
+import Data
 import Kernels
 import Support
 
@@ -54,15 +55,16 @@ public struct PasskeyPrompt: Sendable, Equatable {
     public let depth: Double
     public let fillerCharacters: Int
     public let text: String
-    /// The prompt ids [BOS] + encode(text), at most the target length.
+    /// The prompt ids [BOS] + encode(text) (the official script's tokenizer adds BOS too),
+    /// at most the target length.
     public let tokens: [Int32]
     /// encode(answerText): the ids greedy decoding must reproduce exactly.
     public let answer: [Int32]
 
     /// Builds the prompt for `key` at `depth` in [0, 1] with at most `targetTokens` tokens.
-    public init(key: Int, depth: Double, targetTokens: Int, codec: TextCodec) throws {
+    public init(key: Int, depth: Double, targetTokens: Int, tokenizer: any Tokenizer) throws {
         func tokens(_ n: Int) -> [Int32] {
-            codec.promptTokens(Self.text(key: key, fillerCharacters: n, depth: depth))
+            [tokenizer.bos] + tokenizer.encode(Self.text(key: key, fillerCharacters: n, depth: depth).utf8)
         }
         let fixed = tokens(0).count
         guard fixed <= targetTokens else {
@@ -88,14 +90,14 @@ public struct PasskeyPrompt: Sendable, Equatable {
         self.fillerCharacters = low
         self.text = Self.text(key: key, fillerCharacters: low, depth: depth)
         self.tokens = tokens(low)
-        self.answer = codec.encode(Array(Self.answerText(key: key).utf8))
+        self.answer = tokenizer.encode(Self.answerText(key: key).utf8)
     }
 
     /// Draws a key in 1...49999 and a depth in [0, 1) from `rng`.
-    public static func draw(targetTokens: Int, codec: TextCodec, rng: inout SplitMix64) throws -> PasskeyPrompt {
+    public static func draw(targetTokens: Int, tokenizer: any Tokenizer, rng: inout SplitMix64) throws -> PasskeyPrompt {
         let key = keyRange.lowerBound + Int(rng.nextUniform() * Double(keyRange.count))
         let depth = rng.nextUniform()
-        return try PasskeyPrompt(key: key, depth: depth, targetTokens: targetTokens, codec: codec)
+        return try PasskeyPrompt(key: key, depth: depth, targetTokens: targetTokens, tokenizer: tokenizer)
     }
 
     /// The first run of decimal digits in a model's answer, for reports; correctness is

@@ -1,3 +1,4 @@
+import Data
 import Kernels
 import Support
 
@@ -26,12 +27,12 @@ public struct PasskeyRetrieval: Sendable {
 
     /// The prompt of one trial: depends only on (seed, length, trial), so subsets and
     /// reruns see the same keys.
-    public func prompt(length: Int, trial: Int, codec: TextCodec) throws -> PasskeyPrompt {
+    public func prompt(length: Int, trial: Int, tokenizer: any Tokenizer) throws -> PasskeyPrompt {
         var rng = SplitMix64(seed: seed).fork("passkey length \(length) trial \(trial)")
-        return try PasskeyPrompt.draw(targetTokens: length, codec: codec, rng: &rng)
+        return try PasskeyPrompt.draw(targetTokens: length, tokenizer: tokenizer, rng: &rng)
     }
 
-    public func run(_ model: any CausalLanguageModel, codec: TextCodec,
+    public func run(_ model: any CausalLanguageModel, tokenizer: any Tokenizer,
                     progress: ProgressSink = Progress.silent) throws -> [PasskeyLengthResult] {
         guard trials >= 1 else { throw UserError("passkey trials \(trials) must be at least 1") }
         return try lengths.map { length in
@@ -40,8 +41,8 @@ public struct PasskeyRetrieval: Sendable {
             let stopwatch = Stopwatch()
             var outcomes: [PasskeyTrial] = []
             for trial in 0..<trials {
-                let prompt = try prompt(length: length, trial: trial, codec: codec)
-                outcomes.append(try Self.trial(model, prompt: prompt, codec: codec))
+                let prompt = try prompt(length: length, trial: trial, tokenizer: tokenizer)
+                outcomes.append(try Self.trial(model, prompt: prompt, tokenizer: tokenizer))
                 let correct = outcomes.filter(\.correct).count
                 progress(.advance(task: task, completed: trial + 1, total: trials,
                                   metrics: [("accuracy", Double(correct) / Double(trial + 1))]))
@@ -51,10 +52,10 @@ public struct PasskeyRetrieval: Sendable {
         }
     }
 
-    public static func trial(_ model: any CausalLanguageModel, prompt: PasskeyPrompt, codec: TextCodec) throws -> PasskeyTrial {
+    public static func trial(_ model: any CausalLanguageModel, prompt: PasskeyPrompt, tokenizer: any Tokenizer) throws -> PasskeyTrial {
         let generated = try GreedyDecoding.generate(model, prompt: prompt.tokens, count: prompt.answer.count)
         return PasskeyTrial(key: prompt.key, depth: prompt.depth, promptTokens: prompt.tokens.count,
-                            generated: generated, answerText: String(decoding: codec.decode(generated), as: UTF8.self),
+                            generated: generated, answerText: String(decoding: tokenizer.decode(generated), as: UTF8.self),
                             correct: generated == prompt.answer)
     }
 }
