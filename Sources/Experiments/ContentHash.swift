@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Content hashes: a run is identified by what it computes, not by its name.
 ///

@@ -1,4 +1,4 @@
-import Data
+import Support
 import Foundation
 import Testing
 

@@ -4,16 +4,6 @@ import Experiments
 @Suite struct ContentHashTests {
     let version = CodeVersion(dataManifest: "m", code: "c")
 
-    @Test func sha256MatchesTheFIPSVectors() {
-        #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
-                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        // Two blocks of padding, and a length that is not a multiple of the block.
-        #expect(SHA256.hex([UInt8](repeating: 0x61, count: 1000))
-                == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
-    }
-
     @Test func sameConfigSameHashWhateverTheKeyOrderOrSpelling() throws {
         let a = try expand("experiment: t\nfinetune: {context: 512, steps: 10}\nbase: {steps: 5}\n")
         let b = try expand("base.steps: 5\nfinetune:\n  steps: 10\n  context: 512\nexperiment: other\n")

@@ -1,8 +1,8 @@
 import Foundation
-import Support
 
-/// SHA-256 (FIPS 180-4), so manifests can record the checksum of every source file
-/// without another package. Streams: feed any number of chunks, then `finish()`.
+/// SHA-256 (FIPS 180-4), without another package: manifests record the checksum of every
+/// source file, and experiment runs are cached by the hash of their resolved config.
+/// Streams: feed any number of chunks, then `finish()`.
 public struct SHA256 {
     private var h: [UInt32] = [
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,
@@ -52,6 +52,8 @@ public struct SHA256 {
         sha.update(bytes)
         return sha.finish().map { String(format: "%02x", $0) }.joined()
     }
+
+    public static func hex(_ text: String) -> String { hex(text.utf8) }
 
     /// Checksum of a file, read in 1 MiB chunks so large sources (set.mm) stay cheap.
     public static func hex(fileAt url: URL) throws -> String {

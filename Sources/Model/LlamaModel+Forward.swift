@@ -1,0 +1,101 @@
+import Foundation
+import Kernels
+import Support
+
+extension LlamaModel {
+    /// Mean next-token loss of a batch. batch: [B, n + 1] token ids, row-major.
+    public func loss(batch: [Int32], batchSize: Int, length: Int) throws -> Double {
+        let w = try forward(batch: batch, batchSize: batchSize, length: length)
+        return meanLoss(w)
+    }
+
+    /// Per-position next-token losses (nats): [B * n], position t of sequence b at b * n + t.
+    public func tokenLosses(batch: [Int32], batchSize: Int, length: Int) throws -> [Float] {
+        try forward(batch: batch, batchSize: batchSize, length: length).losses.array
+    }
+
+    /// Logits of one sequence: tokens [n] -> [n, V].
+    public func logits(tokens: [Int32]) throws -> [Float] {
+        let n = tokens.count
+        guard n > 0 else { throw UserError("logits: empty token sequence") }
+        // The last target is a dummy: only the logits are returned.
+        let w = try forward(batch: tokens + [0], batchSize: 1, length: n)
+        return w.logits.array
+    }
+
+    func meanLoss(_ w: Workspace) -> Double {
+        var sum = 0.0
+        for r in 0..<w.rows { sum += Double(w.losses[r]) }  // fixed order: deterministic
+        return sum / Double(w.rows)
+    }
+
+    /// Runs the whole forward pass and leaves every activation in the workspace.
+    @discardableResult
+    func forward(batch: [Int32], batchSize B: Int, length n: Int) throws -> Workspace {
+        guard B > 0, n > 0, batch.count == B * (n + 1) else {
+            throw UserError("batch has \(batch.count) token ids; expected B x (n + 1) = \(B) x \(n + 1)")
+        }
+        try checkTokens(batch, what: "batch")
+        let w = workspace(batch: B, length: n)
+        for b in 0..<B {
+            for t in 0..<n {
+                w.inputs[b * n + t] = batch[b * (n + 1) + t]
+                w.targets[b * n + t] = batch[b * (n + 1) + t + 1]
+            }
+        }
+        let c = config
+        w.inputs.withUnsafeBufferPointer {
+            Embedding.forward(tokens: $0.baseAddress!, table: parameters.view(LlamaNames.embedding).value,
+                              x: w.residual[0].pointer, rows: w.rows, dim: c.dim, threads: threads)
+        }
+        for l in 0..<c.nLayers { try layerForward(l, w) }
+        RMSNorm.forward(x: w.residual[c.nLayers].pointer, weight: parameters.view(LlamaNames.finalNorm).value,
+                        y: w.xf.pointer, rstd: w.rstdF.pointer, rows: w.rows, dim: c.dim,
+                        eps: c.normEps, threads: threads)
+        head.forward(x: w.xf.pointer, y: w.logits.pointer, rows: w.rows, hidden: nil)
+        w.targets.withUnsafeBufferPointer {
+            CrossEntropy.forward(logits: w.logits.pointer, targets: $0.baseAddress!, losses: w.losses.pointer,
+                                 lse: w.lseV.pointer, rows: w.rows, vocab: c.vocabSize, threads: threads)
+        }
+        return w
+    }
+
+    /// residual[l] -> residual[l + 1], saving the layer's activations.
+    func layerForward(_ l: Int, _ w: Workspace) throws {
+        let c = config, blk = blocks[l], a = w.activations(layer: l), rows = w.rows, n = w.length
+        let x = w.residual[l].pointer, out = w.residual[l + 1].pointer
+        // Attention half: xn1 = norm(x); q, k, v projections; RoPE; attention; o; residual.
+        RMSNorm.forward(x: x, weight: blk.inputNorm.value, y: a.xn1.pointer, rstd: a.rstd1.pointer,
+                        rows: rows, dim: c.dim, eps: c.normEps, threads: threads)
+        blk.q.forward(x: a.xn1.pointer, y: a.q.pointer, rows: rows, hidden: a.hidden[.q]?.pointer)
+        blk.k.forward(x: a.xn1.pointer, y: a.k.pointer, rows: rows, hidden: a.hidden[.k]?.pointer)
+        blk.v.forward(x: a.xn1.pointer, y: a.v.pointer, rows: rows, hidden: a.hidden[.v]?.pointer)
+        w.rope.apply(a.q.pointer, rows: rows, heads: c.nHeads, period: n, threads: threads)
+        w.rope.apply(a.k.pointer, rows: rows, heads: c.nKVHeads, period: n, threads: threads)
+        let shape = self.shape(length: n, layer: l)
+        for b in 0..<w.batch {
+            try attention.forward(
+                q: a.q.pointer + b * n * c.dim, k: a.k.pointer + b * n * c.kvDim,
+                v: a.v.pointer + b * n * c.kvDim, out: a.att.pointer + b * n * c.dim,
+                lse: a.lse.pointer + b * c.nHeads * n, shape: shape, threads: threads)
+        }
+        blk.o.forward(x: a.att.pointer, y: a.x1.pointer, rows: rows, hidden: a.hidden[.o]?.pointer)
+        add(a.x1.pointer, x, count: rows * c.dim)
+        // MLP half: xn2 = norm(x1); h = silu(gate) * up; out = x1 + down(h).
+        RMSNorm.forward(x: a.x1.pointer, weight: blk.postNorm.value, y: a.xn2.pointer, rstd: a.rstd2.pointer,
+                        rows: rows, dim: c.dim, eps: c.normEps, threads: threads)
+        blk.gate.forward(x: a.xn2.pointer, y: a.g.pointer, rows: rows, hidden: a.hidden[.gate]?.pointer)
+        blk.up.forward(x: a.xn2.pointer, y: a.u.pointer, rows: rows, hidden: a.hidden[.up]?.pointer)
+        SwiGLU.forward(gate: a.g.pointer, up: a.u.pointer, out: a.h.pointer, count: rows * c.ffnDim,
+                       threads: threads)
+        blk.down.forward(x: a.h.pointer, y: out, rows: rows, hidden: a.hidden[.down]?.pointer)
+        add(out, a.x1.pointer, count: rows * c.dim)
+    }
+
+    /// y += x, elementwise.
+    func add(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+        forChunks(count, threads: threads) { lo, hi in
+            for i in lo..<hi { y[i] += x[i] }
+        }
+    }
+}

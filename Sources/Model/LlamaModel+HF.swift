@@ -1,0 +1,100 @@
+import Foundation
+import Support
+
+extension LlamaModel {
+    public static let configFile = "config.json"
+    public static let weightsFile = "model.safetensors"
+    public static let adapterConfigFile = "adapter_config.json"
+    public static let adapterWeightsFile = "adapter_model.safetensors"
+
+    /// Writes `config.json` and `model.safetensors` (base weights, unmerged) into `dir`, plus
+    /// the PEFT adapter files when the model carries LoRA.
+    public func writeHF(into dir: URL) throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try HFConfig.writeJSON(HFConfig.llama(config, rope: rope), to: dir.appendingPathComponent(Self.configFile))
+        let base = parameters.tensors.filter { !$0.name.hasPrefix("base_model.") }
+        try writeTensors(base, to: dir.appendingPathComponent(Self.weightsFile))
+        if let lora {
+            try HFConfig.writeJSON(HFConfig.peftAdapter(lora), to: dir.appendingPathComponent(Self.adapterConfigFile))
+            let adapters = parameters.tensors.filter { $0.name.hasPrefix("base_model.") }
+            try writeTensors(adapters, to: dir.appendingPathComponent(Self.adapterWeightsFile))
+        }
+    }
+
+    private func writeTensors(_ specs: [TensorSpec], to url: URL) throws {
+        try Safetensors.write(specs.map {
+            (name: $0.name, shape: $0.shape,
+             values: UnsafeBufferPointer(start: parameters.values.pointer + $0.offset, count: $0.count))
+        }, metadata: ["format": "pt"], to: url)
+    }
+
+    /// Loads a directory written by `writeHF` (or any float32 LLaMA safetensors directory
+    /// with these tensor names). Adapter files, if present, attach LoRA; otherwise `addLoRA`
+    /// attaches fresh adapters (all zero until `initializeLoRA`), e.g. to fine-tune a base model.
+    public static func load(from dir: URL, trainable: TrainableParts = .all, rope: RoPE? = nil,
+                            attention: any AttentionBackend, threads: Int = 1,
+                            addLoRA: LoRAConfig? = nil) throws -> LlamaModel {
+        let configURL = dir.appendingPathComponent(configFile)
+        guard FileManager.default.fileExists(atPath: configURL.path) else {
+            throw UserError("\(dir.path): not a model directory (no \(configFile))")
+        }
+        let (config, savedRope) = try HFConfig.parseLlama(try HFConfig.readJSON(configURL), source: configURL.path)
+        let adapterURL = dir.appendingPathComponent(adapterConfigFile)
+        let hasAdapter = FileManager.default.fileExists(atPath: adapterURL.path)
+        let lora = hasAdapter
+            ? try HFConfig.parsePeftAdapter(try HFConfig.readJSON(adapterURL), source: adapterURL.path) : addLoRA
+        let model = try LlamaModel(config: config, lora: lora,
+                                   trainable: lora == nil ? trainable.subtracting(.lora) : trainable,
+                                   rope: rope ?? savedRope, attention: attention, threads: threads)
+        try model.fill(from: dir.appendingPathComponent(weightsFile), prefix: "model.")
+        if hasAdapter { try model.fill(from: dir.appendingPathComponent(adapterWeightsFile), prefix: "base_model.") }
+        return model
+    }
+
+    /// Copies every tensor whose name starts with `prefix` (or is `lm_head`) from a safetensors file.
+    func fill(from url: URL, prefix: String) throws {
+        let tensors = try Safetensors.read(url)
+        for spec in parameters.tensors where spec.name.hasPrefix(prefix) || (prefix == "model." && spec.name == LlamaNames.head) {
+            guard let t = tensors[spec.name] else { throw UserError("\(url.path): tensor '\(spec.name)' is missing") }
+            guard t.shape == spec.shape else {
+                throw UserError("\(url.path): tensor '\(spec.name)' has shape \(t.shape), expected \(spec.shape)")
+            }
+            parameters.setValues(of: spec.name, t.values)
+        }
+    }
+
+    /// A copy without adapters whose projections are W + (alpha / r) B A: same outputs, plain LLaMA.
+    public func merged() throws -> LlamaModel {
+        let out = try LlamaModel(config: config, lora: nil, trainable: trainable.subtracting(.lora), rope: rope,
+                                 attention: attention, threads: threads, recompute: recompute)
+        for spec in out.parameters.tensors { out.parameters.setValues(of: spec.name, parameters.values(of: spec.name)) }
+        if let lora {
+            for l in 0..<config.nLayers {
+                for t in lora.targets {
+                    let names = LoRAConfig.names(layer: l, target: t)
+                    let w = out.parameters.view(LlamaNames.weight(layer: l, target: t))
+                    let a = parameters.view(names.a), b = parameters.view(names.b)
+                    let (input, output) = t.shape(config)
+                    BLASMerge.addProduct(w.value, b.value, a.value, rows: output, cols: input, rank: lora.rank,
+                                         scale: lora.scaling)
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Writes a directory atomically: built under a temporary name beside `url`, then renamed.
+/// An existing directory at `url` is replaced only after the new one is complete.
+public enum CheckpointDirectory {
+    public static func write(_ url: URL, _ body: (URL) throws -> Void) throws {
+        let fm = FileManager.default
+        let old = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).old-\(UUID().uuidString)")
+        try AtomicFile.produce(url) { tmp in
+            try fm.createDirectory(at: tmp, withIntermediateDirectories: false)
+            try body(tmp)
+            if fm.fileExists(atPath: url.path) { try fm.moveItem(at: url, to: old) }
+        }
+        try? fm.removeItem(at: old)
+    }
+}

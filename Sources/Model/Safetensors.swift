@@ -1,0 +1,89 @@
+import Foundation
+import Support
+
+/// The safetensors format, float32 only: an 8-byte little-endian header length, a JSON header
+/// `{name: {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, "__metadata__": {...}}`
+/// padded with spaces to a multiple of 8, then the raw little-endian data.
+public enum Safetensors {
+    public struct Tensor: Equatable, Sendable {
+        public var shape: [Int]
+        public var values: [Float]
+        public init(shape: [Int], values: [Float]) { self.shape = shape; self.values = values }
+    }
+
+    /// Serialises tensors in the given order (offsets follow that order).
+    public static func encode(_ tensors: [(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)],
+                              metadata: [String: String] = [:]) throws -> Data {
+        var header: [String: Any] = [:]
+        var offset = 0
+        for t in tensors {
+            precondition(t.shape.reduce(1, *) == t.values.count, "\(t.name): shape does not match data")
+            let end = offset + 4 * t.values.count
+            header[t.name] = ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, end]] as [String: Any]
+            offset = end
+        }
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        json.append(contentsOf: [UInt8](repeating: 0x20, count: (8 - json.count % 8) % 8))
+        var out = Data(capacity: 8 + json.count + offset)
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
+        out.append(json)
+        for t in tensors {
+            #if _endian(big)
+            for v in t.values { withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+            #else
+            out.append(UnsafeBufferPointer(start: t.values.baseAddress, count: t.values.count))
+            #endif
+        }
+        return out
+    }
+
+    public static func write(_ tensors: [(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)],
+                             metadata: [String: String] = [:], to url: URL) throws {
+        try AtomicFile.write(try encode(tensors, metadata: metadata), to: url)
+    }
+
+    /// Reads every tensor; errors name the file and the tensor at fault.
+    public static func read(_ url: URL) throws -> [String: Tensor] {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw UserError("\(url.path): cannot read safetensors file (\(error.localizedDescription))")
+        }
+        return try decode(data, source: url.path)
+    }
+
+    public static func decode(_ data: Data, source: String) throws -> [String: Tensor] {
+        func fail(_ what: String) -> UserError { UserError("\(source): \(what)") }
+        guard data.count >= 8 else { throw fail("too short for a safetensors header") }
+        let headerLength = data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard headerLength <= UInt64(data.count - 8) else {
+            throw fail("header length \(headerLength) exceeds the file size \(data.count)")
+        }
+        let start = 8 + Int(headerLength)
+        guard let header = (try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<start))) as? [String: Any] else {
+            throw fail("header is not a JSON object")
+        }
+        var out: [String: Tensor] = [:]
+        for (name, entry) in header where name != "__metadata__" {
+            guard let e = entry as? [String: Any], let dtype = e["dtype"] as? String,
+                  let shape = e["shape"] as? [Int], let offsets = e["data_offsets"] as? [Int], offsets.count == 2 else {
+                throw fail("tensor '\(name)': expected dtype, shape and data_offsets [begin, end]")
+            }
+            guard dtype == "F32" else { throw fail("tensor '\(name)': dtype \(dtype) is not supported (expected F32)") }
+            let count = shape.reduce(1, *)
+            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] - offsets[0] == 4 * count,
+                  start + offsets[1] <= data.count else {
+                throw fail("tensor '\(name)': data_offsets \(offsets) do not fit shape \(shape) in the file")
+            }
+            var values = [Float](repeating: 0, count: count)
+            values.withUnsafeMutableBytes { dst in
+                data.copyBytes(to: dst, from: (start + offsets[0])..<(start + offsets[1]))
+            }
+            #if _endian(big)
+            values = values.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
+            #endif
+            out[name] = Tensor(shape: shape, values: values)
+        }
+        return out
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Kernels
+import Model
+import Support
+
+/// One row of `longlora bench`: a training configuration's measured speed.
+public struct ThroughputMeasurement: Codable, Hashable, Sendable {
+    public var attention: String
+    public var length: Int
+    public var batchSize: Int
+    public var trainable: String
+    public var steps: Int
+    public var secondsPerStep: Double
+    public var tokensPerSecond: Double
+    /// Analytic matrix-product FLOPs of one step (`LlamaModel.trainingFlops`).
+    public var flopsPerStep: Double
+    public var gflops: Double
+    public var fractionOfPeak: Double
+    /// Process peak resident set so far (getrusage ru_maxrss): monotone over the run.
+    public var peakRSSBytes: Int
+}
+
+/// Everything `longlora bench` measured, kept as data for result files.
+public struct BenchmarkReport: Codable, Hashable, Sendable {
+    public var model: String
+    public var threads: Int
+    public var blas: String
+    public var sgemmPeakGFLOPs: Double
+    public var sgemmSize: Int
+    public var measurements: [ThroughputMeasurement]
+
+    public init(model: String, threads: Int, blas: String, sgemmPeakGFLOPs: Double, sgemmSize: Int,
+                measurements: [ThroughputMeasurement]) {
+        self.model = model; self.threads = threads; self.blas = blas
+        self.sgemmPeakGFLOPs = sgemmPeakGFLOPs; self.sgemmSize = sgemmSize; self.measurements = measurements
+    }
+
+    public func table() -> String {
+        var lines = [
+            "model \(model), threads \(threads), sgemm peak \(String(format: "%.1f", sgemmPeakGFLOPs)) GFLOP/s (\(sgemmSize)^3), \(blas)",
+            "| attention | n | B | trainable | s/step | tokens/s | GFLOP/step | GFLOP/s | of peak | peak RSS MB |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for m in measurements {
+            lines.append(String(format: "| %@ | %d | %d | %@ | %.3f | %.0f | %.2f | %.1f | %.0f%% | %.0f |",
+                                m.attention, m.length, m.batchSize, m.trainable, m.secondsPerStep, m.tokensPerSecond,
+                                m.flopsPerStep / 1e9, m.gflops, 100 * m.fractionOfPeak, Double(m.peakRSSBytes) / 1e6))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+public enum Benchmark {
+    /// Best GFLOP/s of a square sgemm of `size` over at least `seconds` of repetitions.
+    public static func sgemmPeak(size: Int = 1024, seconds: Double = 1) -> Double {
+        let a = FloatBuffer(count: size * size), b = FloatBuffer(count: size * size), c = FloatBuffer(count: size * size)
+        var rng = SplitMix64(seed: 1)
+        for i in 0..<(size * size) { a[i] = Float(rng.nextUniform()); b[i] = Float(rng.nextUniform()) }
+        var best = 0.0, elapsed = 0.0
+        repeat {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            BLAS.sgemm(m: size, n: size, k: size, a: a.pointer, lda: size, b: b.pointer, ldb: size,
+                       c: c.pointer, ldc: size)
+            let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            elapsed += dt
+            best = max(best, 2 * pow(Double(size), 3) / dt / 1e9)
+        } while elapsed < seconds
+        return best
+    }
+
+    public static func peakRSSBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Int(usage.ru_maxrss) * 1024  // kilobytes on Linux
+    }
+
+    /// Times `steps` training steps (after one untimed warm-up step) of `model` on random tokens.
+    public static func measure(model: LlamaModel, batchSize: Int, length: Int, steps: Int, threads: Int,
+                               peak: Double) throws -> ThroughputMeasurement {
+        var config = TrainingConfig(steps: steps + 1, batchSize: batchSize, length: length)
+        config.threads = threads
+        config.recompute = model.recompute
+        let data = SyntheticBatches(seed: 1, vocabSize: model.config.vocabSize, batchSize: batchSize, length: length)
+        let trainer = try Trainer(model: model, config: config, batches: data.provider)
+        try trainer.trainStep()
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<steps { try trainer.trainStep() }
+        let perStep = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 / Double(steps)
+        let flops = try model.trainingFlops(batchSize: batchSize, length: length)
+        return ThroughputMeasurement(
+            attention: model.attention.name, length: length, batchSize: batchSize,
+            trainable: model.trainable.description, steps: steps, secondsPerStep: perStep,
+            tokensPerSecond: Double(batchSize * length) / perStep, flopsPerStep: flops,
+            gflops: flops / perStep / 1e9, fractionOfPeak: flops / perStep / 1e9 / peak,
+            peakRSSBytes: peakRSSBytes())
+    }
+}

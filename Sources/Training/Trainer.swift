@@ -1,0 +1,100 @@
+import Foundation
+import Kernels
+import Model
+import Support
+
+/// The training loop: micro-batches -> gradient accumulation -> NaN/Inf check -> global-norm
+/// clipping -> AdamW with the learning-rate schedule. Progress goes to a `ProgressSink` as typed
+/// events and, per step, to `onStep` (for training curves).
+public final class Trainer {
+    public let model: LlamaModel
+    public let config: TrainingConfig
+    public let optimizer: AdamW
+    public var batches: TokenBatchProvider
+    public var progress: ProgressSink
+    public var onStep: ((TrainingStep) -> Void)?
+    /// Steps taken so far (also the 0-based index of the next step).
+    public private(set) var step: Int
+    public private(set) var history: [TrainingStep] = []
+
+    /// Trains `model` as it is (already initialised or loaded).
+    public init(model: LlamaModel, config: TrainingConfig, batches: @escaping TokenBatchProvider,
+                progress: @escaping ProgressSink = Progress.silent) throws {
+        try config.validate()
+        guard model.parameters.trainableCount > 0 else { throw UserError("nothing to train: every tensor is frozen") }
+        self.model = model
+        self.config = config
+        self.batches = batches
+        self.progress = progress
+        optimizer = AdamW(config: config.adamW, parameters: model.parameters)
+        step = 0
+        model.threads = config.threads
+        model.recompute = config.recompute
+    }
+
+    /// Continues from a restored optimizer state (see `TrainerCheckpoint`).
+    func restore(step: Int, history: [TrainingStep]) {
+        self.step = step
+        self.history = history
+    }
+
+    /// Runs until `config.steps` steps are done (or `until`, if smaller).
+    public func run(until last: Int? = nil) throws {
+        let end = min(last ?? config.steps, config.steps)
+        progress(.begin(task: "train", total: config.steps))
+        let start = Date()
+        while step < end { _ = try trainStep() }
+        progress(.end(task: "train", seconds: Date().timeIntervalSince(start)))
+    }
+
+    /// One optimizer step.
+    @discardableResult
+    public func trainStep() throws -> TrainingStep {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let params = model.parameters
+        params.gradients.zero()
+        var loss = 0.0
+        for micro in 0..<config.accumulation {
+            let batch = try batches(step, micro)
+            loss += try model.forwardBackward(batch: batch, batchSize: config.batchSize, length: config.length,
+                                              gradientScale: 1 / Float(config.accumulation))
+        }
+        loss /= Double(config.accumulation)
+        guard loss.isFinite else { throw UserError("step \(step + 1): loss is \(loss)") }
+        let norm = try gradientNorm()
+        if config.clipNorm > 0 && norm > config.clipNorm {
+            // PyTorch's clip_grad_norm_: scale by max_norm / (norm + 1e-6).
+            let scale = Float(config.clipNorm / (norm + 1e-6))
+            let g = params.gradients.pointer
+            for i in 0..<params.gradients.count { g[i] *= scale }
+        }
+        let lr = config.schedule.rate(config.learningRate, step: step)
+        optimizer.update(params, lr: lr)
+        step += 1
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let record = TrainingStep(step: step, loss: loss, learningRate: lr, gradientNorm: norm,
+                                  tokensPerSecond: Double(config.tokensPerStep) / seconds, seconds: seconds)
+        history.append(record)
+        onStep?(record)
+        progress(.advance(task: "train", completed: step, total: config.steps, metrics: [
+            ("loss", loss), ("lr", lr), ("grad_norm", norm), ("tokens/s", record.tokensPerSecond),
+        ]))
+        return record
+    }
+
+    /// Global L2 norm of all gradients (float64 sums); a NaN/Inf names the step and tensor.
+    func gradientNorm() throws -> Double {
+        let params = model.parameters
+        var total = 0.0
+        for spec in params.trainableTensors {
+            let g = params.gradients.pointer + spec.gradientOffset!
+            var s = 0.0
+            for i in 0..<spec.count { s += Double(g[i]) * Double(g[i]) }
+            guard s.isFinite else {
+                throw UserError("step \(step + 1): gradient of \(spec.name) contains NaN or Inf")
+            }
+            total += s
+        }
+        return total.squareRoot()
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Model
+import Support
+
+/// Everything that fixes a training run besides the model and the data.
+/// Defaults follow the paper's recipe (section 3 of the digest) at miniature batch size.
+public struct TrainingConfig: Codable, Hashable, Sendable {
+    public var steps: Int
+    /// Sequences per micro-batch (B) and tokens per sequence (n).
+    public var batchSize: Int
+    public var length: Int
+    /// Micro-batches whose gradients are summed before one optimizer step.
+    public var accumulation: Int = 1
+    public var learningRate: Double = 2e-5
+    public var schedule: LearningRateSchedule = .constant(warmup: 20)
+    public var adamW = AdamWConfig()
+    /// Global gradient-norm clipping (0 turns it off).
+    public var clipNorm: Double = 1.0
+    /// Recompute each block in backward instead of keeping its activations (gradient checkpointing).
+    public var recompute: Bool = false
+    public var seed: UInt64 = 0
+    public var threads: Int = 1
+
+    public init(steps: Int, batchSize: Int, length: Int) {
+        self.steps = steps; self.batchSize = batchSize; self.length = length
+    }
+
+    public var tokensPerStep: Int { batchSize * length * accumulation }
+
+    public func validate() throws {
+        func fail(_ what: String) -> UserError { UserError("training config: \(what)") }
+        guard steps > 0, batchSize > 0, length > 0, accumulation > 0, threads > 0 else {
+            throw fail("steps, batch size, length, accumulation and threads must be positive")
+        }
+        guard learningRate >= 0, learningRate.isFinite else { throw fail("learning rate must be >= 0") }
+        guard (0..<1).contains(adamW.beta1), (0..<1).contains(adamW.beta2) else {
+            throw fail("AdamW betas must be in [0, 1), got \(adamW.beta1), \(adamW.beta2)")
+        }
+        guard adamW.eps > 0, adamW.weightDecay >= 0, clipNorm >= 0 else {
+            throw fail("eps must be > 0, weight decay and clip norm >= 0")
+        }
+    }
+}
+
+/// One optimizer step as reported to progress sinks and result files.
+public struct TrainingStep: Codable, Hashable, Sendable {
+    /// 1-based number of the step just taken.
+    public var step: Int
+    public var loss: Double
+    public var learningRate: Double
+    /// Global gradient norm before clipping.
+    public var gradientNorm: Double
+    public var tokensPerSecond: Double
+    public var seconds: Double
+}

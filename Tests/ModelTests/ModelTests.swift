@@ -1,1 +1,0 @@
-// Tests of module Model live in this folder, one file per concept.

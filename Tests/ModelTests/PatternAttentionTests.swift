@@ -1,0 +1,49 @@
+import Foundation
+import Kernels
+import Model
+import Testing
+
+/// The production attention seam: the tiled kernel's `full` pattern plugged into the model must
+/// agree with the naive reference kernel, and the FLOPs model must count what runs.
+@Suite struct PatternAttentionTests {
+    @Test func fullPatternMatchesNaiveAttentionInTheModel() throws {
+        func run(_ attention: any AttentionBackend) throws -> (Double, [Float]) {
+            let m = try LlamaModel(config: TestModels.microGQA, lora: LoRAConfig(), trainable: [.all, .lora],
+                                   attention: attention, threads: 2)
+            m.initialize(rng: SplitMix64(seed: 3))
+            TestModels.perturb(m, seed: 4)
+            let batch = TestModels.batch(m.config, batchSize: 2, length: 64, seed: 1)
+            let loss = try m.forwardBackward(batch: batch, batchSize: 2, length: 64)
+            return (loss, m.parameters.gradients.array)
+        }
+        let (l1, g1) = try run(PatternAttention.full), (l2, g2) = try run(NaiveFullAttention())
+        #expect(abs(l1 - l2) < 1e-5)
+        let scale = g2.reduce(Float(0)) { max($0, abs($1)) }
+        let diff = zip(g1, g2).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+        #expect(diff < 1e-4 * scale, "max gradient difference \(diff) of \(scale)")
+    }
+
+    @Test func badGroupSizeIsAUserError() throws {
+        let m = try LlamaModel(config: .micro, attention: try PatternAttention("s2", groupSize: .tokens(24)))
+        m.initialize(rng: SplitMix64(seed: 1))
+        #expect(throws: (any Error).self) { try m.loss(batch: TestModels.batch(.micro, batchSize: 1, length: 64, seed: 1), batchSize: 1, length: 64) }
+    }
+
+    @Test func trainingFlopsCountTheProductsThatRun() throws {
+        let c = ModelConfig.micro, n = 64, d = Double(c.dim), f = Double(c.ffnDim), V = Double(c.vocabSize)
+        let full = try LlamaModel(config: c, trainable: .all, attention: PatternAttention.full)
+        let rows = Double(n)
+        // Full FT: every projection 2 (fwd) + 4 (bwd: dx and dW) FLOPs per MAC.
+        let proj = 6 * rows * (4 * d * d + 3 * d * f) * Double(c.nLayers)
+        let pairs = Double(c.nHeads * n * (n + 1) / 2)
+        let attn = 14 * Double(c.headDim) * pairs * Double(c.nLayers)
+        let head = 6 * rows * d * V
+        #expect(try full.trainingFlops(batchSize: 1, length: n) == proj + attn + head)
+        // Frozen head: its weight-gradient product is skipped.
+        let lora = try LlamaModel(config: c, lora: LoRAConfig(), trainable: .longLoRA, attention: PatternAttention.full)
+        let saved = try full.trainingFlops(batchSize: 1, length: n) - lora.trainingFlops(batchSize: 1, length: n)
+        #expect(saved > 2 * rows * d * V)
+        let s2 = try LlamaModel(config: c, trainable: .all, attention: PatternAttention("s2", groupSize: .ratio(0.25)))
+        #expect(try s2.trainingFlops(batchSize: 1, length: n) < full.trainingFlops(batchSize: 1, length: n))
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Model
+import Testing
+import Training
+
+@Suite struct OptimizerTests {
+    /// Two AdamW steps on three scalars against the formulas evaluated by hand in float64.
+    @Test func adamWMatchesHandComputedSteps() {
+        let store = ParameterStore(layout: [(name: "w", shape: [3], trainable: true)])
+        store.setValues(of: "w", [1.0, -2.0, 0.5])
+        let config = AdamWConfig(beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1)
+        let opt = AdamW(config: config, parameters: store)
+        let grads: [[Double]] = [[0.5, -1.0, 0.0], [0.25, 2.0, -3.0]]
+        var p = [1.0, -2.0, 0.5], m = [0.0, 0.0, 0.0], v = m
+        let lr = 0.01
+        for (t, g) in grads.enumerated() {
+            for i in 0..<3 { store.gradients[i] = Float(g[i]) }
+            opt.update(store, lr: lr)
+            let step = Double(t + 1)
+            for i in 0..<3 {
+                p[i] *= 1 - lr * 0.1
+                m[i] = 0.9 * m[i] + 0.1 * g[i]
+                v[i] = 0.95 * v[i] + 0.05 * g[i] * g[i]
+                let mhat = m[i] / (1 - pow(0.9, step)), vhat = v[i] / (1 - pow(0.95, step))
+                p[i] -= lr * mhat / (vhat.squareRoot() + 1e-8)
+            }
+        }
+        // Hand values after step 1: w0 = 1 * 0.999 - 0.01 * 1 = 0.989 (Adam's first step is lr*sign(g)).
+        let got = store.values(of: "w")
+        for i in 0..<3 { #expect(abs(Double(got[i]) - p[i]) < 1e-6, "w[\(i)] = \(got[i]), expected \(p[i])") }
+        #expect(opt.step == 2)
+    }
+
+    @Test func schedules() throws {
+        let warm = LearningRateSchedule.constant(warmup: 4)
+        #expect(warm.rate(1, step: 0) == 0.25)
+        #expect(warm.rate(1, step: 3) == 1)
+        #expect(warm.rate(1, step: 100) == 1)
+        let cosine = LearningRateSchedule.cosine(warmup: 0, totalSteps: 10, minRatio: 0.1)
+        #expect(cosine.rate(1, step: 0) == 1)
+        #expect(abs(cosine.rate(1, step: 5) - 0.55) < 1e-12)
+        #expect(abs(cosine.rate(1, step: 10) - 0.1) < 1e-12)
+        #expect(throws: (any Error).self) { try LearningRateSchedule.named("linear", warmup: 0, totalSteps: 1) }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Kernels
+import Model
+import Testing
+import Training
+
+@Suite struct TrainerTests {
+    @Test func sameSeedGivesBitIdenticalLosses() throws {
+        func losses() throws -> [Double] {
+            let c = Fixtures.config()
+            let t = try Trainer(model: try Fixtures.model(), config: c, batches: Fixtures.batches(c))
+            try t.run()
+            return t.history.map(\.loss)
+        }
+        let a = try losses()
+        #expect(a == (try losses()))
+        #expect(a.count == 4)
+    }
+
+    @Test func trainingLowersTheLossOnAFixedBatch() throws {
+        var c = Fixtures.config(steps: 8)
+        c.accumulation = 1
+        let fixed = SyntheticBatches(seed: 1, vocabSize: 259, batchSize: 2, length: 16).batch(step: 0, microBatch: 0)
+        let t = try Trainer(model: try Fixtures.model(trainable: .all), config: c, batches: { _, _ in fixed })
+        try t.run()
+        #expect(t.history.last!.loss < t.history.first!.loss - 0.5, "\(t.history.map(\.loss))")
+    }
+
+    @Test func frozenTensorsNeverChange() throws {
+        let m = try Fixtures.model(trainable: .longLoRA)
+        let before = Dictionary(uniqueKeysWithValues: m.parameters.tensors.map { ($0.name, m.parameters.values(of: $0.name)) })
+        let c = Fixtures.config(steps: 3)
+        try Trainer(model: m, config: c, batches: Fixtures.batches(c)).run()
+        for spec in m.parameters.tensors {
+            let changed = m.parameters.values(of: spec.name) != before[spec.name]
+            if spec.isTrainable {
+                #expect(changed, "\(spec.name) is trainable but did not change")
+            } else {
+                #expect(!changed, "\(spec.name) is frozen but changed")
+            }
+        }
+        #expect(m.parameters.spec(LlamaNames.head)?.isTrainable == false)
+    }
+
+    @Test func resumeGivesBitIdenticalLosses() throws {
+        let c = Fixtures.config(steps: 4)
+        let whole = try Trainer(model: try Fixtures.model(), config: c, batches: Fixtures.batches(c))
+        try whole.run()
+
+        let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let first = try Trainer(model: try Fixtures.model(), config: c, batches: Fixtures.batches(c))
+        try first.run(until: 2)
+        try TrainerCheckpoint.save(first, to: dir)
+        let resumed = try TrainerCheckpoint.resume(from: dir, attention: NaiveFullAttention(), batches: Fixtures.batches(c))
+        #expect(resumed.step == 2)
+        try resumed.run()
+        #expect(resumed.history.map(\.loss) == whole.history.map(\.loss))
+        #expect(resumed.model.parameters.values.array == whole.model.parameters.values.array)
+    }
+
+    @Test func nanLossStopsWithTheStep() throws {
+        let m = try Fixtures.model()
+        m.parameters.view(LlamaNames.finalNorm).value[0] = .nan
+        let c = Fixtures.config()
+        let t = try Trainer(model: m, config: c, batches: Fixtures.batches(c))
+        do {
+            try t.trainStep()
+            Issue.record("a NaN weight did not stop training")
+        } catch let error as UserError {
+            #expect(error.message.contains("step 1"), "\(error.message)")
+        }
+    }
+
+    @Test func accumulationOfTwoEqualMicroBatchesEqualsOne() throws {
+        let fixed = SyntheticBatches(seed: 2, vocabSize: 259, batchSize: 2, length: 16).batch(step: 0, microBatch: 0)
+        func params(accumulation: Int) throws -> [Float] {
+            var c = Fixtures.config(steps: 1)
+            c.accumulation = accumulation
+            c.clipNorm = 0
+            let t = try Trainer(model: try Fixtures.model(trainable: .all), config: c, batches: { _, _ in fixed })
+            try t.run()
+            return t.model.parameters.values.array
+        }
+        let one = try params(accumulation: 1), two = try params(accumulation: 2)
+        let diff = zip(one, two).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+        #expect(diff < 1e-6, "max parameter difference \(diff)")
+    }
+}
+
+import Support

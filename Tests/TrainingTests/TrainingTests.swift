@@ -1,1 +1,0 @@
-// Tests of module Training live in this folder, one file per concept.
