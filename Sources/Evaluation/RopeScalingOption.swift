@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Support
 
 /// The RoPE scaling an evaluation loads a checkpoint with: `--rope-scaling`.
@@ -42,6 +43,17 @@ public enum RopeScalingOption: Hashable, Sendable, CustomStringConvertible {
     /// ceil(length / trainedLength), and 1 when no extension is needed.
     public static func positionInterpolationFactor(length: Int, trainedLength: Int) -> Double {
         max(1, (Double(length) / Double(trainedLength)).rounded(.up))
+    }
+
+    /// The RoPE to evaluate with, given the checkpoint's. The base stays the checkpoint's
+    /// `rope_theta` (for a checkpoint saved with NTK scaling that base already holds it).
+    public func rope(checkpoint saved: RoPE) -> RoPE {
+        switch self {
+        case .checkpoint: return saved
+        case .none: return RoPE(base: saved.base)
+        case .linear(let f): return RoPE(base: saved.base, scaling: .positionInterpolation(factor: f))
+        case .ntk(let f): return RoPE(base: saved.base, scaling: .ntkAware(factor: f))
+        }
     }
 
     public var description: String {

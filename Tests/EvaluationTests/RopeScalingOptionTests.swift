@@ -1,4 +1,5 @@
 import Evaluation
+import Model
 import Support
 import Testing
 
@@ -23,5 +24,13 @@ import Testing
         #expect(RopeScalingOption.positionInterpolationFactor(length: 8192, trainedLength: 4096) == 2)
         #expect(RopeScalingOption.positionInterpolationFactor(length: 8193, trainedLength: 4096) == 3)
         #expect(RopeScalingOption.positionInterpolationFactor(length: 100, trainedLength: 256) == 1)
+    }
+
+    @Test func baselinesKeepTheCheckpointBase() throws {
+        let saved = RoPE(base: 500, scaling: .positionInterpolation(factor: 2))
+        #expect(try parse("checkpoint").rope(checkpoint: saved) == saved)
+        #expect(try parse("none").rope(checkpoint: saved) == RoPE(base: 500))
+        #expect(try parse("ntk:auto").rope(checkpoint: saved) == RoPE(base: 500, scaling: .ntkAware(factor: 4)))
+        #expect(try parse("linear:8").rope(checkpoint: saved) == RoPE(base: 500, scaling: .positionInterpolation(factor: 8)))
     }
 }

@@ -146,12 +146,8 @@ struct EvalCommand: ParsableCommand {
 
     /// The RoPE of one evaluation length: the checkpoint's, or the baseline asked for.
     func rope(for length: Int, saved: RoPE, trained: Int) throws -> RoPE {
-        switch try RopeScalingOption(parsing: ropeScaling, evaluationLength: length, trainedLength: trained) {
-        case .checkpoint: return saved
-        case .none: return RoPE(base: saved.base)
-        case .linear(let f): return RoPE(base: saved.base, scaling: .positionInterpolation(factor: f))
-        case .ntk(let f): return RoPE(base: saved.base, scaling: .ntkAware(factor: f))
-        }
+        try RopeScalingOption(parsing: ropeScaling, evaluationLength: length, trainedLength: trained)
+            .rope(checkpoint: saved)
     }
 
     /// Passkey prompts need the model's tokenizer: the data's, or the byte tokenizer for a
