@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Model"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Support"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
-        .testTarget(name: "CLITests", dependencies: ["longlora", "Results", "Model", "Kernels"]),
+        .testTarget(name: "CLITests", dependencies: ["longlora", "Results", "Support", "Model", "Kernels"]),
     ],
     swiftLanguageModes: [.v5]
 )
