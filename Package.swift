@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Model"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Support"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Data", "Results"]),
-        .testTarget(name: "CLITests", dependencies: ["longlora", "Results"]),
+        .testTarget(name: "CLITests", dependencies: ["longlora", "Results", "Support", "Model", "Kernels"]),
     ],
     swiftLanguageModes: [.v5]
 )

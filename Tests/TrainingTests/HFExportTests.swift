@@ -20,7 +20,7 @@ import Training
         let checkpoint = dir.appendingPathComponent("checkpoint")
         try TrainerCheckpoint.save(t, to: checkpoint)
         let out = dir.appendingPathComponent("hf")
-        try HFExport.export(checkpoint: checkpoint, to: out, attention: NaiveFullAttention())
+        try HFExport.export(checkpoint: checkpoint, to: out, attention: PatternAttention.full)
         return (m, out)
     }
 
@@ -30,7 +30,7 @@ import Training
         let (trained, out) = try trainedModel(dir)
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         #expect(files == ["config.json", "model.safetensors"])
-        let exported = try LlamaModel.load(from: out, attention: NaiveFullAttention())
+        let exported = try LlamaModel.load(from: out, attention: PatternAttention.full)
         #expect(exported.lora == nil)
         #expect(exported.rope.scaling == .positionInterpolation(factor: 2))
         let tokens: [Int32] = [3, 100, 7, 258, 42, 42, 9, 0, 12, 200]

@@ -52,7 +52,7 @@ import Training
         let first = try Trainer(model: try Fixtures.model(), config: c, batches: Fixtures.batches(c))
         try first.run(until: 2)
         try TrainerCheckpoint.save(first, to: dir)
-        let resumed = try TrainerCheckpoint.resume(from: dir, attention: NaiveFullAttention(), batches: Fixtures.batches(c))
+        let resumed = try TrainerCheckpoint.resume(from: dir, attention: PatternAttention.full, batches: Fixtures.batches(c))
         #expect(resumed.step == 2)
         try resumed.run()
         #expect(resumed.history.map(\.loss) == whole.history.map(\.loss))

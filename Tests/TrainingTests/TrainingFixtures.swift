@@ -7,7 +7,7 @@ enum Fixtures {
     static func model(lora: LoRAConfig? = LoRAConfig(rank: 4, alpha: 8), trainable: TrainableParts = .longLoRA,
                       rope: RoPE? = nil, seed: UInt64 = 1) throws -> LlamaModel {
         let m = try LlamaModel(config: .micro, lora: lora, trainable: trainable, rope: rope,
-                               attention: NaiveFullAttention(), threads: 1)
+                               attention: PatternAttention.full, threads: 1)
         m.initialize(rng: SplitMix64(seed: seed))
         return m
     }

@@ -1,13 +1,177 @@
 import ArgumentParser
+import Data
+import Evaluation
+import Foundation
+import Model
 import Support
 
+/// `longlora eval`: perplexity of a checkpoint at several lengths under the longlora or
+/// strided protocol, or passkey retrieval accuracy, with full attention unless told otherwise.
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Perplexity of a checkpoint under the longlora or strided protocol, or passkey retrieval.")
+        abstract: "Perplexity of a checkpoint under the longlora or strided protocol, or passkey retrieval.",
+        discussion: """
+            Perplexity: windows of each --length over the --data stream, every window scored
+            (longlora) or only its --stride newest tokens (strided). Passkey (--task passkey):
+            --trials prompts per length, key in 1...49999 at a random depth, greedy decoding.
+            The RoPE scaling comes from the checkpoint; --rope-scaling linear:F or ntk:F gives the
+            training-free baselines (F = auto: ceil(length / trained context)).
+            """)
 
-    @Argument(parsing: .captureForPassthrough, help: .hidden)
-    var arguments: [String] = []
+    enum Task: String, ExpressibleByArgument, CaseIterable { case perplexity, passkey }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, md }
 
-    func run() throws { throw UserError.notImplemented("eval") }
+    @Argument(help: "Checkpoint directory (Hugging Face LLaMA layout, PEFT adapter files optional).")
+    var checkpoint: String
+
+    @Option(help: "Data: a built corpus split (pg19-mini:test), a LongLoRA .bin, a .tokens shard, or a PG19, proof-pile or text folder.")
+    var data: String?
+
+    @Option(help: "Evaluation lengths in tokens, comma-separated (passkey: prompt lengths).")
+    var length: String?
+
+    @Option(help: "perplexity or passkey.")
+    var task: Task = .perplexity
+
+    @Option(name: .customLong("protocol"), help: "Perplexity protocol: longlora or strided.")
+    var evaluationProtocol: PerplexityProtocol = .longlora
+
+    @Option(help: "Window stride in tokens.")
+    var stride: Int = PerplexityProtocol.defaultStride
+
+    @Option(help: "Attention pattern while evaluating (default full).")
+    var attention: String = "full"
+
+    @Option(name: .customLong("group-ratio"), help: "Group size of a grouped pattern as a fraction of the length.")
+    var groupRatio: Double = 0.25
+
+    @Option(name: .customLong("max-windows"), help: "Evaluate at most K evenly spaced windows per length.")
+    var maxWindows: Int?
+
+    @Option(name: .customLong("rope-scaling"), help: "checkpoint, none, linear:F, ntk:F (F a number or auto).")
+    var ropeScaling: String = "checkpoint"
+
+    @Option(help: "Passkey trials per length.")
+    var trials: Int = 10
+
+    @Option(help: "Passkey seed (keys and depths).")
+    var seed: UInt64 = 0
+
+    @Option(name: .customLong("length-step"), help: "Passkey lengths step, 2 step, ... up to --max-length.")
+    var lengthStep: Int?
+
+    @Option(name: .customLong("max-length"), help: "Largest passkey length with --length-step.")
+    var maxLength: Int?
+
+    @Option(help: "Output format: csv or md.")
+    var format: Format = .csv
+
+    @Option(help: "Also write the table to this file.")
+    var out: String?
+
+    @Option(name: .customLong("data-dir"), help: "Folder holding built corpora.")
+    var dataDir: String = "data"
+
+    @OptionGroup var compute: ComputeOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard stride >= 1 else { throw ValidationError("--stride must be at least 1") }
+        if let maxWindows, maxWindows < 1 { throw ValidationError("--max-windows must be at least 1") }
+        guard trials >= 1 else { throw ValidationError("--trials must be at least 1") }
+        guard groupRatio > 0, groupRatio <= 1 else { throw ValidationError("--group-ratio must be in (0, 1]") }
+        if task == .perplexity, data == nil { throw ValidationError("perplexity needs --data") }
+        if length == nil, lengthStep == nil { throw ValidationError("give --length N[,N...] (or, for passkey, --length-step and --max-length)") }
+        if lengthStep != nil, length != nil { throw ValidationError("give --length or --length-step, not both") }
+        if lengthStep != nil, task != .passkey { throw ValidationError("--length-step is for --task passkey") }
+        if lengthStep != nil, maxLength == nil { throw ValidationError("--length-step needs --max-length") }
+    }
+
+    func run() throws {
+        compute.apply()
+        let lengths = try resolvedLengths()
+        let model = try LlamaModel.load(from: URL(fileURLWithPath: checkpoint), trainable: [],
+                                        attention: PatternAttention.full, threads: compute.threads)
+        let savedRope = model.rope
+        let stream = try data.map {
+            try DataSource.parse($0, dataDirectory: URL(fileURLWithPath: dataDir)).load()
+        }
+        let progress = output.quiet ? Progress.silent : Self.stderrProgress
+        let table: String
+        switch task {
+        case .perplexity:
+            let stream = stream!  // validate() requires --data
+            let ids = stream.tokens.tokens(0..<stream.tokens.count)
+            if let bad = ids.first(where: { $0 < 0 || Int($0) >= model.config.vocabSize }) {
+                throw UserError("\(stream.name): token id \(bad) is outside the model's vocabulary 0..<\(model.config.vocabSize)",
+                                hint: "evaluate on data built with the tokenizer the checkpoint was trained with")
+            }
+            let tokenBytes = stream.tokenizer.map { TokenBytes($0) }
+            let evaluator = PerplexityEvaluator(
+                protocol: evaluationProtocol, stride: stride,
+                attention: AttentionChoice(pattern: attention, groupSize: .ratio(groupRatio)), maxWindows: maxWindows)
+            var rows: [PerplexityResult] = []
+            for n in lengths {
+                model.rope = try rope(for: n, saved: savedRope, trained: model.config.maxContext)
+                rows.append(try evaluator.evaluate(LlamaLanguageModel(model), stream: ids, length: n,
+                                                   data: stream.name, tokenBytes: tokenBytes, progress: progress))
+            }
+            if let note = PerplexityTable.subsetNote(rows) { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+            table = format == .csv ? PerplexityTable.csv(rows) : PerplexityTable.markdown(rows)
+        case .passkey:
+            let tokenizer = try passkeyTokenizer(stream: stream, vocabSize: model.config.vocabSize)
+            var rows: [PasskeyLengthResult] = []
+            for n in lengths {
+                model.rope = try rope(for: n, saved: savedRope, trained: model.config.maxContext)
+                rows += try PasskeyRetrieval(lengths: [n], trials: trials, seed: seed)
+                    .run(LlamaLanguageModel(model), tokenizer: tokenizer, progress: progress)
+            }
+            table = format == .csv ? PasskeyTable.csv(rows) : PasskeyTable.markdown(rows)
+        }
+        print(table, terminator: "")
+        if let out { try AtomicFile.write(table, to: URL(fileURLWithPath: out)) }
+    }
+
+    func resolvedLengths() throws -> [Int] {
+        if let lengthStep, let maxLength { return try PasskeyRetrieval.lengths(step: lengthStep, upTo: maxLength) }
+        let parts = length!.split(separator: ",", omittingEmptySubsequences: false)
+        return try parts.map { part in
+            guard let n = Int(part.trimmingCharacters(in: .whitespaces)), n >= 2 else {
+                throw UserError("--length '\(length!)': '\(part)' is not a length of at least 2 tokens")
+            }
+            return n
+        }
+    }
+
+    /// The RoPE of one evaluation length: the checkpoint's, or the baseline asked for.
+    func rope(for length: Int, saved: RoPE, trained: Int) throws -> RoPE {
+        try RopeScalingOption(parsing: ropeScaling, evaluationLength: length, trainedLength: trained)
+            .rope(checkpoint: saved)
+    }
+
+    /// Passkey prompts need the model's tokenizer: the data's, or the byte tokenizer for a
+    /// byte-level model.
+    func passkeyTokenizer(stream: TokenStream?, vocabSize: Int) throws -> any Tokenizer {
+        if let tokenizer = stream?.tokenizer {
+            guard tokenizer.vocabSize == vocabSize else {
+                throw UserError("--data \(stream!.name): tokenizer '\(tokenizer.id)' has \(tokenizer.vocabSize) ids, the model \(vocabSize)")
+            }
+            return tokenizer
+        }
+        guard vocabSize == ByteTokenizer.vocabSize else {
+            throw UserError("passkey: the model has \(vocabSize) token ids, not the byte tokenizer's \(ByteTokenizer.vocabSize)",
+                            hint: "pass --data with a corpus built with the model's tokenizer")
+        }
+        return ByteTokenizer()
+    }
+
+    /// One line on stderr per finished length (a terminal bar is not worth it here).
+    static let stderrProgress: ProgressSink = { event in
+        if case .end(let task, let seconds) = event {
+            FileHandle.standardError.write(Data("\(task): \(String(format: "%.1f", seconds)) s\n".utf8))
+        }
+    }
 }
+
+extension PerplexityProtocol: ExpressibleByArgument {}

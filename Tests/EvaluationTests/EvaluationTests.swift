@@ -1,1 +1,0 @@
-// Tests of module Evaluation live in this folder, one file per concept.
