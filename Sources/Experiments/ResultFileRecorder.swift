@@ -35,7 +35,7 @@ public final class ResultFileRecorder: RunRecorder {
         for table in report.evaluations {
             var out = Table()
             for (name, values) in table.numbers {
-                let counts: Set<String> = ["length", "tokens", "windows"]
+                let counts: Set<String> = ["length", "tokens", "windows", "trials"]
                 if counts.contains(name), values.allSatisfy({ $0 == $0.rounded() && abs($0) < 9e15 }) {
                     out.append(name, .int(values.map { Int64($0) }))
                 } else {

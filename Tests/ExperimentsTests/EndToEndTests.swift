@@ -110,13 +110,4 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
             .filter { $0.hasPrefix("base-") }
         #expect(bases.count == 1)
     }
-
-    @Test func longloraWindowsDropTheLastStartAndStridedScoresEveryTokenOnce() {
-        // count 300, length 64, stride 32: starts 0, 32, ..., 224 (range(0, 236, 32)), last dropped.
-        let w = WindowPerplexity.windows(protocolName: "longlora", count: 300, length: 64, stride: 32)
-        #expect(w.map(\.start) == [0, 32, 64, 96, 128, 160, 192])
-        let s = WindowPerplexity.windows(protocolName: "strided", count: 300, length: 64, stride: 32)
-        let scored = s.reduce(0) { $0 + $1.length - $1.firstScored }
-        #expect(scored == 299 && s.last!.start == 236)
-    }
 }

@@ -1,10 +1,13 @@
+import Data
+import Evaluation
 import Foundation
 import Model
 import Support
 
-/// Measures a fine-tuned model's perplexity on each dataset of the plan, at each length,
-/// with each evaluation attention, under the plan's protocol (`WindowPerplexity`).
-/// The model runs with the fine-tuning's position interpolation.
+/// Measures a fine-tuned model with the Evaluation module: perplexity on each dataset of
+/// the plan, at each length, with each evaluation attention, under the plan's protocol;
+/// then passkey retrieval if the plan has passkey lengths. The model keeps the
+/// fine-tuning's position interpolation (the paper evaluates with the training RoPE factor).
 public struct PerplexityEvaluateStage: EvaluateStage {
     public var dataDirectory: URL
     public var threads: Int
@@ -16,47 +19,56 @@ public struct PerplexityEvaluateStage: EvaluateStage {
 
     public func evaluate(_ config: RunConfig, model directory: URL, progress: ProgressSink) throws -> [EvaluationTable] {
         let plan = config.evaluate
-        let model = try LlamaModel.load(from: directory, trainable: [], rope: LlamaFinetuneStage.rope(config),
+        guard let protocolKind = PerplexityProtocol(rawValue: plan.protocolName) else {
+            throw UserError("evaluate.protocol: '\(plan.protocolName)' is not one of \(PerplexityProtocol.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let llama = try LlamaModel.load(from: directory, trainable: [], rope: LlamaFinetuneStage.rope(config),
                                         attention: PatternAttention.full, threads: threads)
+        let model = LlamaLanguageModel(llama)
         var tables: [EvaluationTable] = []
+        var passkeyTokenizer: (any Tokenizer)?
         for dataset in plan.datasets {
-            let shard = try CorpusSplit.load(dataset.corpus, split: dataset.split, dataDirectory: dataDirectory)
-            let stream = shard.tokens(0..<shard.count)
-            var rows: [(length: Int, attention: String, measure: WindowPerplexity.Measure)] = []
+            let stream = try DataSource.parse("\(dataset.corpus):\(dataset.split)", dataDirectory: dataDirectory).load()
+            passkeyTokenizer = passkeyTokenizer ?? stream.tokenizer
+            let ids = stream.tokens.tokens(0..<stream.tokens.count)
+            let tokenBytes = stream.tokenizer.map { TokenBytes($0) }
+            var rows: [PerplexityResult] = []
             for length in plan.lengths {
-                let all = WindowPerplexity.windows(protocolName: plan.protocolName, count: stream.count, length: length, stride: plan.stride)
-                guard !all.isEmpty else {
-                    throw UserError("evaluate.lengths: \(dataset) has \(stream.count) tokens, too few for one \(plan.protocolName) window of \(length) with stride \(plan.stride)")
-                }
-                let chosen = WindowPerplexity.subset(count: all.count, maxWindows: plan.maxWindows).map { all[$0] }
                 for name in plan.attention {
-                    model.attention = try PatternAttention(name, groupSize: config.finetune.group)
-                    let task = "eval \(dataset) @\(length) \(name)"
-                    progress(.begin(task: task, total: chosen.count))
-                    let start = Date()
-                    let measure = try WindowPerplexity.measure(model, stream: stream, windows: chosen, protocolName: plan.protocolName) {
-                        progress(.advance(task: task, completed: $0, total: chosen.count, metrics: []))
-                    }
-                    progress(.end(task: task, seconds: Date().timeIntervalSince(start)))
-                    rows.append((length, name, measure))
+                    let evaluator = PerplexityEvaluator(
+                        protocol: protocolKind, stride: plan.stride,
+                        attention: AttentionChoice(pattern: name, groupSize: config.finetune.group),
+                        maxWindows: plan.maxWindows > 0 ? plan.maxWindows : nil)
+                    rows.append(try evaluator.evaluate(model, stream: ids, length: length, data: stream.name,
+                                                       tokenBytes: tokenBytes, progress: progress))
                 }
             }
             var numbers: [(String, [Double])] = [
                 ("length", rows.map { Double($0.length) }),
-                ("perplexity", rows.map { exp($0.measure.loss) }),
-                ("loss", rows.map(\.measure.loss)),
-                ("tokens", rows.map { Double($0.measure.tokens) }),
-                ("windows", rows.map { Double($0.measure.windows) }),
+                ("perplexity", rows.map(\.perplexity)),
+                ("loss", rows.map(\.loss)),
+                ("tokens", rows.map { Double($0.tokens) }),
+                ("windows", rows.map { Double($0.windows) }),
             ]
-            // Byte tokens are bytes: bits per byte is the loss in bits over the byte targets.
-            if config.data.tokenizer == "byte" {
-                numbers.append(("bits_per_byte", rows.map {
-                    $0.measure.loss / log(2) * Double($0.measure.tokens) / Double(max(1, $0.measure.byteTargets))
-                }))
-            }
+            let bits = rows.compactMap(\.bitsPerByte)
+            if bits.count == rows.count { numbers.append(("bits_per_byte", bits)) }
+            // Names as the attention was asked for (`s2`), not with its group size.
             tables.append(EvaluationTable(
                 dataset: "\(dataset.corpus)-\(dataset.split)", numbers: numbers,
-                texts: [("protocol", rows.map { _ in plan.protocolName }), ("attention", rows.map(\.attention))]))
+                texts: [("protocol", rows.map(\.evaluationProtocol.rawValue)), ("attention", rows.map(\.attention.pattern))]))
+        }
+        if !plan.passkeyLengths.isEmpty {
+            let tokenizer = try passkeyTokenizer ?? CorpusManifest.read(from: dataDirectory.appendingPathComponent(config.data.corpus))
+                .loadTokenizer(directory: dataDirectory.appendingPathComponent(config.data.corpus))
+            let results = try PasskeyRetrieval(lengths: plan.passkeyLengths, trials: plan.passkeyTrials,
+                                               seed: UInt64(truncatingIfNeeded: config.seed))
+                .run(model, tokenizer: tokenizer, progress: progress)
+            tables.append(EvaluationTable(dataset: "passkey", numbers: [
+                ("length", results.map { Double($0.length) }),
+                ("accuracy", results.map(\.accuracy)),
+                ("trials", results.map { Double($0.trials.count) }),
+                ("prompt_tokens", results.map(\.meanPromptTokens)),
+            ]))
         }
         return tables
     }
