@@ -31,8 +31,11 @@ import Experiments
     @Test func quickstartComparesFullAttentionWithS2() throws {
         let spec = try SpecParser.load(Self.root.appendingPathComponent("experiments/quickstart.yaml"))
         let runs = try Sweep.expand(spec)
-        #expect(runs.map(\.id) == ["attention=full,seed=0", "attention=s2,seed=0"])
-        #expect(runs[1].config.finetune.positionInterpolation == 4)
-        #expect(runs[1].config.evaluate.lengths == [128, 256, 512])
+        // The base with position interpolation only, then full attention and S2-Attn.
+        #expect(runs.map(\.id) == ["base-pi,seed=0", "full,seed=0", "s2,seed=0"])
+        #expect(runs.map(\.config.finetune.training.steps) == [0, 200, 200])
+        #expect(runs[1].config.finetune.attention == "full" && runs[2].config.finetune.attention == "s2")
+        #expect(runs[2].config.finetune.positionInterpolation == 4)
+        #expect(runs[2].config.evaluate.lengths == [128, 256, 512])
     }
 }
