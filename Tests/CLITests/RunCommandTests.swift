@@ -72,4 +72,18 @@ import Results
         #expect(resumed >= 2 && resumed < 30)
         #expect(rerun.stdout.contains("| attention"))
     }
+
+    @Test func aFailedRunIsRecordedAndTheExitStatusIsNonZero() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try tinyCorpus()
+        let spec = Self.spec.replacingOccurrences(of: "steps: 30", with: "steps: 2")
+            .replacingOccurrences(of: "lengths: [64]", with: "lengths: [1048576]")
+        try spec.write(to: root.appendingPathComponent("killed.yaml"), atomically: true, encoding: .utf8)
+        let result = try CLI.run(["run", "killed.yaml", "--threads", "1", "--no-plots", "--quiet"], in: root)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("1 run failed"))
+        let file = try ResultFile.read(root.appendingPathComponent("results/killed.h5"))
+        #expect(file.runs.map(\.status) == [.failed])
+        #expect(file.runs.first?.error.contains("1048576") == true, "\(file.runs.first?.error ?? "")")
+    }
 }

@@ -44,7 +44,8 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
       warmup: 1
       batch_tokens: 128
       checkpoint_every: \(checkpointEvery)
-    evaluate: {datasets: [test], lengths: [32, 64], stride: 32, attention: [full], max_windows: 2}
+    evaluate: {datasets: [test], lengths: [32, 64], stride: 32, attention: [full], max_windows: 2,
+               passkey: {lengths: [256], trials: 2}}
     grid:
       finetune.steps: \(steps)
 
@@ -90,6 +91,9 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
                 Issue.record("perplexity and loss must be float columns"); continue
             }
             for (p, l) in zip(ppl, loss) { #expect(abs(p - exp(l)) < 1e-9 * p && p > 1 && p < 259) }
+            let passkey = try #require(run.eval["passkey"])
+            #expect(passkey["length"] == .int([256]) && passkey["trials"] == .int([2]))
+            if case .double(let accuracy)? = passkey["accuracy"] { #expect(accuracy.allSatisfy { (0...1).contains($0) }) }
             #expect(run.metrics["resources"]?["wall_s"]?.number ?? 0 > 0)
             #expect(run.metrics["analytic"]?["flops_per_step"]?.number ?? 0 > 0)
             #expect(run.attributes["threads"] == .int(1))
