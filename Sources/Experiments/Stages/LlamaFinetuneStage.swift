@@ -39,7 +39,9 @@ public struct LlamaFinetuneStage: FinetuneStage {
         let attention = try PatternAttention(recipe.attention, groupSize: recipe.group)
         let shard = try CorpusSplit.load(config.data.corpus, split: "train", dataDirectory: dataDirectory)
         let training = try recipe.training.trainingConfig(stage: "finetune", threads: threads, recompute: recipe.recompute)
-        let batches = try ShardBatches(shard: shard, seed: UInt64(truncatingIfNeeded: config.seed) &+ 0x5eed,
+        // Its own data stream: not the pretraining's sequences even when the seeds are equal.
+        let dataSeed = SplitMix64(seed: UInt64(truncatingIfNeeded: config.seed)).fork("finetune data").state
+        let batches = try ShardBatches(shard: shard, seed: dataSeed,
                                        batchSize: training.batchSize, length: training.length,
                                        source: "\(config.data.corpus):train")
         let trainer: Trainer
