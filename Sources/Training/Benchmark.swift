@@ -16,8 +16,22 @@ public struct ThroughputMeasurement: Codable, Hashable, Sendable {
     public var flopsPerStep: Double
     public var gflops: Double
     public var fractionOfPeak: Double
-    /// Process peak resident set so far (getrusage ru_maxrss): monotone over the run.
+    /// Peak resident set (getrusage ru_maxrss) of the process that measured this row.
+    /// `longlora bench` measures each row in a fresh child process, so this is the row's
+    /// own peak (model, optimizer state, activations, plus the runtime's baseline), not
+    /// a maximum carried over from earlier rows.
     public var peakRSSBytes: Int
+}
+
+/// Encoding speed of one tokenizer on the benchmark text.
+public struct TokenizerMeasurement: Codable, Hashable, Sendable {
+    public var tokenizer: String
+    public var megabytesPerSecond: Double
+    public var tokensPerByte: Double
+
+    public init(tokenizer: String, megabytesPerSecond: Double, tokensPerByte: Double) {
+        self.tokenizer = tokenizer; self.megabytesPerSecond = megabytesPerSecond; self.tokensPerByte = tokensPerByte
+    }
 }
 
 /// Everything `longlora bench` measured, kept as data for result files.
@@ -28,11 +42,13 @@ public struct BenchmarkReport: Codable, Hashable, Sendable {
     public var sgemmPeakGFLOPs: Double
     public var sgemmSize: Int
     public var measurements: [ThroughputMeasurement]
+    public var tokenizers: [TokenizerMeasurement]
 
     public init(model: String, threads: Int, blas: String, sgemmPeakGFLOPs: Double, sgemmSize: Int,
-                measurements: [ThroughputMeasurement]) {
+                measurements: [ThroughputMeasurement], tokenizers: [TokenizerMeasurement] = []) {
         self.model = model; self.threads = threads; self.blas = blas
         self.sgemmPeakGFLOPs = sgemmPeakGFLOPs; self.sgemmSize = sgemmSize; self.measurements = measurements
+        self.tokenizers = tokenizers
     }
 
     public func table() -> String {
@@ -45,6 +61,12 @@ public struct BenchmarkReport: Codable, Hashable, Sendable {
             lines.append(String(format: "| %@ | %d | %d | %@ | %.3f | %.0f | %.2f | %.1f | %.0f%% | %.0f |",
                                 m.attention, m.length, m.batchSize, m.trainable, m.secondsPerStep, m.tokensPerSecond,
                                 m.flopsPerStep / 1e9, m.gflops, 100 * m.fractionOfPeak, Double(m.peakRSSBytes) / 1e6))
+        }
+        if !tokenizers.isEmpty {
+            lines += ["", "| tokenizer | MB/s | tokens/byte |", "|---|---|---|"]
+            for t in tokenizers {
+                lines.append(String(format: "| %@ | %.1f | %.3f |", t.tokenizer, t.megabytesPerSecond, t.tokensPerByte))
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -93,5 +115,34 @@ public enum Benchmark {
             tokensPerSecond: Double(batchSize * length) / perStep, flopsPerStep: flops,
             gflops: flops / perStep / 1e9, fractionOfPeak: flops / perStep / 1e9 / peak,
             peakRSSBytes: peakRSSBytes())
+    }
+}
+
+/// Deterministic English-like text for the tokenizer benchmark: words built from a few
+/// syllables, drawn with a Zipf-like skew (word i with weight 1/(i+1)), so BPE finds
+/// frequent pairs as it would in prose. No corpus download needed.
+public enum BenchText {
+    public static func generate(bytes: Int, seed: UInt64 = 7) -> [UInt8] {
+        let syllables = ["the", "an", "ing", "re", "con", "ed", "al", "ter", "ly", "pro", "mis", "tion",
+                         "or", "un", "ber", "lo", "ra", "si", "ment", "ca"]
+        var rng = SplitMix64(seed: seed)
+        let words: [[UInt8]] = (0..<2000).map { _ in
+            let k = 1 + Int(rng.next() % 3)
+            return Array((0..<k).map { _ in syllables[Int(rng.next() % UInt64(syllables.count))] }.joined().utf8)
+        }
+        // Cumulative Zipf weights, searched by bisection.
+        var cumulative = [Double](), total = 0.0
+        for i in 0..<words.count { total += 1 / Double(i + 1); cumulative.append(total) }
+        var text = [UInt8](), sentence = 0
+        text.reserveCapacity(bytes + 32)
+        while text.count < bytes {
+            let u = rng.nextUniform() * total
+            var lo = 0, hi = words.count - 1
+            while lo < hi { let mid = (lo + hi) / 2; if cumulative[mid] < u { lo = mid + 1 } else { hi = mid } }
+            text += words[lo]
+            sentence += 1
+            if sentence % 12 == 0 { text += Array(".\n".utf8) } else { text.append(UInt8(ascii: " ")) }
+        }
+        return Array(text.prefix(bytes))
     }
 }
