@@ -15,12 +15,21 @@ public struct ThroughputMeasurement: Codable, Hashable, Sendable {
     /// Analytic matrix-product FLOPs of one step (`LlamaModel.trainingFlops`).
     public var flopsPerStep: Double
     public var gflops: Double
+    /// Of the run's sgemm peak (measured once, before all rows).
     public var fractionOfPeak: Double
+    /// sgemm peak re-measured just before this row in the same process, and the fraction
+    /// of it: on a shared machine the load drifts during a run, and this ratio compares
+    /// the step with sgemm under the same conditions.
+    public var localPeakGFLOPs: Double
+    public var fractionOfLocalPeak: Double
     /// Peak resident set (getrusage ru_maxrss) of the process that measured this row.
     /// `longlora bench` measures each row in a fresh child process, so this is the row's
     /// own peak (model, optimizer state, activations, plus the runtime's baseline), not
     /// a maximum carried over from earlier rows.
     public var peakRSSBytes: Int
+    /// Peak RSS minus the resident set before the model was built (runtime, libraries and
+    /// OpenBLAS buffers excluded): what this configuration itself needed.
+    public var rssGrowthBytes: Int
 }
 
 /// Encoding speed of one tokenizer on the benchmark text.
@@ -54,13 +63,14 @@ public struct BenchmarkReport: Codable, Hashable, Sendable {
     public func table() -> String {
         var lines = [
             "model \(model), threads \(threads), sgemm peak \(String(format: "%.1f", sgemmPeakGFLOPs)) GFLOP/s (\(sgemmSize)^3), \(blas)",
-            "| attention | n | B | trainable | s/step | tokens/s | GFLOP/step | GFLOP/s | of peak | peak RSS MB |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| attention | n | B | trainable | s/step | tokens/s | GFLOP/step | GFLOP/s | of peak | of local peak | peak RSS MB | RSS growth MB |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for m in measurements {
-            lines.append(String(format: "| %@ | %d | %d | %@ | %.3f | %.0f | %.2f | %.1f | %.0f%% | %.0f |",
+            lines.append(String(format: "| %@ | %d | %d | %@ | %.3f | %.0f | %.2f | %.1f | %.0f%% | %.0f%% | %.0f | %.1f |",
                                 m.attention, m.length, m.batchSize, m.trainable, m.secondsPerStep, m.tokensPerSecond,
-                                m.flopsPerStep / 1e9, m.gflops, 100 * m.fractionOfPeak, Double(m.peakRSSBytes) / 1e6))
+                                m.flopsPerStep / 1e9, m.gflops, 100 * m.fractionOfPeak, 100 * m.fractionOfLocalPeak, Double(m.peakRSSBytes) / 1e6,
+                                Double(m.rssGrowthBytes) / 1e6))
         }
         if !tokenizers.isEmpty {
             lines += ["", "| tokenizer | MB/s | tokens/byte |", "|---|---|---|"]
@@ -90,6 +100,13 @@ public enum Benchmark {
         return best
     }
 
+    /// Resident set now (/proc/self/statm), 0 where unavailable.
+    public static func currentRSSBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+              let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
     public static func peakRSSBytes() -> Int {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -97,8 +114,11 @@ public enum Benchmark {
     }
 
     /// Times `steps` training steps (after one untimed warm-up step) of `model` on random tokens.
+    /// `baselineRSS`: resident set before `model` was built (see `rssGrowthBytes`).
     public static func measure(model: LlamaModel, batchSize: Int, length: Int, steps: Int, threads: Int,
-                               peak: Double) throws -> ThroughputMeasurement {
+                               peak: Double, sgemmSize: Int = 1024, baselineRSS: Int = 0) throws -> ThroughputMeasurement {
+        // Before the trainer exists, so its buffers do not add to the row's peak RSS.
+        let localPeak = sgemmPeak(size: sgemmSize, seconds: 0.3)
         var config = TrainingConfig(steps: steps + 1, batchSize: batchSize, length: length)
         config.threads = threads
         config.recompute = model.recompute
@@ -114,7 +134,8 @@ public enum Benchmark {
             trainable: model.trainable.description, steps: steps, secondsPerStep: perStep,
             tokensPerSecond: Double(batchSize * length) / perStep, flopsPerStep: flops,
             gflops: flops / perStep / 1e9, fractionOfPeak: flops / perStep / 1e9 / peak,
-            peakRSSBytes: peakRSSBytes())
+            localPeakGFLOPs: localPeak, fractionOfLocalPeak: flops / perStep / 1e9 / localPeak,
+            peakRSSBytes: peakRSSBytes(), rssGrowthBytes: peakRSSBytes() - baselineRSS)
     }
 }
 

@@ -21,12 +21,14 @@ import Testing
         #expect(full.rowCount == 2)
         #expect(full["context"] == .int([32, 64]))
         #expect(full["batch"] == .int([2, 1]))
-        for name in ["tokens_per_s", "gflops", "peak_fraction"] {
+        for name in ["tokens_per_s", "gflops", "peak_fraction", "local_peak_fraction"] {
             guard case .double(let xs) = full[name] else { Issue.record("\(name) missing"); continue }
             #expect(xs.allSatisfy { $0 > 0 && $0.isFinite }, "\(name): \(xs)")
         }
         guard case .int(let rss) = full["peak_rss_bytes"] else { Issue.record("peak_rss_bytes missing"); return }
         #expect(rss.allSatisfy { $0 > 1_000_000 })
+        guard case .int(let growth) = full["rss_growth_bytes"] else { Issue.record("rss_growth_bytes missing"); return }
+        #expect(zip(growth, rss).allSatisfy { $0 > 0 && $0 < $1 })
         let tok = try #require(file.run("tokenizer")?.eval["tokenizer"])
         #expect(tok["tokenizer"] == .string(["byte", "bpe-1024"]))
         guard case .double(let perByte) = tok["tokens_per_byte"] else { Issue.record("tokens_per_byte missing"); return }

@@ -16,7 +16,10 @@ struct BenchCommand: ParsableCommand {
             length the training tokens/s, achieved GFLOP/s (analytic matrix-product FLOPs of the \
             step actually run over its time) and the fraction of the sgemm peak, then the encoding \
             speed of the byte tokenizer and of a BPE trained on a generated text. Each training row \
-            runs in a fresh child process, so its peak RSS is its own, not the maximum so far. \
+            runs in a fresh child process, so its peak RSS is its own, not the maximum so far; RSS \
+            growth is that peak minus the resident set before the model was built (after OpenBLAS \
+            allocated its buffers). "of local peak" divides by an sgemm peak re-measured just \
+            before the row, which is steadier than the run's peak on a shared machine. \
             Prints a table and writes it, with provenance, to an HDF5 result file.
             """)
 
@@ -71,8 +74,8 @@ struct BenchCommand: ParsableCommand {
                 let row = try measureInChild(pattern: name, n: n, peak: peak)
                 report.measurements.append(row)
                 if !output.quiet {
-                    print(String(format: "%@ n=%d: %.0f tokens/s, %.1f GFLOP/s (%.0f%% of peak), peak RSS %.0f MB",
-                                 name, n, row.tokensPerSecond, row.gflops, 100 * row.fractionOfPeak,
+                    print(String(format: "%@ n=%d: %.0f tokens/s, %.1f GFLOP/s (%.0f%% of peak, %.0f%% of local peak), peak RSS %.0f MB",
+                                 name, n, row.tokensPerSecond, row.gflops, 100 * row.fractionOfPeak, 100 * row.fractionOfLocalPeak,
                                  Double(row.peakRSSBytes) / 1e6))
                 }
             }
@@ -94,6 +97,9 @@ struct BenchCommand: ParsableCommand {
 
     private func measureRow(config: ModelConfig, parts: TrainableParts, pattern: String, n: Int,
                             peak: Double) throws -> ThroughputMeasurement {
+        // Warm OpenBLAS (its buffers) first, so the baseline excludes them.
+        _ = Benchmark.sgemmPeak(size: 64, seconds: 0)
+        let baseline = Benchmark.currentRSSBytes()
         let attention = try PatternAttention(pattern, groupSize: .ratio(groupRatio))
         let factor = max(1, Double((n + config.maxContext - 1) / config.maxContext))
         let m = try LlamaModel(config: config, lora: parts.contains(.lora) ? LoRAConfig() : nil,
@@ -102,7 +108,8 @@ struct BenchCommand: ParsableCommand {
                                attention: attention, threads: compute.threads, recompute: recompute)
         m.initialize(rng: SplitMix64(seed: 1))
         return try Benchmark.measure(model: m, batchSize: max(1, tokensPerStep / n), length: n,
-                                     steps: steps, threads: compute.threads, peak: peak)
+                                     steps: steps, threads: compute.threads, peak: peak,
+                                     sgemmSize: sgemmSize, baselineRSS: baseline)
     }
 
     /// Runs this executable on one row so the row's peak RSS is not inflated by earlier rows.
@@ -112,7 +119,8 @@ struct BenchCommand: ParsableCommand {
         var args = [exe, "bench", "--model", model, "--lengths", String(n), "--patterns", pattern,
                     "--group-ratio", String(groupRatio), "--trainable", trainable,
                     "--tokens-per-step", String(tokensPerStep), "--steps", String(steps),
-                    "--threads", String(compute.threads), "--row-peak", String(peak)]
+                    "--threads", String(compute.threads), "--sgemm-size", String(sgemmSize),
+                    "--row-peak", String(peak)]
         if recompute { args.append("--recompute") }
         guard let result = Shell.run(args) else { throw UserError("bench: cannot start \(exe) for row \(pattern) n=\(n)") }
         guard result.status == 0,

@@ -32,7 +32,10 @@ enum BenchResultFile {
                 ("flops_per_step", .double(rows.map(\.flopsPerStep))),
                 ("gflops", .double(rows.map(\.gflops))),
                 ("peak_fraction", .double(rows.map(\.fractionOfPeak))),
+                ("local_peak_gflops", .double(rows.map(\.localPeakGFLOPs))),
+                ("local_peak_fraction", .double(rows.map(\.fractionOfLocalPeak))),
                 ("peak_rss_bytes", .int(rows.map { Int64($0.peakRSSBytes) })),
+                ("rss_growth_bytes", .int(rows.map { Int64($0.rssGrowthBytes) })),
             ])
             runs.append(run)
         }
