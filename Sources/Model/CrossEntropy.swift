@@ -9,10 +9,12 @@ public enum CrossEntropy {
                                rows: Int, vocab V: Int, threads: Int) {
         Parallel.forEach(rows, threads: threads) { r in
             let z = logits + r * V
-            var m = -Float.infinity
-            for j in 0..<V { m = max(m, z[j]) }
-            var s: Float = 0
-            for j in 0..<V { s += expf(z[j] - m) }
+            // Sum of exp(z - max) with the SIMD exp, into a row scratch (logits stay intact).
+            let m = TileMath.rowMax(z, count: V)
+            let s = withUnsafeTemporaryAllocation(of: Float.self, capacity: V) { e -> Float in
+                e.baseAddress!.update(from: z, count: V)
+                return TileMath.expShifted(e.baseAddress!, count: V, shift: m)
+            }
             let l = m + logf(s)
             lse[r] = l
             losses[r] = l - z[Int(targets[r])]
@@ -25,7 +27,8 @@ public enum CrossEntropy {
                                 rows: Int, vocab V: Int, threads: Int) {
         Parallel.forEach(rows, threads: threads) { r in
             let z = logits + r * V, l = lse[r]
-            for j in 0..<V { z[j] = expf(z[j] - l) * scale }
+            _ = TileMath.expShifted(z, count: V, shift: l)
+            TileMath.scale(z, count: V, by: scale)
             z[Int(targets[r])] -= scale
         }
     }

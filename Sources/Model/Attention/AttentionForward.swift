@@ -48,7 +48,8 @@ extension Attention {
                             row.update(repeating: 0, count: bk)
                             continue
                         }
-                        let correction = TileMath.exp(m[r] - newMax)
+                        // The max rarely moves once a few tiles are seen: skip the scalar exp then.
+                        let correction = m[r] == newMax ? 1 : TileMath.exp(m[r] - newMax)
                         l[r] = l[r] * correction + TileMath.expShifted(row, count: bk, shift: newMax)
                         if correction != 1 { TileMath.scale(oTile + r * plan.ldq, count: hd, by: correction) }
                         m[r] = newMax

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import Data
 import Kernels
 import Model
+import Results
 import Support
 import Training
 
@@ -12,7 +14,13 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Measures this machine's square-sgemm peak, then for each attention pattern and context \
             length the training tokens/s, achieved GFLOP/s (analytic matrix-product FLOPs of the \
-            step actually run over its time) and the fraction of the sgemm peak, with peak RSS.
+            step actually run over its time) and the fraction of the sgemm peak, then the encoding \
+            speed of the byte tokenizer and of a BPE trained on a generated text. Each training row \
+            runs in a fresh child process, so its peak RSS is its own, not the maximum so far; RSS \
+            growth is that peak minus the resident set before the model was built (after OpenBLAS \
+            allocated its buffers). "of local peak" divides by an sgemm peak re-measured just \
+            before the row, which is steadier than the run's peak on a shared machine. \
+            Prints a table and writes it, with provenance, to an HDF5 result file.
             """)
 
     @Option(help: "Model preset.") var model = "mini"
@@ -21,17 +29,18 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Group size of the sparse patterns as a fraction of the length.") var groupRatio = 0.25
     @Option(help: "Trainable parts (lora, embed, norm, head, all).") var trainable = "lora,embed,norm"
     @Option(help: "Tokens per step (B = tokens / n, at least 1).") var tokensPerStep = 4096
-    @Option(help: "Timed steps per configuration (after one warm-up step).") var steps = 2
+    @Option(help: "Timed steps per configuration (after one warm-up step); the fastest counts.") var steps = 3
     @Option(help: "Edge of the square sgemm used for the peak.") var sgemmSize = 1024
+    @Option(help: "Bytes of generated text for the tokenizer benchmark.") var tokenizerBytes = 1 << 20
+    @Option(help: "HDF5 result file to write.") var out = "results/bench.h5"
     @Flag(help: "Recompute activations per block in backward.") var recompute = false
+    /// Internal: measure one row in this process against this peak and print it as JSON.
+    @Option(help: .hidden) var rowPeak: Double?
     @OptionGroup var compute: ComputeOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         compute.apply()
-        #if DEBUG
-        FileHandle.standardError.write(Data("warning: debug build; use `swift build -c release` for real figures\n".utf8))
-        #endif
         let config = try ModelConfig.preset(model)
         let parts = try TrainableParts(parsing: trainable)
         let ns = try lengths.split(separator: ",").map { s -> Int in
@@ -40,28 +49,98 @@ struct BenchCommand: ParsableCommand {
             }
             return n
         }
+        let names = patterns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard steps >= 1 else { throw UserError("--steps: expected at least 1, got \(steps)") }
+        guard tokenizerBytes >= 1024 else { throw UserError("--tokenizer-bytes: expected at least 1024, got \(tokenizerBytes)") }
+        // Fail on a bad pattern or length before spending a minute on the sgemm peak.
+        for name in names { _ = try PatternAttention(name, groupSize: .ratio(groupRatio)) }
+
+        if let peak = rowPeak {
+            guard ns.count == 1, names.count == 1 else { throw UserError("--row-peak measures exactly one row") }
+            let row = try measureRow(config: config, parts: parts, pattern: names[0], n: ns[0], peak: peak)
+            print(String(decoding: try JSONEncoder().encode(row), as: UTF8.self))
+            return
+        }
+        #if DEBUG
+        FileHandle.standardError.write(Data("warning: debug build; use `swift build -c release` for real figures\n".utf8))
+        #endif
+        let started = RunRecord.timestamp()
         let peak = Benchmark.sgemmPeak(size: sgemmSize)
         if !output.quiet { print(String(format: "sgemm peak: %.1f GFLOP/s", peak)) }
         var report = BenchmarkReport(model: config.name, threads: compute.threads, blas: BLAS.configuration,
                                      sgemmPeakGFLOPs: peak, sgemmSize: sgemmSize, measurements: [])
         for n in ns {
-            for name in patterns.split(separator: ",").map(String.init) {
-                let attention = try PatternAttention(name, groupSize: .ratio(groupRatio))
-                let factor = max(1, Double((n + config.maxContext - 1) / config.maxContext))
-                let m = try LlamaModel(config: config, lora: parts.contains(.lora) ? LoRAConfig() : nil,
-                                       trainable: parts, rope: RoPE(base: config.ropeBase,
-                                                                   scaling: .positionInterpolation(factor: factor)),
-                                       attention: attention, threads: compute.threads, recompute: recompute)
-                m.initialize(rng: SplitMix64(seed: 1))
-                let row = try Benchmark.measure(model: m, batchSize: max(1, tokensPerStep / n), length: n,
-                                                steps: steps, threads: compute.threads, peak: peak)
+            for name in names {
+                let row = try measureInChild(pattern: name, n: n, peak: peak)
                 report.measurements.append(row)
                 if !output.quiet {
-                    print(String(format: "%@ n=%d: %.0f tokens/s, %.1f GFLOP/s (%.0f%% of peak)",
-                                 name, n, row.tokensPerSecond, row.gflops, 100 * row.fractionOfPeak))
+                    print(String(format: "%@ n=%d: %.0f tokens/s, %.1f GFLOP/s (%.0f%% of peak, %.0f%% of local peak), peak RSS %.0f MB",
+                                 name, n, row.tokensPerSecond, row.gflops, 100 * row.fractionOfPeak, 100 * row.fractionOfLocalPeak,
+                                 Double(row.peakRSSBytes) / 1e6))
                 }
             }
         }
+        report.tokenizers = try measureTokenizers()
         print(report.table())
+        let url = URL(fileURLWithPath: out)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try BenchResultFile.make(report, started: started, settings: settings).write(url)
+        if !output.quiet { print("wrote \(url.path)") }
+    }
+
+    /// The options that shape the measurement, recorded as each run's config.
+    private var settings: [String: Value] {
+        ["model": .string(model), "group_ratio": .double(groupRatio), "trainable": .string(trainable),
+         "tokens_per_step": .int(Int64(tokensPerStep)), "steps": .int(Int64(steps)),
+         "recompute": .int(recompute ? 1 : 0), "threads": .int(Int64(compute.threads))]
+    }
+
+    private func measureRow(config: ModelConfig, parts: TrainableParts, pattern: String, n: Int,
+                            peak: Double) throws -> ThroughputMeasurement {
+        // Warm OpenBLAS (its buffers) first, so the baseline excludes them.
+        _ = Benchmark.sgemmPeak(size: 64, seconds: 0)
+        let baseline = Benchmark.currentRSSBytes()
+        let attention = try PatternAttention(pattern, groupSize: .ratio(groupRatio))
+        let factor = max(1, Double((n + config.maxContext - 1) / config.maxContext))
+        let m = try LlamaModel(config: config, lora: parts.contains(.lora) ? LoRAConfig() : nil,
+                               trainable: parts, rope: RoPE(base: config.ropeBase,
+                                                           scaling: .positionInterpolation(factor: factor)),
+                               attention: attention, threads: compute.threads, recompute: recompute)
+        m.initialize(rng: SplitMix64(seed: 1))
+        return try Benchmark.measure(model: m, batchSize: max(1, tokensPerStep / n), length: n,
+                                     steps: steps, threads: compute.threads, peak: peak,
+                                     sgemmSize: sgemmSize, baselineRSS: baseline)
+    }
+
+    /// Runs this executable on one row so the row's peak RSS is not inflated by earlier rows.
+    private func measureInChild(pattern: String, n: Int, peak: Double) throws -> ThroughputMeasurement {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        var args = [exe, "bench", "--model", model, "--lengths", String(n), "--patterns", pattern,
+                    "--group-ratio", String(groupRatio), "--trainable", trainable,
+                    "--tokens-per-step", String(tokensPerStep), "--steps", String(steps),
+                    "--threads", String(compute.threads), "--sgemm-size", String(sgemmSize),
+                    "--row-peak", String(peak)]
+        if recompute { args.append("--recompute") }
+        guard let result = Shell.run(args) else { throw UserError("bench: cannot start \(exe) for row \(pattern) n=\(n)") }
+        guard result.status == 0,
+              let line = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").last,
+              let row = try? JSONDecoder().decode(ThroughputMeasurement.self, from: Data(line.utf8)) else {
+            let err = String(decoding: result.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw UserError("bench: row \(pattern) n=\(n) failed (exit \(result.status)): \(err)",
+                            exitCode: result.status == 0 ? 1 : result.status)
+        }
+        return row
+    }
+
+    /// Byte tokenizer and a 1024-entry BPE trained on the same generated text.
+    private func measureTokenizers() throws -> [TokenizerMeasurement] {
+        let text = BenchText.generate(bytes: tokenizerBytes)
+        let bpe = try BPETrainer(vocabSize: 1024).train(on: [Document(name: "bench", text: text)])
+        return [("byte", ByteTokenizer() as any Tokenizer), ("bpe-1024", bpe)].map { name, tokenizer in
+            let r = TokenizerBenchmark.measure(tokenizer, text: text, minimumSeconds: 0.5)
+            return TokenizerMeasurement(tokenizer: name, megabytesPerSecond: r.megabytesPerSecond,
+                                        tokensPerByte: r.tokensPerByte)
+        }
     }
 }
