@@ -22,9 +22,7 @@ let package = Package(
 
         .target(name: "Support"),
         .target(name: "Kernels", dependencies: ["COpenBLAS", "Support"]),
-        // -Ounchecked: no bounds/overflow traps in the elementwise and attention loops (release only).
-        .target(name: "Model", dependencies: ["Kernels", "Support"],
-                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(name: "Model", dependencies: ["Kernels", "Support"]),
         .target(name: "Training", dependencies: ["Model", "Kernels", "Support"]),
         .target(name: "Data", dependencies: ["CZlib", "Kernels", "Support"]),
         .target(name: "Evaluation", dependencies: ["Model", "Data", "Kernels", "Support"]),
