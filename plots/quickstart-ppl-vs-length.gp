@@ -1,0 +1,19 @@
+# quickstart-ppl-vs-length.gp: figure 'ppl-vs-length' of experiment 'quickstart', written by `longlora plot`.
+# Data: quickstart-ppl-vs-length.dat. Restyle freely, then: gnuplot -e "fmt='svg'" quickstart-ppl-vs-length.gp
+if (!exists("fmt")) fmt = 'png'
+if (!exists("outfile")) outfile = 'quickstart-ppl-vs-length.' . fmt
+if (fmt eq 'png') { set terminal pngcairo size 900,560 noenhanced font 'Sans,11' }
+if (fmt eq 'svg') { set terminal svg size 900,560 noenhanced font 'Sans,11' background rgb 'white' }
+if (fmt eq 'pdf') { set terminal pdfcairo size 6in,3.75in noenhanced font 'Sans,10' }
+set output outfile
+set title 'Perplexity vs evaluation length on pg19-mini-test'
+set xlabel 'evaluation length (tokens)'
+set ylabel 'perplexity'
+set grid
+set key outside right top
+set datafile missing 'NaN'
+set logscale x 2
+set offsets graph 0.04, graph 0.04, 0, 0
+plot 'quickstart-ppl-vs-length.dat' index 0 using 1:2:3 with yerrorlines title 'base-pi', \
+     'quickstart-ppl-vs-length.dat' index 1 using 1:2:3 with yerrorlines title 'full', \
+     'quickstart-ppl-vs-length.dat' index 2 using 1:2:3 with yerrorlines title 's2'
