@@ -77,7 +77,7 @@ public enum Safetensors {
             }
             var values = [Float](repeating: 0, count: count)
             values.withUnsafeMutableBytes { dst in
-                data.copyBytes(to: dst, from: (start + offsets[0])..<(start + offsets[1]))
+                _ = data.copyBytes(to: dst, from: (start + offsets[0])..<(start + offsets[1]))
             }
             #if _endian(big)
             values = values.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }

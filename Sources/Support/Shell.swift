@@ -20,21 +20,26 @@ public enum Shell {
         let inPipe = Pipe()
         process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
         do { try process.run() } catch { return nil }
+        // Feed stdin and drain stderr on other threads while this one reads stdout,
+        // so a child that fills one pipe while we wait on another cannot deadlock.
         if let input {
-            inPipe.fileHandleForWriting.write(input)
-            try? inPipe.fileHandleForWriting.close()
+            let writer = inPipe.fileHandleForWriting
+            DispatchQueue.global().async {
+                writer.write(input)
+                try? writer.close()
+            }
         }
-        // Read both pipes concurrently so a chatty child cannot fill one and block.
-        var errData = Data()
+        let errBox = DataBox()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
+            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
+        let errData = errBox.data
         return Result(status: process.terminationStatus, stdout: outData, stderr: errData)
     }
 
@@ -48,4 +53,9 @@ public enum Shell {
     public static func has(_ program: String) -> Bool {
         run(["sh", "-c", "command -v \(program)"])?.status == 0
     }
+}
+
+/// Carries the stderr bytes out of the reader thread; `DispatchGroup.wait` orders the accesses.
+private final class DataBox: @unchecked Sendable {
+    var data = Data()
 }
