@@ -8,29 +8,14 @@ public protocol AttentionBackend {
     /// q: [n, H, hd], k, v: [n, Hkv, hd] -> out: [n, H, hd], lse: [H, n].
     func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                  out: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
-                 shape: AttentionShape, threads: Int) throws
+                 shape: AttentionGeometry, threads: Int) throws
 
     /// Overwrites dq: [n, H, hd], dk, dv: [n, Hkv, hd].
     func backward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                   out: UnsafePointer<Float>, lse: UnsafePointer<Float>, dOut: UnsafePointer<Float>,
                   dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>,
-                  dv: UnsafeMutablePointer<Float>, shape: AttentionShape, threads: Int) throws
+                  dv: UnsafeMutablePointer<Float>, shape: AttentionGeometry, threads: Int) throws
 
     /// Query-key pairs scored over all heads of one sequence (for the FLOPs model).
-    func scoredPairs(shape: AttentionShape) throws -> Int
-}
-
-/// Sizes of one attention call. `layer` matters for patterns that alternate across layers.
-public struct AttentionShape: Hashable, Sendable {
-    public var n: Int
-    public var nHeads: Int
-    public var nKVHeads: Int
-    public var headDim: Int
-    public var layer: Int
-    public var nLayers: Int
-
-    public init(n: Int, nHeads: Int, nKVHeads: Int, headDim: Int, layer: Int, nLayers: Int) {
-        self.n = n; self.nHeads = nHeads; self.nKVHeads = nKVHeads
-        self.headDim = headDim; self.layer = layer; self.nLayers = nLayers
-    }
+    func scoredPairs(shape: AttentionGeometry) throws -> Int
 }

@@ -94,8 +94,8 @@ public final class LlamaModel {
         return w
     }
 
-    func shape(length: Int, layer: Int) -> AttentionShape {
-        AttentionShape(n: length, nHeads: config.nHeads, nKVHeads: config.nKVHeads,
+    func shape(length: Int, layer: Int) -> AttentionGeometry {
+        AttentionGeometry(n: length, nHeads: config.nHeads, nKVHeads: config.nKVHeads,
                        headDim: config.headDim, layer: layer, nLayers: config.nLayers)
     }
 }

@@ -18,32 +18,24 @@ public struct PatternAttention: AttentionBackend {
 
     public var name: String { pattern.name }
 
-    func geometry(_ s: AttentionShape) -> AttentionGeometry {
-        AttentionGeometry(n: s.n, nHeads: s.nHeads, nKVHeads: s.nKVHeads, headDim: s.headDim,
-                          layer: s.layer, nLayers: s.nLayers)
-    }
-
     public func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                         out: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
-                        shape: AttentionShape, threads: Int) throws {
-        let g = geometry(shape)
-        try pattern.validate(geometry: g)
-        Attention.forward(q: q, k: k, v: v, out: out, lse: lse, geometry: g, pattern: pattern, threads: threads)
+                        shape: AttentionGeometry, threads: Int) throws {
+        try pattern.validate(geometry: shape)
+        Attention.forward(q: q, k: k, v: v, out: out, lse: lse, geometry: shape, pattern: pattern, threads: threads)
     }
 
     public func backward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                          out: UnsafePointer<Float>, lse: UnsafePointer<Float>, dOut: UnsafePointer<Float>,
                          dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>,
-                         dv: UnsafeMutablePointer<Float>, shape: AttentionShape, threads: Int) throws {
-        let g = geometry(shape)
-        try pattern.validate(geometry: g)
+                         dv: UnsafeMutablePointer<Float>, shape: AttentionGeometry, threads: Int) throws {
+        try pattern.validate(geometry: shape)
         Attention.backward(q: q, k: k, v: v, out: out, lse: lse, dOut: dOut, dq: dq, dk: dk, dv: dv,
-                           geometry: g, pattern: pattern, threads: threads)
+                           geometry: shape, pattern: pattern, threads: threads)
     }
 
-    public func scoredPairs(shape: AttentionShape) throws -> Int {
-        let g = geometry(shape)
-        try pattern.validate(geometry: g)
-        return pattern.scoredPairs(geometry: g)
+    public func scoredPairs(shape: AttentionGeometry) throws -> Int {
+        try pattern.validate(geometry: shape)
+        return pattern.scoredPairs(geometry: shape)
     }
 }

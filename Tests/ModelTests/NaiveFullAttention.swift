@@ -8,7 +8,7 @@ struct NaiveFullAttention: AttentionBackend {
 
     func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                  out: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
-                 shape s: AttentionShape, threads: Int) throws {
+                 shape s: AttentionGeometry, threads: Int) throws {
         let hd = s.headDim, H = s.nHeads, Hkv = s.nKVHeads, scale = 1 / Double(hd).squareRoot()
         for h in 0..<H {
             let g = h / (H / Hkv)
@@ -27,7 +27,7 @@ struct NaiveFullAttention: AttentionBackend {
     func backward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                   out: UnsafePointer<Float>, lse: UnsafePointer<Float>, dOut: UnsafePointer<Float>,
                   dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>,
-                  dv: UnsafeMutablePointer<Float>, shape s: AttentionShape, threads: Int) throws {
+                  dv: UnsafeMutablePointer<Float>, shape s: AttentionGeometry, threads: Int) throws {
         let hd = s.headDim, H = s.nHeads, Hkv = s.nKVHeads, scale = 1 / Double(hd).squareRoot()
         dq.update(repeating: 0, count: s.n * H * hd)
         dk.update(repeating: 0, count: s.n * Hkv * hd)
@@ -54,9 +54,9 @@ struct NaiveFullAttention: AttentionBackend {
         }
     }
 
-    func scoredPairs(shape s: AttentionShape) throws -> Int { s.nHeads * s.n * (s.n + 1) / 2 }
+    func scoredPairs(shape s: AttentionGeometry) throws -> Int { s.nHeads * s.n * (s.n + 1) / 2 }
 
-    private func probabilities(_ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ s: AttentionShape,
+    private func probabilities(_ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ s: AttentionGeometry,
                                h: Int, g: Int, i: Int, scale: Double) -> (p: [Double], lse: Double) {
         let hd = s.headDim
         var z = [Double](repeating: 0, count: i + 1)
