@@ -7,6 +7,8 @@ import Support
 /// with the BLAS build and thread count beside the provenance.
 public final class ResultFileRecorder: RunRecorder {
     public let store: ResultStore
+    /// Reports where a stale result file was archived (see `markRunning`).
+    public var onArchive: (URL) -> Void = { _ in }
     public let threads: Int
 
     public init(store: ResultStore, threads: Int) {
@@ -19,7 +21,17 @@ public final class ResultFileRecorder: RunRecorder {
         return !store.completedRunIDs(configHash: hash).isEmpty
     }
 
-    public func markRunning(_ report: RunReport) throws { try store.markRunning(Self.record(report, threads: threads)) }
+    /// Records the run as started. If the file already holds a complete run with this id
+    /// but another content hash (other code, data or config), the file is from an earlier
+    /// version: it is archived whole and a fresh file started, so that a table never mixes
+    /// versions and no completed run is rewritten.
+    public func markRunning(_ report: RunReport) throws {
+        try? store.reload()
+        if store.runs.contains(where: { $0.id == report.id && $0.status == .complete && $0.configHash != report.hash }) {
+            onArchive(try store.archive())
+        }
+        try store.markRunning(Self.record(report, threads: threads))
+    }
 
     public func record(_ report: RunReport) throws { try store.record(Self.record(report, threads: threads)) }
 

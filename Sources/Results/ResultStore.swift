@@ -58,6 +58,36 @@ public final class ResultStore {
         file.runs.filter { $0.status == .complete && $0.configHash == configHash }.map(\.id)
     }
 
+    /// Moves the file to `archive/<name>-<created>.h5` beside it and starts an empty one
+    /// with the same header (new creation time). Used when the file's complete runs come
+    /// from other code or data than the runs about to be recorded under the same ids:
+    /// they are kept whole, never rewritten, and the new file holds one consistent set.
+    /// Returns where the old file went.
+    @discardableResult
+    public func archive() throws -> URL {
+        try Self.withDirectoryLock(url) {
+            let old = try ResultFile.read(url)
+            let stamp = old.header.created.replacingOccurrences(of: ":", with: "")
+            let stem = url.deletingPathExtension().lastPathComponent
+            let folder = url.deletingLastPathComponent().appendingPathComponent("archive")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            var target = folder.appendingPathComponent("\(stem)-\(stamp).h5")
+            var n = 1
+            while FileManager.default.fileExists(atPath: target.path) {
+                n += 1
+                target = folder.appendingPathComponent("\(stem)-\(stamp)-\(n).h5")
+            }
+            var fresh = ResultFile(header: old.header)
+            fresh.header.created = RunRecord.timestamp()
+            // Link the old file into the archive first, then replace it atomically: at every
+            // moment each run is readable in at least one of the two files.
+            try FileManager.default.linkItem(at: url, to: target)
+            try fresh.write(url)
+            file = fresh
+            return target
+        }
+    }
+
     /// Adds `run`, or replaces a running or failed run with the same id. Throws if
     /// the id belongs to a complete run: completed runs are never rewritten.
     public func record(_ run: RunRecord) throws {

@@ -58,7 +58,7 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
     var results: URL { root.appendingPathComponent("results") }
 
     /// Runs a spec through the real stages into `results/micro.h5`.
-    func run(_ yaml: String) throws -> (Runner.Summary, ResultFile) {
+    func run(_ yaml: String, commit: String? = nil) throws -> (Runner.Summary, ResultFile) {
         let spec = try SpecParser.parse(yaml, file: "micro.yaml", overrides: [])
         let runs = try Sweep.expand(spec)
         let url = results.appendingPathComponent("micro.h5")
@@ -67,9 +67,32 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
             data: CorpusDataStage(dataDirectory: data), pretrain: LlamaPretrainStage(dataDirectory: data),
             finetune: LlamaFinetuneStage(dataDirectory: data), evaluate: PerplexityEvaluateStage(dataDirectory: data),
             recorder: ResultFileRecorder(store: store, threads: 1), resultsDirectory: results, dataDirectory: data,
-            provenance: Provenance.current(), progress: Progress.silent)
+            provenance: provenance(commit: commit), progress: Progress.silent)
         let summary = try runner.run(runs)
         return (summary, try ResultFile.read(url))
+    }
+
+    func provenance(commit: String?) -> Provenance {
+        var p = Provenance.current()
+        if let commit { p.gitCommit = commit }
+        return p
+    }
+
+    /// A result file made by other code (a committed file, then a new commit) holds complete
+    /// runs under the ids about to run: it is archived whole, not rewritten, and the runs redone.
+    @Test func aResultFileOfAnotherCodeVersionIsArchivedNotRewritten() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try buildTinyCorpus(named: "tiny", in: data)
+        let spec = microSpec(corpus: "tiny", steps: "[3]")
+        let (_, old) = try run(spec, commit: "aaaa")
+        let (again, new) = try run(spec, commit: "bbbb")
+        #expect(again.completed == ["steps=3,seed=0"] && again.failed.isEmpty)
+        #expect(new.runs.count == 1 && new.runs[0].status == .complete)
+        #expect(new.runs[0].configHash != old.runs[0].configHash)
+        let archive = results.appendingPathComponent("archive")
+        let kept = try FileManager.default.contentsOfDirectory(atPath: archive.path)
+        #expect(kept.count == 1)
+        #expect(try ResultFile.read(archive.appendingPathComponent(kept[0])).runs == old.runs)
     }
 
     @Test func runsSkipsAndRerunsOnlyWhatChanged() throws {

@@ -27,6 +27,23 @@ import Testing
         #expect(throws: UserError.self) { try ResultStore.open(url, header: ResultHeader(experiment: "other")) }
     }
 
+    @Test func archiveKeepsTheOldFileWholeAndStartsAnEmptyOne() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("exp.h5")
+        let store = try ResultStore.open(url, header: ResultHeader(experiment: "exp", spec: "a: 1", created: "2025-01-01T00:00:00Z"))
+        try store.record(Fixtures.run(id: "r0"))
+        let archived = try store.archive()
+        #expect(archived.lastPathComponent == "exp-2025-01-01T000000Z.h5")
+        #expect(archived.deletingLastPathComponent().lastPathComponent == "archive")
+        #expect(try ResultFile.read(archived).runs == [Fixtures.run(id: "r0")])
+        let fresh = try ResultFile.read(url)
+        #expect(fresh.runs.isEmpty && fresh.header.spec == "a: 1" && fresh.header.created != "2025-01-01T00:00:00Z")
+        // The same id can now be recorded again, and a second archive gets its own name.
+        try store.record(Fixtures.run(id: "r0"))
+        #expect(try store.archive() != archived)
+    }
+
     @Test func failedRunsCanBeRetried() throws {
         let dir = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -75,12 +75,17 @@ struct RunCommand: ParsableCommand {
         // A small SGEMM (cached per machine and thread count) for the runs' peak_fraction.
         let peak = try? SgemmPeak.cached(at: results.appendingPathComponent("cache/machine.json"), size: 256,
                                          repetitions: 3, threads: threads)
+        let recorder = ResultFileRecorder(store: store, threads: threads)
+        recorder.onArchive = { old in
+            FileHandle.standardError.write(Data(("\(url.lastPathComponent) held complete runs of another code or data "
+                + "version; kept them in \(old.path) and started a new file\n").utf8))
+        }
         let runner = Runner(
             data: CorpusDataStage(dataDirectory: dataDirectory, threads: threads),
             pretrain: LlamaPretrainStage(dataDirectory: dataDirectory, threads: threads),
             finetune: LlamaFinetuneStage(dataDirectory: dataDirectory, threads: threads, sgemmPeakGFLOPs: peak?.gflops),
             evaluate: PerplexityEvaluateStage(dataDirectory: dataDirectory, threads: threads),
-            recorder: ResultFileRecorder(store: store, threads: threads),
+            recorder: recorder,
             resultsDirectory: results, dataDirectory: dataDirectory,
             provenance: Provenance.current(), progress: display.sink)
         let summary = try runner.run(runs)
