@@ -33,7 +33,28 @@ extension AttentionPattern {
     }
 }
 
-/// Checks shared by the grouped patterns.
+/// A pattern built on groups of G tokens: every pattern but `full`. Declares its group
+/// size and what G must be divisible by once; validation and the kernel's group lookup
+/// both derive from that, so they cannot disagree.
+public protocol GroupedAttentionPattern: AttentionPattern {
+    var groupSize: GroupSize { get }
+    /// G must be a multiple of this (2 for a G/2 shift, 4 for G/4 blocks, 1 otherwise).
+    var groupMultiple: Int { get }
+}
+
+extension GroupedAttentionPattern {
+    public func validate(geometry: AttentionGeometry) throws {
+        try PatternCheck.geometry(geometry)
+        _ = try PatternCheck.group(groupSize, n: geometry.n, multipleOf: groupMultiple, pattern: name)
+    }
+
+    /// G for this geometry, which `validate(geometry:)` has already accepted.
+    func group(_ geometry: AttentionGeometry) -> Int {
+        PatternCheck.groupUnchecked(groupSize, n: geometry.n, multipleOf: groupMultiple, pattern: name)
+    }
+}
+
+/// Checks shared by the patterns.
 enum PatternCheck {
     /// G resolved for n, and G divisible by `multiple` (2 for a G/2 shift).
     static func group(_ size: GroupSize, n: Int, multipleOf multiple: Int, pattern: String) throws -> Int {

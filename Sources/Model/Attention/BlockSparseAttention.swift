@@ -9,19 +9,16 @@ import Support
 /// blocks, head 3 skips whole groups (d*b = G). Four structures over heads, as in the
 /// paper's wording. Cost per query is about 2.5 b = 0.625 G keys versus S2's 0.5 G:
 /// close enough that the comparison is about sparsity structure, not budget.
-public struct BlockSparseAttention: AttentionPattern {
+public struct BlockSparseAttention: GroupedAttentionPattern {
     public let name = "block-sparse"
     public let groupSize: GroupSize
 
     public init(groupSize: GroupSize) { self.groupSize = groupSize }
 
-    public func validate(geometry: AttentionGeometry) throws {
-        try PatternCheck.geometry(geometry)
-        _ = try PatternCheck.group(groupSize, n: geometry.n, multipleOf: 4, pattern: name)
-    }
+    public var groupMultiple: Int { 4 }
 
     public func mask(head: Int, geometry: AttentionGeometry) -> any AttentionMask {
-        let g = PatternCheck.groupUnchecked(groupSize, n: geometry.n, multipleOf: 4, pattern: name)
+        let g = group(geometry)
         let d = 1 + head % 4
         return BlockMask(block: g / 4, distances: [d, 2 * d])
     }

@@ -8,19 +8,16 @@
 /// Doubling the segment for the rate-2 heads keeps their cost at about n*G/2 pairs, the
 /// same as a rate-1 head, so the pattern costs what S2 costs (the paper's premise for
 /// comparing patterns); it also lets the dilated heads reach twice as far back.
-public struct DilatedAttention: AttentionPattern {
+public struct DilatedAttention: GroupedAttentionPattern {
     public let name = "dilated"
     public let groupSize: GroupSize
 
     public init(groupSize: GroupSize) { self.groupSize = groupSize }
 
-    public func validate(geometry: AttentionGeometry) throws {
-        try PatternCheck.geometry(geometry)
-        _ = try PatternCheck.group(groupSize, n: geometry.n, multipleOf: 1, pattern: name)
-    }
+    public var groupMultiple: Int { 1 }
 
     public func mask(head: Int, geometry: AttentionGeometry) -> any AttentionMask {
-        let g = PatternCheck.groupUnchecked(groupSize, n: geometry.n, multipleOf: 1, pattern: name)
+        let g = group(geometry)
         if geometry.isUpperHalf(head: head) {
             return DilatedMask(segment: 2 * g, rate: 2)
         }

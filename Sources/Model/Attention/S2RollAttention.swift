@@ -7,19 +7,16 @@
 /// holds the last G/2 tokens followed by the first G/2, so the first G/2 queries see the
 /// last G/2 tokens: the future-token leak the authors acknowledged, reproduced on purpose.
 /// With a single group (G = n) nothing is rolled (see `ShiftedSparseAttention`).
-public struct S2RollAttention: AttentionPattern {
+public struct S2RollAttention: GroupedAttentionPattern {
     public let name = "s2-roll"
     public let groupSize: GroupSize
 
     public init(groupSize: GroupSize) { self.groupSize = groupSize }
 
-    public func validate(geometry: AttentionGeometry) throws {
-        try PatternCheck.geometry(geometry)
-        _ = try PatternCheck.group(groupSize, n: geometry.n, multipleOf: 2, pattern: name)
-    }
+    public var groupMultiple: Int { 2 }
 
     public func mask(head: Int, geometry: AttentionGeometry) -> any AttentionMask {
-        let g = PatternCheck.groupUnchecked(groupSize, n: geometry.n, multipleOf: 2, pattern: name)
+        let g = group(geometry)
         if geometry.isUpperHalf(head: head) && g < geometry.n {
             return RolledMask(groups: SegmentedCausalMask(size: g), shift: g / 2, n: geometry.n)
         }

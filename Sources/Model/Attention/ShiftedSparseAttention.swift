@@ -14,7 +14,7 @@
 /// - `s2`: heads [H/2, H) shifted (S2 across heads, the paper's default);
 /// - `pattern2`: every head shifted ("only pattern 2");
 /// - `s2-layers`: even layers unshifted, odd layers shifted (S2 across layers).
-public struct ShiftedSparseAttention: AttentionPattern {
+public struct ShiftedSparseAttention: GroupedAttentionPattern {
     public enum Shifted: Sendable, Hashable {
         case none, upperHalfOfHeads, allHeads, oddLayers
     }
@@ -30,12 +30,8 @@ public struct ShiftedSparseAttention: AttentionPattern {
     }
 
     /// A G/2 shift needs an even G; the unshifted patterns accept any G.
-    private var groupMultiple: Int { shifted == .none ? 1 : 2 }
+    public var groupMultiple: Int { shifted == .none ? 1 : 2 }
 
-    public func validate(geometry: AttentionGeometry) throws {
-        try PatternCheck.geometry(geometry)
-        _ = try PatternCheck.group(groupSize, n: geometry.n, multipleOf: groupMultiple, pattern: name)
-    }
 
     public func isShifted(head: Int, geometry: AttentionGeometry, groupSize g: Int) -> Bool {
         if g >= geometry.n { return false }
@@ -48,7 +44,7 @@ public struct ShiftedSparseAttention: AttentionPattern {
     }
 
     public func mask(head: Int, geometry: AttentionGeometry) -> any AttentionMask {
-        let g = PatternCheck.groupUnchecked(groupSize, n: geometry.n, multipleOf: groupMultiple, pattern: name)
+        let g = group(geometry)
         return SegmentedCausalMask(size: g, offset: isShifted(head: head, geometry: geometry, groupSize: g) ? g / 2 : 0)
     }
 }

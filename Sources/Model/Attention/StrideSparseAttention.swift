@@ -8,19 +8,16 @@
 /// neighbour closer than s, which is why the paper found this pattern the weakest.
 /// On the tiled kernel the strided heads touch every causal tile, so they run at about
 /// the speed of full attention even though they score fewer pairs.
-public struct StrideSparseAttention: AttentionPattern {
+public struct StrideSparseAttention: GroupedAttentionPattern {
     public let name = "stride-sparse"
     public let groupSize: GroupSize
 
     public init(groupSize: GroupSize) { self.groupSize = groupSize }
 
-    public func validate(geometry: AttentionGeometry) throws {
-        try PatternCheck.geometry(geometry)
-        _ = try PatternCheck.group(groupSize, n: geometry.n, multipleOf: 2, pattern: name)
-    }
+    public var groupMultiple: Int { 2 }
 
     public func mask(head: Int, geometry: AttentionGeometry) -> any AttentionMask {
-        let g = PatternCheck.groupUnchecked(groupSize, n: geometry.n, multipleOf: 2, pattern: name)
+        let g = group(geometry)
         if geometry.isUpperHalf(head: head) {
             return DilatedMask(segment: geometry.n, rate: geometry.n / g)
         }
