@@ -1,4 +1,5 @@
 import COpenBLAS
+import Dispatch
 
 /// Row-major single-precision matrix products over OpenBLAS.
 ///
@@ -55,4 +56,33 @@ public enum BLAS {
 
     /// OpenBLAS build string, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64".
     public static var configuration: String { String(cString: llb_blas_config()) }
+}
+
+extension BLAS {
+    /// Best GFLOP/s of C = A·B for n×n matrices (2n³ FLOPs per product), over at least
+    /// `repetitions` products and at least `minimumSeconds` of them, on the current
+    /// BLAS threads. The best, not the mean: a shared machine only ever slows a run down.
+    public static func bestSgemmGFLOPs(size n: Int, repetitions: Int = 1, minimumSeconds: Double = 0) -> Double {
+        var rng = SplitMix64(seed: 1)
+        let a = (0..<n * n).map { _ in Float(rng.nextUniform() - 0.5) }
+        let b = (0..<n * n).map { _ in Float(rng.nextUniform() - 0.5) }
+        var c = [Float](repeating: 0, count: n * n)
+        var best = Double.infinity, elapsed = 0.0, done = 0
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    repeat {
+                        let t0 = DispatchTime.now().uptimeNanoseconds
+                        sgemm(m: n, n: n, k: n, a: pa.baseAddress!, lda: n, b: pb.baseAddress!, ldb: n,
+                              c: pc.baseAddress!, ldc: n)
+                        let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+                        best = min(best, dt)
+                        elapsed += dt
+                        done += 1
+                    } while done < repetitions || elapsed < minimumSeconds
+                }
+            }
+        }
+        return 2 * Double(n) * Double(n) * Double(n) / max(best, 1e-9) / 1e9
+    }
 }

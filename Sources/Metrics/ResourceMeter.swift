@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// What one of our own runs consumed, measured on this machine.
 public struct MeasuredResources: Codable, Equatable, Sendable {
@@ -26,50 +27,19 @@ public struct ResourceMeter: Sendable {
     public let startCPU: Double
 
     public init() {
-        startWall = Self.monotonicSeconds()
-        startCPU = Self.cpuSeconds()
+        startWall = ProcessStats.monotonicSeconds()
+        startCPU = ProcessStats.cpuSeconds()
     }
 
     public func finish(tokens: Int, flops: Double, sgemmPeakGFLOPs: Double?) -> MeasuredResources {
-        let wall = max(Self.monotonicSeconds() - startWall, 1e-9)
+        let wall = max(ProcessStats.monotonicSeconds() - startWall, 1e-9)
         let gflops = flops / wall / 1e9
         return MeasuredResources(
             wallSeconds: wall,
-            cpuSeconds: Self.cpuSeconds() - startCPU,
-            peakRSSBytes: Self.peakRSSBytes(),
+            cpuSeconds: ProcessStats.cpuSeconds() - startCPU,
+            peakRSSBytes: ProcessStats.peakRSSBytes(),
             tokensPerSecond: Double(tokens) / wall,
             achievedGFLOPs: gflops,
             fractionOfSgemmPeak: sgemmPeakGFLOPs.flatMap { $0 > 0 ? gflops / $0 : nil })
-    }
-
-    public static func monotonicSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
-
-    public static func cpuSeconds() -> Double {
-        let u = usage()
-        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
-        return s(u.ru_utime) + s(u.ru_stime)
-    }
-
-    /// Linux reports ru_maxrss in KiB (macOS in bytes).
-    public static func peakRSSBytes() -> Int {
-        #if os(Linux)
-        return Int(usage().ru_maxrss) * 1024
-        #else
-        return Int(usage().ru_maxrss)
-        #endif
-    }
-
-    static func usage() -> rusage {
-        var u = rusage()
-        #if os(Linux)
-        getrusage(RUSAGE_SELF.rawValue, &u)
-        #else
-        getrusage(RUSAGE_SELF, &u)
-        #endif
-        return u
     }
 }

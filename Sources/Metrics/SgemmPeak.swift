@@ -23,25 +23,8 @@ public struct SgemmPeak: Codable, Equatable, Sendable {
         let saved = BLAS.threads
         BLAS.threads = threads
         defer { BLAS.threads = saved }
-        var rng = SplitMix64(seed: 1)
-        let a = (0..<n * n).map { _ in Float(rng.nextUniform() - 0.5) }
-        let b = (0..<n * n).map { _ in Float(rng.nextUniform() - 0.5) }
-        var c = [Float](repeating: 0, count: n * n)
-        var best = Double.infinity
-        for _ in 0..<max(1, repetitions) {
-            let t0 = ResourceMeter.monotonicSeconds()
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    c.withUnsafeMutableBufferPointer { pc in
-                        BLAS.sgemm(m: n, n: n, k: n, a: pa.baseAddress!, lda: n, b: pb.baseAddress!, ldb: n,
-                                   c: pc.baseAddress!, ldc: n)
-                    }
-                }
-            }
-            best = min(best, ResourceMeter.monotonicSeconds() - t0)
-        }
-        let flops = 2 * Double(n) * Double(n) * Double(n)
-        return SgemmPeak(key: machineKey(threads: threads), gflops: flops / max(best, 1e-9) / 1e9, size: n,
+        let gflops = BLAS.bestSgemmGFLOPs(size: n, repetitions: max(1, repetitions))
+        return SgemmPeak(key: machineKey(threads: threads), gflops: gflops, size: n,
                          threads: threads, measuredAt: ISO8601DateFormatter().string(from: Date()))
     }
 

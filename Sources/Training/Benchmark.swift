@@ -83,43 +83,13 @@ public struct BenchmarkReport: Codable, Hashable, Sendable {
 }
 
 public enum Benchmark {
-    /// Best GFLOP/s of a square sgemm of `size` over at least `seconds` of repetitions.
-    public static func sgemmPeak(size: Int = 1024, seconds: Double = 1) -> Double {
-        let a = FloatBuffer(count: size * size), b = FloatBuffer(count: size * size), c = FloatBuffer(count: size * size)
-        var rng = SplitMix64(seed: 1)
-        for i in 0..<(size * size) { a[i] = Float(rng.nextUniform()); b[i] = Float(rng.nextUniform()) }
-        var best = 0.0, elapsed = 0.0
-        repeat {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            BLAS.sgemm(m: size, n: size, k: size, a: a.pointer, lda: size, b: b.pointer, ldb: size,
-                       c: c.pointer, ldc: size)
-            let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-            elapsed += dt
-            best = max(best, 2 * pow(Double(size), 3) / dt / 1e9)
-        } while elapsed < seconds
-        return best
-    }
-
-    /// Resident set now (/proc/self/statm), 0 where unavailable.
-    public static func currentRSSBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-              let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
-
-    public static func peakRSSBytes() -> Int {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Int(usage.ru_maxrss) * 1024  // kilobytes on Linux
-    }
-
     /// Times `steps` training steps (after one untimed warm-up step) of `model` on random tokens
     /// and reports the fastest.
     /// `baselineRSS`: resident set before `model` was built (see `rssGrowthBytes`).
     public static func measure(model: LlamaModel, batchSize: Int, length: Int, steps: Int, threads: Int,
                                peak: Double, sgemmSize: Int = 1024, baselineRSS: Int = 0) throws -> ThroughputMeasurement {
         // Before the trainer exists, so its buffers do not add to the row's peak RSS.
-        let localPeak = sgemmPeak(size: sgemmSize, seconds: 0.3)
+        let localPeak = BLAS.bestSgemmGFLOPs(size: sgemmSize, minimumSeconds: 0.3)
         var config = TrainingConfig(steps: steps + 1, batchSize: batchSize, length: length)
         config.threads = threads
         config.recompute = model.recompute
@@ -140,7 +110,7 @@ public enum Benchmark {
             tokensPerSecond: Double(batchSize * length) / perStep, flopsPerStep: flops,
             gflops: flops / perStep / 1e9, fractionOfPeak: flops / perStep / 1e9 / peak,
             localPeakGFLOPs: localPeak, fractionOfLocalPeak: flops / perStep / 1e9 / localPeak,
-            peakRSSBytes: peakRSSBytes(), rssGrowthBytes: peakRSSBytes() - baselineRSS)
+            peakRSSBytes: ProcessStats.peakRSSBytes(), rssGrowthBytes: ProcessStats.peakRSSBytes() - baselineRSS)
     }
 }
 

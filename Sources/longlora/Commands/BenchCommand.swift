@@ -65,7 +65,7 @@ struct BenchCommand: ParsableCommand {
         FileHandle.standardError.write(Data("warning: debug build; use `swift build -c release` for real figures\n".utf8))
         #endif
         let started = RunRecord.timestamp()
-        let peak = Benchmark.sgemmPeak(size: sgemmSize)
+        let peak = BLAS.bestSgemmGFLOPs(size: sgemmSize, minimumSeconds: 1)
         if !output.quiet { print(String(format: "sgemm peak: %.1f GFLOP/s", peak)) }
         var report = BenchmarkReport(model: config.name, threads: compute.threads, blas: BLAS.configuration,
                                      sgemmPeakGFLOPs: peak, sgemmSize: sgemmSize, measurements: [])
@@ -98,8 +98,8 @@ struct BenchCommand: ParsableCommand {
     private func measureRow(config: ModelConfig, parts: TrainableParts, pattern: String, n: Int,
                             peak: Double) throws -> ThroughputMeasurement {
         // Warm OpenBLAS (its buffers) first, so the baseline excludes them.
-        _ = Benchmark.sgemmPeak(size: 64, seconds: 0)
-        let baseline = Benchmark.currentRSSBytes()
+        _ = BLAS.bestSgemmGFLOPs(size: 64)
+        let baseline = ProcessStats.currentRSSBytes()
         let attention = try PatternAttention(pattern, groupSize: .ratio(groupRatio))
         let factor = max(1, Double((n + config.maxContext - 1) / config.maxContext))
         let m = try LlamaModel(config: config, lora: parts.contains(.lora) ? LoRAConfig() : nil,

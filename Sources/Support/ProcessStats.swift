@@ -1,0 +1,44 @@
+import Foundation
+
+/// This process's clocks and memory, for the runner's resources and the benchmark.
+public enum ProcessStats {
+    public static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    /// User + system CPU time of the process so far.
+    public static func cpuSeconds() -> Double {
+        let u = usage()
+        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+        return s(u.ru_utime) + s(u.ru_stime)
+    }
+
+    /// Peak resident set size of the process so far (getrusage ru_maxrss), bytes.
+    /// Linux reports ru_maxrss in KiB (macOS in bytes).
+    public static func peakRSSBytes() -> Int {
+        #if os(Linux)
+        return Int(usage().ru_maxrss) * 1024
+        #else
+        return Int(usage().ru_maxrss)
+        #endif
+    }
+
+    /// Resident set now (/proc/self/statm), 0 where unavailable.
+    public static func currentRSSBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+              let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    static func usage() -> rusage {
+        var u = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        #else
+        getrusage(RUSAGE_SELF, &u)
+        #endif
+        return u
+    }
+}
