@@ -74,7 +74,7 @@ struct RunCommand: ParsableCommand {
         let threads = compute.threads
         // A small SGEMM (cached per machine and thread count) for the runs' peak_fraction.
         let peak = try? SgemmPeak.cached(at: results.appendingPathComponent("cache/machine.json"), size: 256,
-                                         repetitions: 3, threads: threads)
+                                         repetitions: 3)
         let recorder = ResultFileRecorder(store: store, threads: threads)
         recorder.onArchive = { old in
             FileHandle.standardError.write(Data(("\(url.lastPathComponent) held complete runs of another code or data "
