@@ -10,6 +10,7 @@ public struct RunConfig: Hashable, Sendable {
     public var base: TrainingRecipe
     public var finetune: FinetuneRecipe
     public var evaluate: EvaluationPlan
+    public var analytic: AnalyticPlan
     /// Seed of fine-tuning and evaluation (the base model uses `base.seed`).
     public var seed: Int
 }
@@ -57,6 +58,8 @@ public struct LoRASettings: Hashable, Sendable {
 public struct FinetuneRecipe: Hashable, Sendable {
     public var training: TrainingRecipe
     public var positionInterpolation: Double
+    /// `linear` (position interpolation) or `ntk` (NTK-aware base scaling).
+    public var ropeScaling: String
     public var attention: String
     public var group: GroupSize
     /// Subset of lora, embed, norm, head; or just `all` (full fine-tuning).
@@ -91,6 +94,17 @@ public struct EvaluationPlan: Hashable, Sendable {
     public var passkeyTrials: Int
 }
 
+/// The projection of the run's recipe onto a real model (`analytic.*`).
+public struct AnalyticPlan: Hashable, Sendable {
+    /// Only the projection: no corpus, training or evaluation.
+    public var only: Bool
+    /// A `llama2-*` preset name.
+    public var model: String
+    public var context: Int
+    public var device: String
+    public var gpus: Int
+}
+
 extension RunConfig {
     /// Reads a resolved flat value set (every run key present, no `auto` left).
     init(resolved v: ResolvedValues) {
@@ -119,6 +133,7 @@ extension RunConfig {
         finetune = FinetuneRecipe(
             training: training("finetune", seed: seed),
             positionInterpolation: v.double("finetune.position_interpolation"),
+            ropeScaling: v.string("finetune.rope_scaling"),
             attention: v.string("finetune.attention"), group: group,
             trainable: v.strings("finetune.trainable"),
             lora: LoRASettings(rank: v.int("finetune.lora.rank"), alpha: v.double("finetune.lora.alpha"),
@@ -134,6 +149,9 @@ extension RunConfig {
             stride: v.int("evaluate.stride"), attention: v.strings("evaluate.attention"),
             maxWindows: v.int("evaluate.max_windows"),
             passkeyLengths: v.ints("evaluate.passkey.lengths"), passkeyTrials: v.int("evaluate.passkey.trials"))
+        analytic = AnalyticPlan(only: v.bool("analytic.only"), model: v.string("analytic.model"),
+                                context: v.int("analytic.context"), device: v.string("analytic.device"),
+                                gpus: v.int("analytic.gpus"))
         self.seed = seed
     }
 }

@@ -76,6 +76,9 @@ enum RunResolution {
             set("finetune.position_interpolation", .double(Double(max(1, factor))))
         }
 
+        // The harness's length scale: the paper's lengths are 16x ours.
+        if isAuto("analytic.context") { set("analytic.context", .int(v.int("finetune.context") * 16)) }
+
         // Datasets as corpus:split.
         var datasets: [SpecValue] = []
         for entry in v.strings("evaluate.datasets") {

@@ -6,7 +6,8 @@ import Support
 /// (checkpointed per fine-tune hash, resumable) -> evaluation -> one record per run.
 ///
 /// A run whose content hash is already complete is skipped. A run that fails is
-/// recorded with its error and the next one starts.
+/// recorded with its error and the next one starts. Every run also records its recipe's
+/// projection onto a real Llama2 (`projection`); an `analytic.only` run records nothing else.
 public struct Runner {
     public var data: any DataStage
     public var pretrain: any PretrainStage
@@ -47,12 +48,13 @@ public struct Runner {
         for (index, run) in runs.enumerated() {
             progress(.message("[\(index + 1)/\(runs.count)] \(run.id)"))
             // Data first: the manifest is part of the hash.
-            for corpus in corpora(of: run) where dataProblems[corpus] == nil {
+            for corpus in corpora(of: run) where dataProblems[corpus] == nil && !run.config.analytic.only {
                 do { _ = try data.prepare(corpus: corpus, recipe: run.config.data, progress: progress) } catch {
                     dataProblems[corpus] = "corpus '\(corpus)': \(Self.describe(error))"
                 }
             }
-            let version = CodeVersion.current(corpus: run.config.data.corpus, dataDirectory: dataDirectory, commit: commit)
+            let version = run.config.analytic.only ? CodeVersion(dataManifest: "none", code: commit)
+                : CodeVersion.current(corpus: run.config.data.corpus, dataDirectory: dataDirectory, commit: commit)
             let hash = run.hash(version)
             if recorder.isComplete(hash: hash) {
                 progress(.message("\(run.id): already complete, skipped"))
@@ -64,6 +66,14 @@ public struct Runner {
                                    metrics: [:], provenance: provenance)
             try recorder.markRunning(report)
             do {
+                report.metrics["projection"] = try AnalyticProjection.metrics(run.config)
+                if run.config.analytic.only {
+                    report.status = .complete
+                    summary.completed.append(run.id)
+                    report.finished = Date()
+                    try recorder.record(report)
+                    continue
+                }
                 if let problem = corpora(of: run).compactMap({ dataProblems[$0] }).first { throw UserError(problem) }
                 let base = try baseModel(for: run, version: version)
                 let checkpoints = resultsDirectory.appendingPathComponent("checkpoints").appendingPathComponent(run.finetuneHash(version))

@@ -1,3 +1,4 @@
+import Metrics
 import Model
 
 /// Every key an experiment spec may contain. Defaults follow the paper's recipe
@@ -15,6 +16,7 @@ public enum SpecSchema {
         .init("finetune.optimizer", "AdamW settings of fine-tuning (paper: betas 0.9/0.95, no weight decay, clipping 1.0)."),
         .init("evaluate", "Evaluation after fine-tuning. Evaluation uses the RoPE factor of the training length."),
         .init("evaluate.passkey", "Passkey retrieval: a random key hidden in filler text, greedy decoding, exact match."),
+        .init("analytic", "Projection of each run's recipe onto a real Llama2 with the analytic FLOPs, memory and GPU-hours models (docs/metrics.md), recorded as the run's `projection` group: the paper's FLOPs table and Figure 1 beside our measured runs."),
         .init("paper", "The paper's numbers, printed beside ours by `longlora table`."),
         .init("layout", "What `longlora table` and `longlora plot` draw."),
     ]
@@ -64,6 +66,8 @@ public enum SpecSchema {
     + [
         .init("finetune.position_interpolation", .either([.auto, .real(min: 1, above: nil, max: nil)]), .string("auto"),
               "RoPE positions are divided by this factor; `auto` is ceil(context / base.context), the paper's linear position interpolation. 1 disables it."),
+        .init("finetune.rope_scaling", .choice(["linear", "ntk"]), .string("linear"),
+              "How RoPE is stretched by the `position_interpolation` factor: `linear` divides the positions (position interpolation, the paper's method); `ntk` raises the RoPE base instead (NTK-aware scaling, the paper's other training-free baseline)."),
         .init("finetune.attention", .choice(attentionChoices), .string("s2"),
               "Attention used while fine-tuning: `full`; `s2` (shifted sparse attention, the paper's, boundary variant); `s2-roll` (the paper's pseudocode, which leaks the last G/2 tokens to the first); `short` (groups, no shift); `s2-layers` (shift in alternate layers); `pattern1`/`pattern2` (all heads unshifted/shifted); `dilated`; `block-sparse`; `stride-sparse`."),
         .init("finetune.group", .either([.real(min: nil, above: 0, max: 1), .int(min: 2, max: nil)]), .double(0.25),
@@ -75,7 +79,7 @@ public enum SpecSchema {
         .init("finetune.lora.targets", .list(.choice(["q", "k", "v", "o"]), minCount: 1, unique: true), .strings(["q", "k", "v", "o"]),
               "Projections that get adapters (paper: all four attention projections)."),
         .init("finetune.eval_every", .count, .int(0),
-              "Steps between validation-loss measurements during fine-tuning (a curve over steps); 0 measures only at the end."),
+              "Steps between measurements of validation perplexity during fine-tuning (at the training context, full attention, the `evaluate` protocol, stride and `max_windows`), from step 0: the curves `eval_step`, `eval_loss`, `eval_perplexity`. 0: none."),
         .init("finetune.checkpoint_every", .count, .int(50),
               "Steps between checkpoints that an interrupted run resumes from; 0 keeps only the final one."),
         .init("finetune.recompute", .bool, .bool(false),
@@ -95,6 +99,16 @@ public enum SpecSchema {
         .init("evaluate.passkey.lengths", .list(.int(min: 64, max: nil), minCount: 0, unique: true), .ints([]),
               "Prompt lengths of the passkey test, in tokens (empty: no passkey test). The paper goes in steps of about 1k past the training length."),
         .init("evaluate.passkey.trials", .positiveInt, .int(10), "Random keys and depths per length (paper: 10)."),
+
+        .init("analytic.only", .bool, .bool(false),
+              "Record the projection alone: no corpus, no training, no evaluation (for tables of real models, e.g. the FLOPs table)."),
+        .init("analytic.model", .choice(ModelConfig.presets.map(\.name).filter { $0.hasPrefix("llama2") }), .string("llama2-7b"),
+              "Real model the recipe is projected onto."),
+        .init("analytic.context", autoOrSize, .string("auto"),
+              "Its context; `auto` is 16 x `finetune.context`, the harness's length scale (the paper's 8192 is our 512)."),
+        .init("analytic.device", .choice(DeviceProfile.all.map(\.name)), .string("a100-80gb"),
+              "Accelerator of the memory and hours projection (paper: A100 80GB)."),
+        .init("analytic.gpus", .positiveInt, .int(8), "Data-parallel GPUs, ZeRO stage 2 (paper: 8); the recipe is the paper's 1000 steps x 64 sequences with gradient checkpointing and FlashAttention."),
 
         .init("paper.source", .text, .string(""), role: .report, "Where the numbers come from, e.g. `Table 1, Llama2 7B, PG19 validation`; shown in the table's title."),
         .init("paper.table", .name, .string("main"), role: .report,

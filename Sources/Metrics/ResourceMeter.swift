@@ -6,7 +6,8 @@ public struct MeasuredResources: Codable, Equatable, Sendable {
     public var wallSeconds: Double
     /// User + system CPU time of the process over the measured span (all threads).
     public var cpuSeconds: Double
-    /// Peak resident set size of the process so far (getrusage ru_maxrss), bytes.
+    /// Peak resident set size of the process over the measured span, bytes (the peak is
+    /// restarted when the meter starts; see `ProcessStats.resetPeakRSS`).
     public var peakRSSBytes: Int
     public var tokensPerSecond: Double
     /// Analytic training FLOPs (the model's count, not the instructions run) per second.
@@ -26,13 +27,17 @@ public struct ResourceMeter: Sendable {
     public let startWall: Double
     public let startCPU: Double
 
-    public init() {
+    /// Starts measuring; restarts the process's RSS peak unless `resetPeak` is false.
+    public init(resetPeak: Bool = true) {
+        if resetPeak { ProcessStats.resetPeakRSS() }
         startWall = ProcessStats.monotonicSeconds()
         startCPU = ProcessStats.cpuSeconds()
     }
 
-    public func finish(tokens: Int, flops: Double, sgemmPeakGFLOPs: Double?) -> MeasuredResources {
-        let wall = max(ProcessStats.monotonicSeconds() - startWall, 1e-9)
+    /// `excludingSeconds`: wall time inside the span spent on other work (e.g. evaluation
+    /// during training), taken out of the wall time and the rates (not out of CPU time).
+    public func finish(tokens: Int, flops: Double, sgemmPeakGFLOPs: Double?, excludingSeconds: Double = 0) -> MeasuredResources {
+        let wall = max(ProcessStats.monotonicSeconds() - startWall - excludingSeconds, 1e-9)
         let gflops = flops / wall / 1e9
         return MeasuredResources(
             wallSeconds: wall,

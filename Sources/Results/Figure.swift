@@ -148,14 +148,21 @@ public struct Figure: Sendable {
         guard case .curveLast(let name) = try ValuePath(layout.selection.value, context: context) else {
             throw UserError("\(context): a curves figure needs value curves/NAME, not '\(layout.selection.value)'")
         }
-        var data = "# step mean n; one block per series\n"
+        var xName = "step"
+        if let x = layout.x {
+            guard case .curveLast(let name) = try ValuePath(x, context: context) else {
+                throw UserError("\(context): a curves figure's x must be curves/NAME, not '\(x)'")
+            }
+            xName = name
+        }
+        var data = "# \(xName) mean n; one block per series\n"
         var plots: [String] = []
         for (i, row) in grid.rows.enumerated() {
             let ids = grid.columns.flatMap { grid.runs[Grid.Key(row: row, column: $0)] ?? [] }
             let runs = ids.compactMap(file.run)
             let curves = runs.compactMap { $0.curves[name] }
             let length = curves.map(\.count).min() ?? 0
-            let steps = runs.first?.curves["step"].flatMap { $0.count >= length ? $0 : nil }
+            let steps = runs.first?.curves[xName].flatMap { $0.count >= length ? $0 : nil }
             if i > 0 { data += "\n\n" }
             data += "# series \(seriesTitle(row))\n"
             for t in 0..<length {

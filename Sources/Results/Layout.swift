@@ -196,9 +196,13 @@ public struct FigureLayout: Codable, Equatable, Sendable {
     public var ylabel: String?
     public var logx: Bool
     public var logy: Bool
+    /// For `curves`: the curve on the x axis, `curves/NAME` (default `curves/step`), e.g.
+    /// `curves/eval_step` for a curve measured every k steps.
+    public var x: String?
 
     public init(name: String, kind: Kind, title: String? = nil, selection: Selection,
-                xlabel: String? = nil, ylabel: String? = nil, logx: Bool = false, logy: Bool = false) {
+                xlabel: String? = nil, ylabel: String? = nil, logx: Bool = false, logy: Bool = false, x: String? = nil) {
+        self.x = x
         self.name = name
         self.kind = kind
         self.title = title
@@ -209,7 +213,7 @@ public struct FigureLayout: Codable, Equatable, Sendable {
         self.logy = logy
     }
 
-    enum CodingKeys: String, CodingKey { case name, kind, title, xlabel, ylabel, logx, logy }
+    enum CodingKeys: String, CodingKey { case name, kind, title, xlabel, ylabel, logx, logy, x }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -220,6 +224,7 @@ public struct FigureLayout: Codable, Equatable, Sendable {
         ylabel = try c.decodeIfPresent(String.self, forKey: .ylabel)
         logx = try c.decodeIfPresent(Bool.self, forKey: .logx) ?? false
         logy = try c.decodeIfPresent(Bool.self, forKey: .logy) ?? false
+        x = try c.decodeIfPresent(String.self, forKey: .x)
         selection = try Selection(from: decoder)
     }
 
@@ -232,6 +237,7 @@ public struct FigureLayout: Codable, Equatable, Sendable {
         try c.encodeIfPresent(ylabel, forKey: .ylabel)
         if logx { try c.encode(logx, forKey: .logx) }
         if logy { try c.encode(logy, forKey: .logy) }
+        try c.encodeIfPresent(x, forKey: .x)
         try selection.encode(to: encoder)
     }
 }

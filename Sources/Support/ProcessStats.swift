@@ -15,13 +15,32 @@ public enum ProcessStats {
         return s(u.ru_utime) + s(u.ru_stime)
     }
 
-    /// Peak resident set size of the process so far (getrusage ru_maxrss), bytes.
-    /// Linux reports ru_maxrss in KiB (macOS in bytes).
+    /// Peak resident set size since the process started or since the last `resetPeakRSS()`,
+    /// bytes: Linux's VmHWM (/proc/self/status), else getrusage's ru_maxrss.
     public static func peakRSSBytes() -> Int {
         #if os(Linux)
-        return Int(usage().ru_maxrss) * 1024
+        if let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kib = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) {
+            return kib * 1024
+        }
+        return Int(usage().ru_maxrss) * 1024  // Linux reports ru_maxrss in KiB
         #else
         return Int(usage().ru_maxrss)
+        #endif
+    }
+
+    /// Restarts the peak at the current resident set (Linux: "5" to /proc/self/clear_refs),
+    /// so that one run of a sweep is not charged with an earlier run's peak. Process-wide.
+    /// Returns false where unsupported (the peak then stays the process's lifetime peak).
+    @discardableResult
+    public static func resetPeakRSS() -> Bool {
+        #if os(Linux)
+        guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
+        defer { try? handle.close() }
+        return (try? handle.write(contentsOf: Data("5".utf8))) != nil
+        #else
+        return false
         #endif
     }
 

@@ -17,6 +17,30 @@ import Metrics
         #expect(meter.finish(tokens: 1, flops: 1, sgemmPeakGFLOPs: nil).fractionOfSgemmPeak == nil)
     }
 
+    /// A run's peak covers its own span: memory touched and released before the meter
+    /// starts does not count, memory touched during the span does. Other tests may restart
+    /// the peak concurrently, which can only lower it to the current resident set, which
+    /// still holds the buffer while it is checked.
+    @Test func meterPeakIsPerSpan() throws {
+        #if os(Linux)
+        let size = 256 << 20
+        do {  // touch and free a large buffer before the span
+            let before = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 4096)
+            for page in stride(from: 0, to: size, by: 4096) { before.storeBytes(of: 1, toByteOffset: page, as: UInt8.self) }
+            before.deallocate()
+        }
+        let meter = ResourceMeter()
+        let startPeak = ProcessStats.peakRSSBytes()
+        #expect(startPeak < ProcessStats.currentRSSBytes() + size / 2, "the restarted peak still holds the freed buffer")
+        let during = UnsafeMutableRawPointer.allocate(byteCount: 64 << 20, alignment: 4096)
+        defer { during.deallocate() }
+        for page in stride(from: 0, to: 64 << 20, by: 4096) { during.storeBytes(of: 1, toByteOffset: page, as: UInt8.self) }
+        let used = meter.finish(tokens: 1, flops: 1, sgemmPeakGFLOPs: nil)
+        #expect(used.peakRSSBytes >= 64 << 20)
+        #expect(used.peakRSSBytes >= ProcessStats.currentRSSBytes() - 4096)
+        #endif
+    }
+
     @Test func sgemmPeakIsCachedPerMachine() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -54,10 +54,30 @@ public struct LlamaFinetuneStage: FinetuneStage {
         }
         let resumedFrom = trainer.step
         let every = recipe.checkpointEvery > 0 ? recipe.checkpointEvery : recipe.training.steps
+        var curve: ValidationCurve?
+        if recipe.evalEvery > 0 {
+            try FileManager.default.createDirectory(at: checkpoints, withIntermediateDirectories: true)
+            curve = try ValidationCurve(config: config, dataDirectory: dataDirectory, checkpoints: checkpoints,
+                                        resumedAt: trainer.step)
+        }
+        // Evaluation time is excluded from the measured resources.
+        var evaluationSeconds = 0.0
+        func measureCurve() throws {
+            guard var c = curve, c.wants(step: trainer.step, every: recipe.evalEvery) else { return }
+            let start = ProcessStats.monotonicSeconds()
+            try c.measure(trainer.model, step: trainer.step, corpus: config.data.corpus, progress: progress)
+            curve = c
+            evaluationSeconds += ProcessStats.monotonicSeconds() - start
+        }
+        try measureCurve()
         while trainer.step < training.steps {
-            let next = min(training.steps, (trainer.step / every + 1) * every)
+            var next = min(training.steps, (trainer.step / every + 1) * every)
+            if recipe.evalEvery > 0 { next = min(next, (trainer.step / recipe.evalEvery + 1) * recipe.evalEvery) }
             try trainer.run(until: next)
-            try TrainerCheckpoint.save(trainer, to: Self.checkpointURL(checkpoints, step: trainer.step))
+            if trainer.step % every == 0 || trainer.step == training.steps {
+                try TrainerCheckpoint.save(trainer, to: Self.checkpointURL(checkpoints, step: trainer.step))
+            }
+            try measureCurve()
         }
         let final = Self.checkpointURL(checkpoints, step: training.steps)
         if !FileManager.default.fileExists(atPath: final.path) { try TrainerCheckpoint.save(trainer, to: final) }
@@ -65,7 +85,7 @@ public struct LlamaFinetuneStage: FinetuneStage {
         let stepsRun = training.steps - resumedFrom
         let flopsPerStep = try trainer.model.trainingFlops(batchSize: training.batchSize, length: training.length)
         let used = meter.finish(tokens: stepsRun * training.tokensPerStep, flops: flopsPerStep * Double(stepsRun),
-                                sgemmPeakGFLOPs: sgemmPeakGFLOPs)
+                                sgemmPeakGFLOPs: sgemmPeakGFLOPs, excludingSeconds: evaluationSeconds)
         var resources: [String: Double] = [
             "wall_s": used.wallSeconds, "cpu_s": used.cpuSeconds, "peak_rss_bytes": Double(used.peakRSSBytes),
             "tokens_per_s": used.tokensPerSecond, "gflops": used.achievedGFLOPs, "threads": Double(threads),
@@ -73,7 +93,8 @@ public struct LlamaFinetuneStage: FinetuneStage {
         if let fraction = used.fractionOfSgemmPeak { resources["peak_fraction"] = fraction }
         var analytic = try analytic(config)
         analytic["flops_per_step_implementation"] = flopsPerStep
-        return FinetuneOutcome(model: final, curves: TrainingCurves.of(trainer.history),
+        if stepsRun > 0 { resources["seconds_per_step"] = used.wallSeconds / Double(stepsRun) }
+        return FinetuneOutcome(model: final, curves: TrainingCurves.of(trainer.history).merging(curve?.curves ?? [:]) { a, _ in a },
                                metrics: ["resumed_from_step": Double(resumedFrom), "steps_run": Double(stepsRun),
                                          "trainable_parameters": Double(trainer.model.parameters.trainableCount)],
                                groups: ["resources": resources, "analytic": analytic])
@@ -90,10 +111,12 @@ public struct LlamaFinetuneStage: FinetuneStage {
         return model
     }
 
-    /// RoPE of the extended model: linear position interpolation by the spec's factor.
+    /// RoPE of the extended model: linear position interpolation (or NTK-aware scaling) by the spec's factor.
     public static func rope(_ config: RunConfig) -> RoPE {
         let factor = config.finetune.positionInterpolation
-        return RoPE(base: config.model.ropeBase, scaling: factor > 1 ? .positionInterpolation(factor: factor) : .none)
+        guard factor > 1 else { return RoPE(base: config.model.ropeBase, scaling: .none) }
+        return RoPE(base: config.model.ropeBase,
+                    scaling: config.finetune.ropeScaling == "ntk" ? .ntkAware(factor: factor) : .positionInterpolation(factor: factor))
     }
 
     static func loraConfig(_ settings: LoRASettings) throws -> LoRAConfig {

@@ -55,7 +55,10 @@ public struct PerplexityEvaluateStage: EvaluateStage {
             // Names as the attention was asked for (`s2`), not with its group size.
             tables.append(EvaluationTable(
                 dataset: "\(dataset.corpus)-\(dataset.split)", numbers: numbers,
-                texts: [("protocol", rows.map(\.evaluationProtocol.rawValue)), ("attention", rows.map(\.attention.pattern))]))
+                texts: [("protocol", rows.map(\.evaluationProtocol.rawValue)), ("attention", rows.map(\.attention.pattern)),
+                        // `train` when tested with the fine-tuning pattern: the paper's "tested with
+                        // the training pattern" column, whatever that pattern is.
+                        ("tested_with", rows.map { $0.attention.pattern == config.finetune.attention ? "train" : $0.attention.pattern })]))
         }
         if !plan.passkeyLengths.isEmpty {
             let tokenizer = try passkeyTokenizer ?? CorpusManifest.read(from: dataDirectory.appendingPathComponent(config.data.corpus))

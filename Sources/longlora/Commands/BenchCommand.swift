@@ -99,6 +99,8 @@ struct BenchCommand: ParsableCommand {
                             peak: Double) throws -> ThroughputMeasurement {
         // Warm OpenBLAS (its buffers) first, so the baseline excludes them.
         _ = BLAS.bestSgemmGFLOPs(size: 64)
+        // Each row's peak starts here, not at an earlier (longer) row's peak.
+        ProcessStats.resetPeakRSS()
         let baseline = ProcessStats.currentRSSBytes()
         let attention = try PatternAttention(pattern, groupSize: .ratio(groupRatio))
         let factor = max(1, Double((n + config.maxContext - 1) / config.maxContext))
