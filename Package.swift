@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Kernels"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Support"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Model", "Data"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Model"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Model", "Support"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Support"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Data", "Results"]),
         .testTarget(name: "CLITests", dependencies: ["longlora", "Results", "Support", "Model", "Kernels"]),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Metrics
+import Support
 
 @Suite struct ResourceTests {
     @Test func meterReportsConsistentRates() {

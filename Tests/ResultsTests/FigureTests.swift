@@ -52,4 +52,24 @@ import Testing
         let layout = FigureLayout(name: "x", kind: .curves, selection: Self.selection)
         #expect(throws: UserError.self) { try Figure.make(layout, from: Fixtures.file(TableTests.runs())) }
     }
+
+    /// A curve measured every k steps is drawn against its own step curve (`x`), which
+    /// also round-trips through the layout JSON.
+    @Test func curvesAgainstAChosenX() throws {
+        var runs = TableTests.runs()
+        for i in runs.indices {
+            runs[i].curves["eval_step"] = [0, 50, 100]
+            runs[i].curves["eval_perplexity"] = [20, 9, 8]
+        }
+        let layout = FigureLayout(name: "steps", kind: .curves,
+                                  selection: Selection(rows: ["finetune.attention"], value: "curves/eval_perplexity"),
+                                  x: "curves/eval_step")
+        let figure = try Figure.make(layout, from: Fixtures.file(runs))
+        #expect(figure.data.hasPrefix("# eval_step mean n"))
+        #expect(figure.data.contains("\n0 20.0 ") && figure.data.contains("\n100 8.0 "))
+        let decoded = try JSONDecoder().decode(FigureLayout.self, from: JSONEncoder().encode(layout))
+        #expect(decoded.x == "curves/eval_step")
+        let bad = FigureLayout(name: "bad", kind: .curves, selection: layout.selection, x: "eval/pg19-mini/length")
+        #expect(throws: UserError.self) { try Figure.make(bad, from: Fixtures.file(runs)) }
+    }
 }

@@ -1,0 +1,19 @@
+# fig-passkey-accuracy.gp: figure 'accuracy' of experiment 'fig-passkey', written by `longlora plot`.
+# Data: fig-passkey-accuracy.dat. Restyle freely, then: gnuplot -e "fmt='svg'" fig-passkey-accuracy.gp
+if (!exists("fmt")) fmt = 'png'
+if (!exists("outfile")) outfile = 'fig-passkey-accuracy.' . fmt
+if (fmt eq 'png') { set terminal pngcairo size 900,560 noenhanced font 'Sans,11' }
+if (fmt eq 'svg') { set terminal svg size 900,560 noenhanced font 'Sans,11' background rgb 'white' }
+if (fmt eq 'pdf') { set terminal pdfcairo size 6in,3.75in noenhanced font 'Sans,10' }
+set output outfile
+set title 'Passkey retrieval'
+set xlabel 'prompt length (tokens)'
+set ylabel 'accuracy'
+set grid
+set key outside right top
+set datafile missing 'NaN'
+set offsets graph 0.04, graph 0.04, 0, 0
+plot 'fig-passkey-accuracy.dat' index 0 using 1:2:3 with yerrorlines title 'base', \
+     'fig-passkey-accuracy.dat' index 1 using 1:2:3 with yerrorlines title 'pi-only', \
+     'fig-passkey-accuracy.dat' index 2 using 1:2:3 with yerrorlines title 's2-ft', \
+     'fig-passkey-accuracy.dat' index 3 using 1:2:3 with yerrorlines title 's2-lora-plus'

@@ -1,0 +1,20 @@
+# fig1-efficiency-hours-7b.gp: figure 'hours-7b' of experiment 'fig1-efficiency', written by `longlora plot`.
+# Data: fig1-efficiency-hours-7b.dat. Restyle freely, then: gnuplot -e "fmt='svg'" fig1-efficiency-hours-7b.gp
+if (!exists("fmt")) fmt = 'png'
+if (!exists("outfile")) outfile = 'fig1-efficiency-hours-7b.' . fmt
+if (fmt eq 'png') { set terminal pngcairo size 900,560 noenhanced font 'Sans,11' }
+if (fmt eq 'svg') { set terminal svg size 900,560 noenhanced font 'Sans,11' background rgb 'white' }
+if (fmt eq 'pdf') { set terminal pdfcairo size 6in,3.75in noenhanced font 'Sans,10' }
+set output outfile
+set title 'Projected Llama2-7B hours at 16x the context'
+set xlabel 'our context (x16 for Llama2-7B)'
+set ylabel 'hours (1000 steps, 8x A100)'
+set grid
+set key outside right top
+set datafile missing 'NaN'
+set logscale x 2
+set offsets graph 0.04, graph 0.04, 0, 0
+set logscale y
+plot 'fig1-efficiency-hours-7b.dat' index 0 using 1:2:3 with yerrorlines title 'full-ft', \
+     'fig1-efficiency-hours-7b.dat' index 1 using 1:2:3 with yerrorlines title 'lora', \
+     'fig1-efficiency-hours-7b.dat' index 2 using 1:2:3 with yerrorlines title 'longlora'

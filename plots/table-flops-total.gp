@@ -1,0 +1,23 @@
+# table-flops-total.gp: figure 'total' of experiment 'table-flops', written by `longlora plot`.
+# Data: table-flops-total.dat. Restyle freely, then: gnuplot -e "fmt='svg'" table-flops-total.gp
+if (!exists("fmt")) fmt = 'png'
+if (!exists("outfile")) outfile = 'table-flops-total.' . fmt
+if (fmt eq 'png') { set terminal pngcairo size 900,560 noenhanced font 'Sans,11' }
+if (fmt eq 'svg') { set terminal svg size 900,560 noenhanced font 'Sans,11' background rgb 'white' }
+if (fmt eq 'pdf') { set terminal pdfcairo size 6in,3.75in noenhanced font 'Sans,10' }
+set output outfile
+set title 'Forward TFLOPs per sequence'
+set xlabel 'context (tokens)'
+set ylabel 'TFLOPs'
+set grid
+set key outside right top
+set datafile missing 'NaN'
+set logscale x 2
+set offsets graph 0.04, graph 0.04, 0, 0
+set logscale y
+plot 'table-flops-total.dat' index 0 using 1:2:3 with yerrorlines title 'llama2-7b / full', \
+     'table-flops-total.dat' index 1 using 1:2:3 with yerrorlines title 'llama2-7b / s2', \
+     'table-flops-total.dat' index 2 using 1:2:3 with yerrorlines title 'llama2-13b / full', \
+     'table-flops-total.dat' index 3 using 1:2:3 with yerrorlines title 'llama2-13b / s2', \
+     'table-flops-total.dat' index 4 using 1:2:3 with yerrorlines title 'llama2-70b / full', \
+     'table-flops-total.dat' index 5 using 1:2:3 with yerrorlines title 'llama2-70b / s2'

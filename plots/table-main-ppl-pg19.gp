@@ -1,0 +1,25 @@
+# table-main-ppl-pg19.gp: figure 'pg19' of experiment 'table-main-ppl', written by `longlora plot`.
+# Data: table-main-ppl-pg19.dat. Restyle freely, then: gnuplot -e "fmt='svg'" table-main-ppl-pg19.gp
+if (!exists("fmt")) fmt = 'png'
+if (!exists("outfile")) outfile = 'table-main-ppl-pg19.' . fmt
+if (fmt eq 'png') { set terminal pngcairo size 900,560 noenhanced font 'Sans,11' }
+if (fmt eq 'svg') { set terminal svg size 900,560 noenhanced font 'Sans,11' background rgb 'white' }
+if (fmt eq 'pdf') { set terminal pdfcairo size 6in,3.75in noenhanced font 'Sans,10' }
+set output outfile
+set title 'pg19-mini test'
+set xlabel 'evaluation length (tokens)'
+set ylabel 'perplexity'
+set grid
+set key outside right top
+set datafile missing 'NaN'
+set logscale x 2
+set offsets graph 0.04, graph 0.04, 0, 0
+plot 'table-main-ppl-pg19.dat' index 0 using 1:2:3 with yerrorlines title 'full-attn-ft / 512', \
+     'table-main-ppl-pg19.dat' index 1 using 1:2:3 with yerrorlines title 'full-attn-ft / 1024', \
+     'table-main-ppl-pg19.dat' index 2 using 1:2:3 with yerrorlines title 'full-attn-ft / 2048', \
+     'table-main-ppl-pg19.dat' index 3 using 1:2:3 with yerrorlines title 's2-ft / 512', \
+     'table-main-ppl-pg19.dat' index 4 using 1:2:3 with yerrorlines title 's2-ft / 1024', \
+     'table-main-ppl-pg19.dat' index 5 using 1:2:3 with yerrorlines title 's2-ft / 2048', \
+     'table-main-ppl-pg19.dat' index 6 using 1:2:3 with yerrorlines title 's2-lora-plus / 512', \
+     'table-main-ppl-pg19.dat' index 7 using 1:2:3 with yerrorlines title 's2-lora-plus / 1024', \
+     'table-main-ppl-pg19.dat' index 8 using 1:2:3 with yerrorlines title 's2-lora-plus / 2048'

@@ -1,0 +1,23 @@
+# table-patterns-ppl.gp: figure 'ppl' of experiment 'table-patterns', written by `longlora plot`.
+# Data: table-patterns-ppl.dat. Restyle freely, then: gnuplot -e "fmt='svg'" table-patterns-ppl.gp
+if (!exists("fmt")) fmt = 'png'
+if (!exists("outfile")) outfile = 'table-patterns-ppl.' . fmt
+if (fmt eq 'png') { set terminal pngcairo size 900,560 noenhanced font 'Sans,11' }
+if (fmt eq 'svg') { set terminal svg size 900,560 noenhanced font 'Sans,11' background rgb 'white' }
+if (fmt eq 'pdf') { set terminal pdfcairo size 6in,3.75in noenhanced font 'Sans,10' }
+set output outfile
+set title 'Attention patterns: tested with the training pattern and with full attention'
+set xlabel 'attention'
+set ylabel 'perplexity'
+set grid
+set key outside right top
+set datafile missing 'NaN'
+set key title 'tested_with'
+set logscale y
+set style data histogram
+set style histogram errorbars gap 1 lw 1
+set style fill solid 0.7 border -1
+set xtics rotate by -20
+set yrange [0:*]
+plot 'table-patterns-ppl.dat' using 2:3:xtic(1) title 'train', \
+     'table-patterns-ppl.dat' using 4:5 title 'full'

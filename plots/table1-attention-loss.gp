@@ -1,0 +1,17 @@
+# table1-attention-loss.gp: figure 'loss' of experiment 'table1-attention', written by `longlora plot`.
+# Data: table1-attention-loss.dat. Restyle freely, then: gnuplot -e "fmt='svg'" table1-attention-loss.gp
+if (!exists("fmt")) fmt = 'png'
+if (!exists("outfile")) outfile = 'table1-attention-loss.' . fmt
+if (fmt eq 'png') { set terminal pngcairo size 900,560 noenhanced font 'Sans,11' }
+if (fmt eq 'svg') { set terminal svg size 900,560 noenhanced font 'Sans,11' background rgb 'white' }
+if (fmt eq 'pdf') { set terminal pdfcairo size 6in,3.75in noenhanced font 'Sans,10' }
+set output outfile
+set title 'Fine-tuning loss at 2048 tokens'
+set xlabel 'step'
+set ylabel 'loss'
+set grid
+set key outside right top
+set datafile missing 'NaN'
+plot 'table1-attention-loss.dat' index 0 using 1:2 with lines lw 2 title 'full', \
+     'table1-attention-loss.dat' index 1 using 1:2 with lines lw 2 title 'short', \
+     'table1-attention-loss.dat' index 2 using 1:2 with lines lw 2 title 's2'

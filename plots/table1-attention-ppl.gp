@@ -1,0 +1,24 @@
+# table1-attention-ppl.gp: figure 'ppl' of experiment 'table1-attention', written by `longlora plot`.
+# Data: table1-attention-ppl.dat. Restyle freely, then: gnuplot -e "fmt='svg'" table1-attention-ppl.gp
+if (!exists("fmt")) fmt = 'png'
+if (!exists("outfile")) outfile = 'table1-attention-ppl.' . fmt
+if (fmt eq 'png') { set terminal pngcairo size 900,560 noenhanced font 'Sans,11' }
+if (fmt eq 'svg') { set terminal svg size 900,560 noenhanced font 'Sans,11' background rgb 'white' }
+if (fmt eq 'pdf') { set terminal pdfcairo size 6in,3.75in noenhanced font 'Sans,10' }
+set output outfile
+set title 'Table 1: perplexity at the training length'
+set xlabel 'variant'
+set ylabel 'perplexity'
+set grid
+set key outside right top
+set datafile missing 'NaN'
+set key title 'context'
+set logscale y
+set style data histogram
+set style histogram errorbars gap 1 lw 1
+set style fill solid 0.7 border -1
+set xtics rotate by -20
+set yrange [0:*]
+plot 'table1-attention-ppl.dat' using 2:3:xtic(1) title '512', \
+     'table1-attention-ppl.dat' using 4:5 title '1024', \
+     'table1-attention-ppl.dat' using 6:7 title '2048'

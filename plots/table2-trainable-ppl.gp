@@ -1,0 +1,20 @@
+# table2-trainable-ppl.gp: figure 'ppl' of experiment 'table2-trainable', written by `longlora plot`.
+# Data: table2-trainable-ppl.dat. Restyle freely, then: gnuplot -e "fmt='svg'" table2-trainable-ppl.gp
+if (!exists("fmt")) fmt = 'png'
+if (!exists("outfile")) outfile = 'table2-trainable-ppl.' . fmt
+if (fmt eq 'png') { set terminal pngcairo size 900,560 noenhanced font 'Sans,11' }
+if (fmt eq 'svg') { set terminal svg size 900,560 noenhanced font 'Sans,11' background rgb 'white' }
+if (fmt eq 'pdf') { set terminal pdfcairo size 6in,3.75in noenhanced font 'Sans,10' }
+set output outfile
+set title 'Table 2: perplexity at 1024 by trainable parts'
+set xlabel 'variant'
+set ylabel 'perplexity'
+set grid
+set key outside right top
+set datafile missing 'NaN'
+set style data histogram
+set style histogram errorbars gap 1 lw 1
+set style fill solid 0.7 border -1
+set xtics rotate by -20
+set yrange [0:*]
+plot 'table2-trainable-ppl.dat' using 2:3:xtic(1) title 'perplexity'
