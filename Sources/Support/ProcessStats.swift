@@ -15,10 +15,17 @@ public enum ProcessStats {
         return s(u.ru_utime) + s(u.ru_stime)
     }
 
-    /// Peak resident set size of the process so far (getrusage ru_maxrss), bytes.
-    /// Linux reports ru_maxrss in KiB (macOS in bytes).
+    /// Peak resident set size of the process so far, bytes. On Linux the high-water mark
+    /// of this program's own memory (VmHWM in /proc/self/status): ru_maxrss is carried
+    /// across fork and exec, so a child of a large process (a test runner, the benchmark's
+    /// parent) would report its parent's peak. Elsewhere getrusage's ru_maxrss (bytes on macOS).
     public static func peakRSSBytes() -> Int {
         #if os(Linux)
+        if let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kib = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) {
+            return kib * 1024
+        }
         return Int(usage().ru_maxrss) * 1024
         #else
         return Int(usage().ru_maxrss)
