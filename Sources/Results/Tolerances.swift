@@ -8,6 +8,7 @@ import Support
 /// JSON (`{"perplexity": 0.02}`), which wins over the defaults:
 ///
 /// - timing (wall/cpu seconds, tokens_per_s, gflops, peak_fraction): ignored, or 25% with `--timing`
+/// - `threads`: ignored (a setting of the run recorded beside its timings, not a result)
 /// - analytic FLOPs, counts (integers, step, tokens, windows, length) and strings: exact
 /// - memory (rss, bytes, memory): 10%
 /// - loss, perplexity and every other number: 1%
@@ -54,6 +55,8 @@ public struct Tolerances: Sendable {
         if let rule = rules.first(where: { Self.matches($0.pattern, metric) }) { return rule.relative }
         let name = (metric.split(separator: "/").last.map(String.init) ?? metric).lowercased()
         let has = { (words: [String]) in words.contains { name.contains($0) } }
+        // A sweep run on another thread count is still comparable: its numbers are checked one by one.
+        if name == "threads" { return nil }
         if has(["wall", "cpu_s", "seconds", "tokens_per_s", "gflops", "peak_fraction", "elapsed"]) || name.hasSuffix("_s") {
             return timing ? 0.25 : nil
         }

@@ -16,7 +16,9 @@ public enum ProcessStats {
     }
 
     /// Peak resident set size since the process started or since the last `resetPeakRSS()`,
-    /// bytes: Linux's VmHWM (/proc/self/status), else getrusage's ru_maxrss.
+    /// bytes. On Linux the high-water mark of this program's own memory (VmHWM in
+    /// /proc/self/status): ru_maxrss is carried across fork and exec, so a child of a large
+    /// process (a test runner) would report its parent's peak. Elsewhere getrusage's ru_maxrss.
     public static func peakRSSBytes() -> Int {
         #if os(Linux)
         if let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),

@@ -64,6 +64,8 @@ import Testing
         #expect(Tolerances().relative(for: "analytic/total_flops", integer: false) == 0)
         #expect(Tolerances().relative(for: "curves/loss", integer: false) == 0.01)
         #expect(Tolerances().relative(for: "resources/tokens_per_s", integer: false) == nil)
+        #expect(Tolerances().relative(for: "resources/threads", integer: true) == nil)
+        #expect(Tolerances(timing: true).relative(for: "resources/threads", integer: true) == nil)
         let flops = Self.moved { $0.metrics["analytic"]!["total_flops"] = .double(4.5e12 + 1) }
         #expect(try !Self.check(flops).passed)
         let attention = Self.moved { run in

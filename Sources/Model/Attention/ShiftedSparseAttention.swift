@@ -45,6 +45,17 @@ public struct ShiftedSparseAttention: GroupedAttentionPattern {
 
     public func mask(head: Int, geometry: AttentionGeometry) -> any AttentionMask {
         let g = group(geometry)
-        return SegmentedCausalMask(size: g, offset: isShifted(head: head, geometry: geometry, groupSize: g) ? g / 2 : 0)
+        return SegmentedCausalMask(size: g, offset: isShifted(head: head, geometry: geometry, groupSize: g) ? Self.shift(g) : 0)
+    }
+
+    /// The shift of the shifted heads' group boundaries: G/2.
+    static func shift(_ g: Int) -> Int {
+        #if LONGLORA_INJECT_S2_QUARTER_SHIFT
+        // A deliberate bug (G/4), compiled only into the regression test's separate build,
+        // so that the test can show `longlora check` catching a real S2 regression.
+        return g / 4
+        #else
+        return g / 2
+        #endif
     }
 }

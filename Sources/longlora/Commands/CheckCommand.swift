@@ -11,7 +11,7 @@ struct CheckCommand: ParsableCommand {
             Runs are matched by config hash, else by run id; every metric both runs have is compared.
             Tolerances (relative): --tolerance first, then the baseline's `tolerances` JSON, then
             defaults: exact for FLOPs, counts and strings; 10% for memory; 1% for loss, perplexity
-            and other numbers; timing ignored unless --timing (then 25%).
+            and other numbers; timing and the thread count ignored (timing: 25% with --timing).
             """)
 
     @Argument(help: "The result file to check.")
