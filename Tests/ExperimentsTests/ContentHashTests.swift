@@ -36,7 +36,8 @@ import Experiments
 
     @Test func canonicalJSONIsSortedAndTyped() throws {
         let json = try expand(minimalSpec)[0].canonicalJSON
-        #expect(json.hasPrefix("{\"base\":{\"batch_tokens\":4096,\"context\":256,"))
+        #expect(json.hasPrefix("{\"analytic\":{\"context\":16384,\"device\":\"a100-80gb\",\"gpus\":8,"))
+        #expect(json.contains("},\"base\":{\"batch_tokens\":4096,\"context\":256,"))
         #expect(json.contains("\"group\":0.25"))
         #expect(json.contains("\"position_interpolation\":4.0"))
         #expect(json.hasSuffix(",\"seed\":0}"))
