@@ -48,7 +48,7 @@ public struct Runner {
         for (index, run) in runs.enumerated() {
             progress(.message("[\(index + 1)/\(runs.count)] \(run.id)"))
             // Data first: the manifest is part of the hash.
-            for corpus in corpora(of: run) where dataProblems[corpus] == nil && !run.config.analytic.only {
+            for corpus in corpora(of: run) where dataProblems[corpus] == nil {
                 do { _ = try data.prepare(corpus: corpus, recipe: run.config.data, progress: progress) } catch {
                     dataProblems[corpus] = "corpus '\(corpus)': \(Self.describe(error))"
                 }
@@ -67,21 +67,16 @@ public struct Runner {
             try recorder.markRunning(report)
             do {
                 report.metrics["projection"] = try AnalyticProjection.metrics(run.config)
-                if run.config.analytic.only {
-                    report.status = .complete
-                    summary.completed.append(run.id)
-                    report.finished = Date()
-                    try recorder.record(report)
-                    continue
+                if !run.config.analytic.only {
+                    if let problem = corpora(of: run).compactMap({ dataProblems[$0] }).first { throw UserError(problem) }
+                    let base = try baseModel(for: run, version: version)
+                    let checkpoints = resultsDirectory.appendingPathComponent("checkpoints").appendingPathComponent(run.finetuneHash(version))
+                    let tuned = try finetune.finetune(run.config, base: base, checkpoints: checkpoints, progress: progress)
+                    report.curves = tuned.curves
+                    report.metrics["training"] = tuned.metrics
+                    report.metrics.merge(tuned.groups) { _, new in new }
+                    report.evaluations = try evaluate.evaluate(run.config, model: tuned.model, progress: progress)
                 }
-                if let problem = corpora(of: run).compactMap({ dataProblems[$0] }).first { throw UserError(problem) }
-                let base = try baseModel(for: run, version: version)
-                let checkpoints = resultsDirectory.appendingPathComponent("checkpoints").appendingPathComponent(run.finetuneHash(version))
-                let tuned = try finetune.finetune(run.config, base: base, checkpoints: checkpoints, progress: progress)
-                report.curves = tuned.curves
-                report.metrics["training"] = tuned.metrics
-                report.metrics.merge(tuned.groups) { _, new in new }
-                report.evaluations = try evaluate.evaluate(run.config, model: tuned.model, progress: progress)
                 report.status = .complete
                 summary.completed.append(run.id)
             } catch {
@@ -96,8 +91,10 @@ public struct Runner {
         return summary
     }
 
-    /// The corpora a run reads: its training corpus and every evaluation corpus.
+    /// The corpora a run reads: its training corpus and every evaluation corpus (none for
+    /// an `analytic.only` run).
     func corpora(of run: PlannedRun) -> [String] {
+        if run.config.analytic.only { return [] }
         var names = [run.config.data.corpus]
         for dataset in run.config.evaluate.datasets where !names.contains(dataset.corpus) { names.append(dataset.corpus) }
         return names

@@ -6,23 +6,17 @@ import Support
 /// (forward FLOPs of one sequence by component, whole-matrix attention) and its Figure 1
 /// (memory per GPU and GPU hours of 1000 steps x 64 sequences, ZeRO-2, gradient
 /// checkpointing, FlashAttention), with the calibration of `Calibration.paper`.
-///
-/// The method follows the trainable parts (`all`: full fine-tuning; with `embed`: LongLoRA's
-/// LoRA+; else LoRA), the attention and group ratio follow `finetune`.
+/// The method, attention and group ratio follow `finetune` (`FinetuneRecipe.fineTuneSetup`).
 enum AnalyticProjection {
     static func metrics(_ config: RunConfig) throws -> [String: Double] {
         let plan = config.analytic
         let model = try ModelConfig.preset(plan.model)
         let recipe = config.finetune
         let n = plan.context
-        let method: FineTuneMethod = recipe.isFullFinetune ? .full : (recipe.trainable.contains("embed") ? .longlora : .lora)
-        let cost = try AttentionCost.parse(recipe.attention)
         // The group keeps its fraction of the context (an absolute G scales with it).
-        var ratio = 1.0
-        if cost != .full { ratio = Double(try recipe.group.resolve(sequenceLength: recipe.context)) / Double(recipe.context) }
-        let setup = FineTuneSetup(method: method, loraRank: recipe.lora.rank, attention: cost, groupRatio: ratio,
-                                  checkpointing: true, flashAttention: true)
-        let forward = FLOPs.forward(model, context: n, attention: cost, group: groupSize(context: n, ratio: ratio))
+        let setup = try recipe.fineTuneSetup(checkpointing: true, flashAttention: true)
+        let forward = FLOPs.forward(model, context: n, attention: setup.attention,
+                                    group: groupSize(context: n, ratio: setup.groupRatio))
         let cluster = Cluster(gpus: plan.gpus, zeroStage: 2, device: try DeviceProfile.named(plan.device))
         let calibration = Calibration.paper
         let memory = calibration.memoryModel.estimate(model, context: n, setup: setup, cluster: cluster)

@@ -148,13 +148,8 @@ public struct LlamaFinetuneStage: FinetuneStage {
     /// Training FLOPs per optimizer step by the paper's components (Metrics' model).
     func analytic(_ config: RunConfig) throws -> [String: Double] {
         let recipe = config.finetune
-        let n = recipe.context
-        let method: FineTuneMethod = recipe.isFullFinetune ? .full : (recipe.trainable.contains("embed") ? .longlora : .lora)
-        let cost = AttentionCost(rawValue: recipe.attention) ?? .full
-        let g = cost == .full ? n : try recipe.group.resolve(sequenceLength: n)
-        let setup = FineTuneSetup(method: method, loraRank: recipe.lora.rank, attention: cost,
-                                  groupRatio: Double(g) / Double(n), checkpointing: recipe.recompute, flashAttention: false)
-        let perStep = FLOPs.training(config.model, context: n, setup: setup)
+        let setup = try recipe.fineTuneSetup(checkpointing: recipe.recompute, flashAttention: false)
+        let perStep = FLOPs.training(config.model, context: recipe.context, setup: setup)
             .scaled(by: Double(recipe.training.sequencesPerStep))
         return ["flops_attention_per_step": perStep.attention, "flops_projections_per_step": perStep.projections,
                 "flops_ffn_per_step": perStep.ffn, "flops_others_per_step": perStep.others,

@@ -19,9 +19,6 @@ public struct PerplexityEvaluateStage: EvaluateStage {
 
     public func evaluate(_ config: RunConfig, model directory: URL, progress: ProgressSink) throws -> [EvaluationTable] {
         let plan = config.evaluate
-        guard let protocolKind = PerplexityProtocol(rawValue: plan.protocolName) else {
-            throw UserError("evaluate.protocol: '\(plan.protocolName)' is not one of \(PerplexityProtocol.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         let llama = try LlamaModel.load(from: directory, trainable: [], rope: LlamaFinetuneStage.rope(config),
                                         attention: PatternAttention.full, threads: threads)
         let model = LlamaLanguageModel(llama)
@@ -35,10 +32,7 @@ public struct PerplexityEvaluateStage: EvaluateStage {
             var rows: [PerplexityResult] = []
             for length in plan.lengths {
                 for name in plan.attention {
-                    let evaluator = PerplexityEvaluator(
-                        protocol: protocolKind, stride: plan.stride,
-                        attention: AttentionChoice(pattern: name, groupSize: config.finetune.group),
-                        maxWindows: plan.maxWindows > 0 ? plan.maxWindows : nil)
+                    let evaluator = try plan.evaluator(attention: AttentionChoice(pattern: name, groupSize: config.finetune.group))
                     rows.append(try evaluator.evaluate(model, stream: ids, length: length, data: stream.name,
                                                        tokenBytes: tokenBytes, progress: progress))
                 }
@@ -74,5 +68,16 @@ public struct PerplexityEvaluateStage: EvaluateStage {
             ]))
         }
         return tables
+    }
+}
+
+extension EvaluationPlan {
+    /// A perplexity evaluator with the plan's protocol, stride and `max_windows`.
+    func evaluator(attention: AttentionChoice) throws -> PerplexityEvaluator {
+        guard let kind = PerplexityProtocol(rawValue: protocolName) else {
+            throw UserError("evaluate.protocol: '\(protocolName)' is not one of \(PerplexityProtocol.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return PerplexityEvaluator(protocol: kind, stride: stride, attention: attention,
+                                   maxWindows: maxWindows > 0 ? maxWindows : nil)
     }
 }

@@ -24,15 +24,10 @@ struct ValidationCurve {
     private(set) var points: [Point]
 
     init(config: RunConfig, dataDirectory: URL, checkpoints: URL, resumedAt step: Int) throws {
-        let plan = config.evaluate
-        guard let kind = PerplexityProtocol(rawValue: plan.protocolName) else {
-            throw UserError("evaluate.protocol: '\(plan.protocolName)' is not one of \(PerplexityProtocol.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         let shard = try CorpusSplit.load(config.data.corpus, split: "validation", dataDirectory: dataDirectory)
         stream = shard.tokens(0..<shard.count)
         length = config.finetune.context
-        evaluator = PerplexityEvaluator(protocol: kind, stride: plan.stride, attention: .full,
-                                        maxWindows: plan.maxWindows > 0 ? plan.maxWindows : nil)
+        evaluator = try config.evaluate.evaluator(attention: .full)
         file = checkpoints.appendingPathComponent("eval-curve.json")
         let saved = (try? Data(contentsOf: file)).flatMap { try? JSONDecoder().decode([Point].self, from: $0) } ?? []
         points = saved.filter { $0.step <= step }

@@ -1,0 +1,15 @@
+import Metrics
+
+extension FinetuneRecipe {
+    /// The recipe in the analytic models' terms (Metrics): the method follows the trainable
+    /// parts (`all`: full fine-tuning; with `embed`: LongLoRA's LoRA+; else LoRA), the
+    /// attention and the group, as a fraction of the context, follow the recipe.
+    func fineTuneSetup(checkpointing: Bool, flashAttention: Bool) throws -> FineTuneSetup {
+        let method: FineTuneMethod = isFullFinetune ? .full : (trainable.contains("embed") ? .longlora : .lora)
+        let cost = try AttentionCost.parse(attention)
+        var ratio = 1.0
+        if cost != .full { ratio = Double(try group.resolve(sequenceLength: context)) / Double(context) }
+        return FineTuneSetup(method: method, loraRank: lora.rank, attention: cost, groupRatio: ratio,
+                             checkpointing: checkpointing, flashAttention: flashAttention)
+    }
+}
