@@ -4,6 +4,19 @@ import PackageDescription
 // One library target per stage of the pipeline (see README "Architecture"),
 // a thin `longlora` executable on top. Native code comes from Debian:
 // libopenblas-dev, libhdf5-dev, zlib1g-dev (scripts/setup.sh installs them).
+// The attention kernel's softmax (an exp on every score) is vectorised with SIMD8; for
+// plain x86-64 that compiles to SSE2 (two 4-wide halves, no FMA) and the exp cost almost
+// as much as the tile products. So on x86-64 hosts Model is compiled for Haswell-class
+// CPUs (AVX2, FMA; 2013 on), and `longlora` checks the CPU at start and says how to
+// rebuild if it lacks them: LONGLORA_PORTABLE=1 builds for any x86-64.
+#if arch(x86_64)
+let haswellISA = Context.environment["LONGLORA_PORTABLE"] != "1"
+#else
+let haswellISA = false
+#endif
+let vectorISA: [SwiftSetting] = haswellISA ? [.unsafeFlags(["-target-cpu", "haswell"])] : []
+let vectorISACheck: [SwiftSetting] = haswellISA ? [.define("LONGLORA_HASWELL_ISA")] : []
+
 let package = Package(
     name: "LongLoRABench",
     products: [
@@ -22,7 +35,7 @@ let package = Package(
 
         .target(name: "Support"),
         .target(name: "Kernels", dependencies: ["COpenBLAS", "Support"]),
-        .target(name: "Model", dependencies: ["Kernels", "Support"]),
+        .target(name: "Model", dependencies: ["Kernels", "Support"], swiftSettings: vectorISA),
         .target(name: "Training", dependencies: ["Model", "Kernels", "Support"]),
         .target(name: "Data", dependencies: ["CZlib", "Kernels", "Support"]),
         .target(name: "Evaluation", dependencies: ["Model", "Data", "Kernels", "Support"]),
@@ -35,7 +48,7 @@ let package = Package(
         .executableTarget(name: "longlora", dependencies: [
             "Experiments", "Model", "Training", "Data", "Evaluation", "Metrics", "Results", "Kernels", "Support",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], swiftSettings: vectorISACheck),
 
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Kernels"]),
@@ -45,7 +58,8 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Model", "Support"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Support"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Data", "Results"]),
-        .testTarget(name: "CLITests", dependencies: ["longlora", "Results", "Support", "Model", "Kernels"]),
+        .testTarget(name: "CLITests", dependencies: ["longlora", "Results", "Support", "Model", "Kernels"],
+                    swiftSettings: vectorISACheck),
     ],
     swiftLanguageModes: [.v5]
 )

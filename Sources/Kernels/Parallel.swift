@@ -1,8 +1,8 @@
 import Dispatch
 
-/// Parallel loops over heads or rows for the elementwise and attention work that
-/// is not a matrix product. `Parallel.threads = 1` makes every loop serial, which
-/// with one BLAS thread gives bit-identical runs.
+/// Parallel loops over heads or rows for the elementwise and attention work, and over
+/// bands of the large matrix products (`BLAS.parallelSgemm`). `Parallel.threads = 1`
+/// makes every loop serial, which gives bit-identical runs.
 public enum Parallel {
     nonisolated(unsafe) public static var threads: Int = 1
 
@@ -23,9 +23,9 @@ public enum Parallel {
         }
     }
 
-    /// Sets both the loop threads and OpenBLAS's threads.
+    /// Sets the loop threads, which `BLAS.parallelSgemm` also splits products over
+    /// (OpenBLAS itself stays on one thread; see `parallelSgemm` for why).
     public static func configure(threads n: Int) {
         threads = max(1, n)
-        BLAS.threads = threads
     }
 }

@@ -22,7 +22,7 @@ extension LlamaModel {
         }
         // Head and final norm; dres becomes d(residual[L]).
         head.backward(x: w.xf.pointer, dy: w.logits.pointer, dx: w.dxn.pointer, rows: rows,
-                      accumulate: false, hidden: nil, scratch: nil)
+                      accumulate: false, hidden: nil, scratch: nil, threads: threads)
         w.dres.zero()
         let norm = parameters.view(LlamaNames.finalNorm)
         RMSNorm.backward(x: w.residual[c.nLayers].pointer, weight: norm.value, rstd: w.rstdF.pointer,
@@ -46,18 +46,18 @@ extension LlamaModel {
         let dres = w.dres.pointer, dxn = w.dxn.pointer, scratch = w.dhidden.pointer
         // MLP half (residual: dres already holds d(x1) from the skip path).
         blk.down.backward(x: a.h.pointer, dy: dres, dx: w.dh.pointer, rows: rows, accumulate: false,
-                          hidden: a.hidden[.down]?.pointer, scratch: scratch)
+                          hidden: a.hidden[.down]?.pointer, scratch: scratch, threads: threads)
         SwiGLU.backward(gate: a.g.pointer, up: a.u.pointer, dOut: w.dh.pointer, dGate: w.dg.pointer,
                         dUp: w.du.pointer, count: rows * c.ffnDim, threads: threads)
         blk.gate.backward(x: a.xn2.pointer, dy: w.dg.pointer, dx: dxn, rows: rows, accumulate: false,
-                          hidden: a.hidden[.gate]?.pointer, scratch: scratch)
+                          hidden: a.hidden[.gate]?.pointer, scratch: scratch, threads: threads)
         blk.up.backward(x: a.xn2.pointer, dy: w.du.pointer, dx: dxn, rows: rows, accumulate: true,
-                        hidden: a.hidden[.up]?.pointer, scratch: scratch)
+                        hidden: a.hidden[.up]?.pointer, scratch: scratch, threads: threads)
         RMSNorm.backward(x: a.x1.pointer, weight: blk.postNorm.value, rstd: a.rstd2.pointer, dy: dxn,
                          dx: dres, dweight: blk.postNorm.gradient, rows: rows, dim: c.dim, threads: threads)
         // Attention half.
         blk.o.backward(x: a.att.pointer, dy: dres, dx: w.datt.pointer, rows: rows, accumulate: false,
-                       hidden: a.hidden[.o]?.pointer, scratch: scratch)
+                       hidden: a.hidden[.o]?.pointer, scratch: scratch, threads: threads)
         let shape = self.shape(length: n, layer: l)
         for b in 0..<w.batch {
             let qo = b * n * c.dim, ko = b * n * c.kvDim
@@ -70,11 +70,11 @@ extension LlamaModel {
         w.rope.apply(w.dq.pointer, rows: rows, heads: c.nHeads, period: n, inverse: true, threads: threads)
         w.rope.apply(w.dk.pointer, rows: rows, heads: c.nKVHeads, period: n, inverse: true, threads: threads)
         blk.q.backward(x: a.xn1.pointer, dy: w.dq.pointer, dx: dxn, rows: rows, accumulate: false,
-                       hidden: a.hidden[.q]?.pointer, scratch: scratch)
+                       hidden: a.hidden[.q]?.pointer, scratch: scratch, threads: threads)
         blk.k.backward(x: a.xn1.pointer, dy: w.dk.pointer, dx: dxn, rows: rows, accumulate: true,
-                       hidden: a.hidden[.k]?.pointer, scratch: scratch)
+                       hidden: a.hidden[.k]?.pointer, scratch: scratch, threads: threads)
         blk.v.backward(x: a.xn1.pointer, dy: w.dv.pointer, dx: dxn, rows: rows, accumulate: true,
-                       hidden: a.hidden[.v]?.pointer, scratch: scratch)
+                       hidden: a.hidden[.v]?.pointer, scratch: scratch, threads: threads)
         RMSNorm.backward(x: w.residual[l].pointer, weight: blk.inputNorm.value, rstd: a.rstd1.pointer,
                          dy: dxn, dx: dres, dweight: blk.inputNorm.gradient, rows: rows, dim: c.dim,
                          threads: threads)

@@ -52,7 +52,7 @@ extension LlamaModel {
         RMSNorm.forward(x: w.residual[c.nLayers].pointer, weight: parameters.view(LlamaNames.finalNorm).value,
                         y: w.xf.pointer, rstd: w.rstdF.pointer, rows: w.rows, dim: c.dim,
                         eps: c.normEps, threads: threads)
-        head.forward(x: w.xf.pointer, y: w.logits.pointer, rows: w.rows, hidden: nil)
+        head.forward(x: w.xf.pointer, y: w.logits.pointer, rows: w.rows, hidden: nil, threads: threads)
         w.targets.withUnsafeBufferPointer {
             CrossEntropy.forward(logits: w.logits.pointer, targets: $0.baseAddress!, losses: w.losses.pointer,
                                  lse: w.lseV.pointer, rows: w.rows, vocab: c.vocabSize, threads: threads)
@@ -67,9 +67,9 @@ extension LlamaModel {
         // Attention half: xn1 = norm(x); q, k, v projections; RoPE; attention; o; residual.
         RMSNorm.forward(x: x, weight: blk.inputNorm.value, y: a.xn1.pointer, rstd: a.rstd1.pointer,
                         rows: rows, dim: c.dim, eps: c.normEps, threads: threads)
-        blk.q.forward(x: a.xn1.pointer, y: a.q.pointer, rows: rows, hidden: a.hidden[.q]?.pointer)
-        blk.k.forward(x: a.xn1.pointer, y: a.k.pointer, rows: rows, hidden: a.hidden[.k]?.pointer)
-        blk.v.forward(x: a.xn1.pointer, y: a.v.pointer, rows: rows, hidden: a.hidden[.v]?.pointer)
+        blk.q.forward(x: a.xn1.pointer, y: a.q.pointer, rows: rows, hidden: a.hidden[.q]?.pointer, threads: threads)
+        blk.k.forward(x: a.xn1.pointer, y: a.k.pointer, rows: rows, hidden: a.hidden[.k]?.pointer, threads: threads)
+        blk.v.forward(x: a.xn1.pointer, y: a.v.pointer, rows: rows, hidden: a.hidden[.v]?.pointer, threads: threads)
         w.rope.apply(a.q.pointer, rows: rows, heads: c.nHeads, period: n, threads: threads)
         w.rope.apply(a.k.pointer, rows: rows, heads: c.nKVHeads, period: n, threads: threads)
         let shape = self.shape(length: n, layer: l)
@@ -79,16 +79,16 @@ extension LlamaModel {
                 v: a.v.pointer + b * n * c.kvDim, out: a.att.pointer + b * n * c.dim,
                 lse: a.lse.pointer + b * c.nHeads * n, shape: shape, threads: threads)
         }
-        blk.o.forward(x: a.att.pointer, y: a.x1.pointer, rows: rows, hidden: a.hidden[.o]?.pointer)
+        blk.o.forward(x: a.att.pointer, y: a.x1.pointer, rows: rows, hidden: a.hidden[.o]?.pointer, threads: threads)
         add(a.x1.pointer, x, count: rows * c.dim)
         // MLP half: xn2 = norm(x1); h = silu(gate) * up; out = x1 + down(h).
         RMSNorm.forward(x: a.x1.pointer, weight: blk.postNorm.value, y: a.xn2.pointer, rstd: a.rstd2.pointer,
                         rows: rows, dim: c.dim, eps: c.normEps, threads: threads)
-        blk.gate.forward(x: a.xn2.pointer, y: a.g.pointer, rows: rows, hidden: a.hidden[.gate]?.pointer)
-        blk.up.forward(x: a.xn2.pointer, y: a.u.pointer, rows: rows, hidden: a.hidden[.up]?.pointer)
+        blk.gate.forward(x: a.xn2.pointer, y: a.g.pointer, rows: rows, hidden: a.hidden[.gate]?.pointer, threads: threads)
+        blk.up.forward(x: a.xn2.pointer, y: a.u.pointer, rows: rows, hidden: a.hidden[.up]?.pointer, threads: threads)
         SwiGLU.forward(gate: a.g.pointer, up: a.u.pointer, out: a.h.pointer, count: rows * c.ffnDim,
                        threads: threads)
-        blk.down.forward(x: a.h.pointer, y: out, rows: rows, hidden: a.hidden[.down]?.pointer)
+        blk.down.forward(x: a.h.pointer, y: out, rows: rows, hidden: a.hidden[.down]?.pointer, threads: threads)
         add(out, a.x1.pointer, count: rows * c.dim)
     }
 

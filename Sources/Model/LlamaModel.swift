@@ -16,7 +16,7 @@ public final class LlamaModel {
     public var rope: RoPE { didSet { workspace = nil } }
     /// The attention kernel used by every layer (a pattern for training, `full` for evaluation).
     public var attention: any AttentionBackend
-    /// Threads of the elementwise and attention loops (OpenBLAS threads are set by the caller).
+    /// Threads of the elementwise and attention loops and of the projections' products.
     public var threads: Int
     /// Keep only each layer's input and recompute the layer during backward.
     public var recompute: Bool { didSet { if oldValue != recompute { workspace = nil } } }

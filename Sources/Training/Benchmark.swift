@@ -89,7 +89,8 @@ public enum Benchmark {
     public static func measure(model: LlamaModel, batchSize: Int, length: Int, steps: Int, threads: Int,
                                peak: Double, sgemmSize: Int = 1024, baselineRSS: Int = 0) throws -> ThroughputMeasurement {
         // Before the trainer exists, so its buffers do not add to the row's peak RSS.
-        let localPeak = BLAS.bestSgemmGFLOPs(size: sgemmSize, minimumSeconds: 0.3)
+        // `bench` measures each row in a process of its own, so OpenBLAS's threads may be tried too.
+        let localPeak = BLAS.bestSgemmGFLOPs(size: sgemmSize, minimumSeconds: 0.3, alsoOpenBLASThreads: true)
         var config = TrainingConfig(steps: steps + 1, batchSize: batchSize, length: length)
         config.threads = threads
         config.recompute = model.recompute

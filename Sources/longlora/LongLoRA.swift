@@ -16,10 +16,20 @@ struct LongLoRA: ParsableCommand {
             FixtureResultsCommand.self,
         ])
 
+    /// /proc/cpuinfo flags of the instructions the Model module was compiled to use
+    /// (Package.swift: `-target-cpu haswell` on x86-64 unless LONGLORA_PORTABLE=1). This
+    /// target is compiled without them, so the check itself runs on any x86-64.
+    #if LONGLORA_HASWELL_ISA
+    static let requiredCPUFlags = ["sse4_2", "popcnt", "avx", "avx2", "fma", "f16c", "bmi1", "bmi2", "movbe", "abm"]
+    #else
+    static let requiredCPUFlags: [String] = []
+    #endif
+
     /// Maps a `UserError` to one line on stderr and its exit code; everything else
     /// goes through ArgumentParser's own reporting.
     static func main() {
         do {
+            if let error = CPUFeatures.check(required: requiredCPUFlags, flags: CPUFeatures.current()) { throw error }
             var command = try parseAsRoot()
             try command.run()
         } catch let error as UserError {

@@ -12,8 +12,8 @@ import Testing
     func oneGroupEqualsFull(name: String) throws {
         for layer in 0..<2 {
             let c = AttentionCase(Shape(n: 40, heads: 4, kvHeads: 4, hd: 6, g: 40, layer: layer), seed: 5)
-            let full = try c.forward("full", tile: 8)
-            let grouped = try c.forward(name, tile: 8)
+            let full = try c.forward("full", tiling: .small)
+            let grouped = try c.forward(name, tiling: .small)
             #expect(grouped.out == full.out, "\(name) layer \(layer)")
             #expect(grouped.lse == full.lse, "\(name) layer \(layer)")
         }
@@ -25,7 +25,7 @@ import Testing
     func causal(name: String) throws {
         let shape = Shape(n: 32, heads: 4, kvHeads: 2, hd: 4, g: 8, layer: 1)
         let base = AttentionCase(shape, seed: 9)
-        let before = try base.forward(name, tile: 8).out
+        let before = try base.forward(name, tiling: .small).out
         for i in [0, 3, 11, 20, 30] {
             var changed = base
             var rng = SplitMix64(seed: UInt64(i))
@@ -34,7 +34,7 @@ import Testing
                 changed.k[idx] = Float(rng.nextGaussian()) * 3
                 changed.v[idx] = Float(rng.nextGaussian()) * 3
             }
-            let after = try changed.forward(name, tile: 8).out
+            let after = try changed.forward(name, tiling: .small).out
             let prefix = (i + 1) * shape.heads * shape.hd
             #expect(Array(after[..<prefix]) == Array(before[..<prefix]), "\(name): output at or before \(i) moved")
             #expect(after != before || i == shape.n - 1, "\(name): perturbation had no effect at all")
@@ -49,7 +49,7 @@ import Testing
         var changed = base
         let row = shape.kvHeads * shape.hd
         for idx in ((shape.n - shape.g / 2) * row)..<(shape.n * row) { changed.v[idx] += 1 }
-        let before = try base.forward("s2-roll", tile: 8).out, after = try changed.forward("s2-roll", tile: 8).out
+        let before = try base.forward("s2-roll", tiling: .small).out, after = try changed.forward("s2-roll", tiling: .small).out
         func moved(token i: Int, head h: Int) -> Bool {
             let o = (i * shape.heads + h) * shape.hd
             return Array(before[o..<(o + shape.hd)]) != Array(after[o..<(o + shape.hd)])
@@ -62,7 +62,7 @@ import Testing
             #expect(!moved(token: i, head: 2), "token \(i) is outside the wrapped group")
         }
         // The boundary variant on the same input does not leak.
-        let s2Before = try base.forward("s2", tile: 8).out, s2After = try changed.forward("s2", tile: 8).out
+        let s2Before = try base.forward("s2", tiling: .small).out, s2After = try changed.forward("s2", tiling: .small).out
         let prefix = (shape.n - shape.g / 2) * shape.heads * shape.hd
         #expect(Array(s2Before[..<prefix]) == Array(s2After[..<prefix]))
     }
@@ -86,9 +86,9 @@ import Testing
         let c = AttentionCase(Shape(n: 64, heads: 4, kvHeads: 2, hd: 8, g: 16), seed: 17)
         var rng = SplitMix64(seed: 1)
         let dOut = (0..<c.q.count).map { _ in Float(rng.nextGaussian()) }
-        let one = try c.backward("s2", dOut: dOut, threads: 1, tile: 8)
-        let two = try c.backward("s2", dOut: dOut, threads: 2, tile: 8)
-        #expect(try c.forward("s2", threads: 1, tile: 8).out == c.forward("s2", threads: 2, tile: 8).out)
+        let one = try c.backward("s2", dOut: dOut, threads: 1, tiling: .small)
+        let two = try c.backward("s2", dOut: dOut, threads: 2, tiling: .small)
+        #expect(try c.forward("s2", threads: 1, tiling: .small).out == c.forward("s2", threads: 2, tiling: .small).out)
         #expect(one.dk == two.dk && one.dv == two.dv)
         // dq sums per-worker partials in a different order: equal to rounding.
         let dqDiff = zip(one.dq, two.dq).map { abs($0 - $1) }.max() ?? 0

@@ -67,14 +67,18 @@ import Testing
     }
 
     /// Output and lse within 1e-5 relative (floor: the reference's rms, for entries near 0)
-    /// of float64; tiles of 5 (ragged), 8 and the default (one tile), 1 and 2 threads.
+    /// of float64; tiles of 5 (ragged) alone and in runs of 3, 8 in runs of 2, and the
+    /// default (one tile), on 1 and 2 threads.
     @Test(arguments: names)
     func forwardMatchesFloat64Reference(name: String) throws {
         for (layer, kvHeads) in [(0, 4), (1, 4), (0, 2)] {
             let c = AttentionCase(Shape(n: 48, heads: 4, kvHeads: kvHeads, hd: 8, g: 16, layer: layer), seed: 7)
             let ref = AttentionReference.forward(name, c.shape, q: c.reference.q, k: c.reference.k, v: c.reference.v)
-            for (tile, threads) in [(5, 1), (8, 2), (nil, 1)] as [(Int?, Int)] {
-                let got = try c.forward(name, threads: threads, tile: tile)
+            let tilings: [(Attention.Tiling?, Int)] = [
+                (.init(tile: 5, runTiles: 1), 1), (.init(tile: 5, runTiles: 3), 2), (.small, 2), (nil, 1),
+            ]
+            for (tile, threads) in tilings {
+                let got = try c.forward(name, threads: threads, tiling: tile)
                 let outError = maxRelativeError(got.out, ref.out, floor: rms(ref.out))
                 let lseError = maxRelativeError(got.lse, ref.lse, floor: rms(ref.lse))
                 #expect(outError < 1e-5, "\(name) layer \(layer) kv \(kvHeads) tile \(String(describing: tile)): out error \(outError)")
@@ -100,8 +104,12 @@ import Testing
             var rng = SplitMix64(seed: 3)
             let r = (0..<c.q.count).map { _ in rng.nextGaussian() }
             let ref = AttentionReference.gradients(name, shape, q: c.reference.q, k: c.reference.k, v: c.reference.v, r: r)
-            for (tile, threads) in [(4, 2), (6, 1)] {
-                let got = try c.backward(name, dOut: r.map(Float.init), threads: threads, tile: tile)
+            // Tiles of 4 alone and in runs of 3 (the last run ragged), 6 in runs of 2.
+            let tilings: [(Attention.Tiling, Int)] = [
+                (.init(tile: 4, runTiles: 1), 2), (.init(tile: 4, runTiles: 3), 1), (.init(tile: 6, runTiles: 2), 1),
+            ]
+            for (tile, threads) in tilings {
+                let got = try c.backward(name, dOut: r.map(Float.init), threads: threads, tiling: tile)
                 for (label, a, b) in [("dq", got.dq, ref.dq), ("dk", got.dk, ref.dk), ("dv", got.dv, ref.dv)] {
                     let error = maxRelativeError(a, b, floor: rms(b))
                     #expect(error < 1e-4, "\(name) kv \(shape.kvHeads) tile \(tile): \(label) error \(error)")

@@ -129,7 +129,7 @@ struct AttentionCase {
         try AttentionPatterns.make(name, groupSize: .tokens(shape.g))
     }
 
-    func forward(_ name: String, threads: Int = 1, tile: Int? = nil) throws -> (out: [Float], lse: [Float]) {
+    func forward(_ name: String, threads: Int = 1, tiling: Attention.Tiling? = nil) throws -> (out: [Float], lse: [Float]) {
         let p = try pattern(name)
         try p.validate(geometry: shape.geometry)
         var out = [Float](repeating: .nan, count: q.count)
@@ -137,15 +137,15 @@ struct AttentionCase {
         out.withUnsafeMutableBufferPointer { o in
             lse.withUnsafeMutableBufferPointer { l in
                 Attention.forward(q: q, k: k, v: v, out: o.baseAddress!, lse: l.baseAddress!,
-                                  geometry: shape.geometry, pattern: p, threads: threads, tileSize: tile)
+                                  geometry: shape.geometry, pattern: p, threads: threads, tiling: tiling)
             }
         }
         return (out, lse)
     }
 
-    func backward(_ name: String, dOut: [Float], threads: Int = 1, tile: Int? = nil) throws -> (dq: [Float], dk: [Float], dv: [Float]) {
+    func backward(_ name: String, dOut: [Float], threads: Int = 1, tiling: Attention.Tiling? = nil) throws -> (dq: [Float], dk: [Float], dv: [Float]) {
         let p = try pattern(name)
-        let (out, lse) = try forward(name, threads: threads, tile: tile)
+        let (out, lse) = try forward(name, threads: threads, tiling: tiling)
         var dq = [Float](repeating: .nan, count: q.count)
         var dk = [Float](repeating: .nan, count: k.count), dv = [Float](repeating: .nan, count: v.count)
         dq.withUnsafeMutableBufferPointer { dqp in
@@ -153,7 +153,7 @@ struct AttentionCase {
                 dv.withUnsafeMutableBufferPointer { dvp in
                     Attention.backward(q: q, k: k, v: v, out: out, lse: lse, dOut: dOut,
                                        dq: dqp.baseAddress!, dk: dkp.baseAddress!, dv: dvp.baseAddress!,
-                                       geometry: shape.geometry, pattern: p, threads: threads, tileSize: tile)
+                                       geometry: shape.geometry, pattern: p, threads: threads, tiling: tiling)
                 }
             }
         }
@@ -170,3 +170,8 @@ func maxRelativeError(_ a: [Float], _ b: [Double], floor: Double) -> Double {
 }
 
 func rms(_ x: [Double]) -> Double { (x.reduce(0) { $0 + $1 * $1 } / Double(max(1, x.count))).squareRoot() }
+
+extension Attention.Tiling {
+    /// Tiles of 8 in runs of 2: several tiles and runs at the test lengths.
+    static let small = Attention.Tiling(tile: 8, runTiles: 2)
+}

@@ -9,10 +9,10 @@ extension Attention {
         out: UnsafePointer<Float>, lse: UnsafePointer<Float>, dOut: UnsafePointer<Float>,
         dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
         geometry: AttentionGeometry, pattern: any AttentionPattern, threads: Int,
-        tileSize: Int? = nil  // tile edge override; tests use small tiles, nil picks one for hd
+        tiling: Tiling? = nil  // tests override it; nil picks one for hd
     ) {
-        let plan = Plan(geometry: geometry, pattern: pattern, tileSize: tileSize)
-        let g = geometry, hd = g.headDim, bt = plan.tile, nt = plan.tiles
+        let plan = Plan(geometry: geometry, pattern: pattern, tiling: tiling)
+        let g = geometry, hd = g.headDim, bt = plan.tile, nt = plan.tiles, runRows = plan.runWidth
         let qCount = g.n * g.nHeads * hd
 
         // D: [H, n], D[h, i] = dO_i . O_i for head h.
@@ -37,9 +37,9 @@ extension Attention {
 
         workers(items, threads: threads) { w, count in
             let myDq = w == 0 ? dq : dqCopies + (w - 1) * qCount
-            // Scratch: probabilities p and score gradients dp/ds, each [Bq, Bk].
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: bt * bt)
-            let ds = UnsafeMutablePointer<Float>.allocate(capacity: bt * bt)
+            // Scratch: probabilities p and score gradients dp/ds, each [run rows, Bk].
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: runRows * bt)
+            let ds = UnsafeMutablePointer<Float>.allocate(capacity: runRows * bt)
             defer { p.deallocate(); ds.deallocate() }
 
             for item in stride(from: w, to: items, by: count) {
@@ -53,32 +53,34 @@ extension Attention {
                 }
                 for h in (kvh * g.headsPerKV)..<((kvh + 1) * g.headsPerKV) {
                     let mask = plan.masks[h]
-                    for qt in 0..<nt {
-                        let qr = plan.range(qt), bq = qr.count
-                        let visibility = mask.tile(queries: qr, keys: kr)
-                        if visibility == .none { continue }
+                    var qt = 0
+                    while let run = plan.liveRun(from: &qt, { mask.tile(queries: plan.range($0), keys: kr) }) {
+                        let qr = plan.range(run), bq = qr.count
                         let qOffset = (qr.lowerBound * g.nHeads + h) * hd
-                        // p = exp(scale * q k^T - lse): [bq, bk]
+                        // p = exp(scale * q_run k^T - lse): [bq, bk]
                         BLAS.sgemm(transB: true, m: bq, n: bk, k: hd, alpha: plan.scale,
                                    a: q + qOffset, lda: plan.ldq, b: k + kvOffset, ldb: plan.ldk, c: p, ldc: bt)
-                        if visibility == .partial { mask.maskScores(p, ld: bt, queries: qr, keys: kr) }
+                        for t in run where mask.tile(queries: plan.range(t), keys: kr) == .partial {
+                            let tr = plan.range(t)
+                            mask.maskScores(p + (tr.lowerBound - qr.lowerBound) * bt, ld: bt, queries: tr, keys: kr)
+                        }
                         for r in 0..<bq {
                             _ = TileMath.expShifted(p + r * bt, count: bk, shift: lse[h * g.n + qr.lowerBound + r])
                         }
-                        // dv_tile += p^T dO_tile: [bk, hd]
+                        // dv_tile += p^T dO_run: [bk, hd]
                         BLAS.sgemm(transA: true, m: bk, n: hd, k: bq, a: p, lda: bt,
                                    b: dOut + qOffset, ldb: plan.ldq, beta: 1, c: dvTile, ldc: plan.ldk)
-                        // dp = dO_tile v_tile^T: [bq, bk]; then ds = p * (dp - D) in place.
+                        // dp = dO_run v_tile^T: [bq, bk]; then ds = p * (dp - D) in place.
                         BLAS.sgemm(transB: true, m: bq, n: bk, k: hd, a: dOut + qOffset, lda: plan.ldq,
                                    b: v + kvOffset, ldb: plan.ldk, c: ds, ldc: bt)
                         for r in 0..<bq {
                             TileMath.softmaxGrad(p: p + r * bt, dp: ds + r * bt, count: bk,
                                                  d: dRow[h * g.n + qr.lowerBound + r])
                         }
-                        // dk_tile += scale * ds^T q_tile: [bk, hd]
+                        // dk_tile += scale * ds^T q_run: [bk, hd]
                         BLAS.sgemm(transA: true, m: bk, n: hd, k: bq, alpha: plan.scale, a: ds, lda: bt,
                                    b: q + qOffset, ldb: plan.ldq, beta: 1, c: dkTile, ldc: plan.ldk)
-                        // dq_tile += scale * ds k_tile: [bq, hd]
+                        // dq_run += scale * ds k_tile: [bq, hd]
                         BLAS.sgemm(m: bq, n: hd, k: bk, alpha: plan.scale, a: ds, lda: bt,
                                    b: k + kvOffset, ldb: plan.ldk, beta: 1, c: myDq + qOffset, ldc: plan.ldq)
                     }

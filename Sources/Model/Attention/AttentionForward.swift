@@ -9,14 +9,14 @@ extension Attention {
         q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
         out: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
         geometry: AttentionGeometry, pattern: any AttentionPattern, threads: Int,
-        tileSize: Int? = nil  // tile edge override; tests use small tiles, nil picks one for hd
+        tiling: Tiling? = nil  // tests override it; nil picks one for hd
     ) {
-        let plan = Plan(geometry: geometry, pattern: pattern, tileSize: tileSize)
-        let g = geometry, hd = g.headDim, bt = plan.tile, nt = plan.tiles
+        let plan = Plan(geometry: geometry, pattern: pattern, tiling: tiling)
+        let g = geometry, hd = g.headDim, bt = plan.tile, nt = plan.tiles, ld = plan.runWidth
         let items = g.nHeads * nt
         workers(items, threads: threads) { w, count in
-            // Per-worker scratch: scores/probabilities [Bq, Bk], running max and sum [Bq].
-            let s = UnsafeMutablePointer<Float>.allocate(capacity: bt * bt)
+            // Per-worker scratch: scores/probabilities [Bq, run width], running max and sum [Bq].
+            let s = UnsafeMutablePointer<Float>.allocate(capacity: bt * ld)
             let m = UnsafeMutablePointer<Float>.allocate(capacity: bt)
             let l = UnsafeMutablePointer<Float>.allocate(capacity: bt)
             defer { s.deallocate(); m.deallocate(); l.deallocate() }
@@ -31,20 +31,22 @@ extension Attention {
                 m.update(repeating: -.infinity, count: bq)
                 l.update(repeating: 0, count: bq)
 
-                for kt in 0..<nt {
-                    let kr = plan.range(kt), bk = kr.count
-                    let visibility = mask.tile(queries: qr, keys: kr)
-                    if visibility == .none { continue }
+                var kt = 0
+                while let run = plan.liveRun(from: &kt, { mask.tile(queries: qr, keys: plan.range($0)) }) {
+                    let kr = plan.range(run), bk = kr.count
                     let kvOffset = (kr.lowerBound * g.nKVHeads + kvh) * hd
-                    // s = scale * q_tile k_tile^T: [bq, bk]
+                    // s = scale * q_tile k_run^T: [bq, bk]
                     BLAS.sgemm(transB: true, m: bq, n: bk, k: hd, alpha: plan.scale,
-                               a: qTile, lda: plan.ldq, b: k + kvOffset, ldb: plan.ldk, c: s, ldc: bt)
-                    if visibility == .partial { mask.maskScores(s, ld: bt, queries: qr, keys: kr) }
+                               a: qTile, lda: plan.ldq, b: k + kvOffset, ldb: plan.ldk, c: s, ldc: ld)
+                    for t in run where mask.tile(queries: qr, keys: plan.range(t)) == .partial {
+                        let tr = plan.range(t)
+                        mask.maskScores(s + (tr.lowerBound - kr.lowerBound), ld: ld, queries: qr, keys: tr)
+                    }
                     // Online softmax: rescale what was accumulated under the old row max.
                     for r in 0..<bq {
-                        let row = s + r * bt
+                        let row = s + r * ld
                         let newMax = max(m[r], TileMath.rowMax(row, count: bk))
-                        if newMax == -.infinity {  // row sees nothing in this tile (or yet)
+                        if newMax == -.infinity {  // row sees nothing in this run (or yet)
                             row.update(repeating: 0, count: bk)
                             continue
                         }
@@ -54,8 +56,8 @@ extension Attention {
                         if correction != 1 { TileMath.scale(oTile + r * plan.ldq, count: hd, by: correction) }
                         m[r] = newMax
                     }
-                    // o_tile += p v_tile: [bq, hd]
-                    BLAS.sgemm(m: bq, n: hd, k: bk, a: s, lda: bt, b: v + kvOffset, ldb: plan.ldk,
+                    // o_tile += p v_run: [bq, hd]
+                    BLAS.sgemm(m: bq, n: hd, k: bk, a: s, lda: ld, b: v + kvOffset, ldb: plan.ldk,
                                beta: 1, c: oTile, ldc: plan.ldq)
                 }
                 for r in 0..<bq {

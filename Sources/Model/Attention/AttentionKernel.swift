@@ -9,11 +9,28 @@ import Kernels
 /// Layouts (row-major, token-major, one sequence): q, out, dOut, dq: [n, H, hd];
 /// k, v, dk, dv: [n, Hkv, hd]; lse: [H, n]. Query head h reads kv head h / (H / Hkv).
 public enum Attention {
-    /// Tile edge. Tile products must stay below OpenBLAS's multithreading threshold
-    /// (m*n*k <= 4 * 65536) so that each sgemm runs on its caller's thread: the kernel
-    /// parallelises over heads and tiles itself.
-    static func tileSize(headDim hd: Int) -> Int {
-        hd <= 32 ? 64 : hd <= 64 ? 32 : 16
+    /// How the kernel cuts the n x n score plane: square tiles of `tile` x `tile` decide
+    /// what is skipped or masked; up to `runTiles` consecutive live tiles along the keys
+    /// (forward) or queries (backward) go to OpenBLAS as one product. Longer products
+    /// amortise OpenBLAS's packing of the small operand and its call overhead (at hd = 32,
+    /// 64 x 64 tiles spent a fifth of the step there), while the 64-wide tiles keep the
+    /// work wasted on masked halves of diagonal tiles small.
+    public struct Tiling: Hashable, Sendable {
+        public var tile: Int
+        public var runTiles: Int
+
+        public init(tile: Int, runTiles: Int) {
+            precondition(tile > 0 && runTiles > 0, "attention tiling: tile \(tile) and run \(runTiles) must be positive")
+            self.tile = tile
+            self.runTiles = runTiles
+        }
+
+        /// Tile edge by head size, runs of up to 512 keys: a 64 x 512 score block (128 KB)
+        /// stays in a core's L2 next to the q, k and v rows it is made from.
+        public static func `default`(headDim hd: Int) -> Tiling {
+            let tile = hd <= 32 ? 64 : hd <= 64 ? 32 : 16
+            return Tiling(tile: tile, runTiles: max(1, 512 / tile))
+        }
     }
 
     /// Everything the passes share for one call.
@@ -21,9 +38,10 @@ public enum Attention {
         let g: AttentionGeometry
         let masks: [any AttentionMask]
         let tile: Int
+        let runTiles: Int
         let scale: Float
 
-        init(geometry g: AttentionGeometry, pattern: any AttentionPattern, tileSize: Int?) {
+        init(geometry g: AttentionGeometry, pattern: any AttentionPattern, tiling: Tiling?) {
             do {
                 try pattern.validate(geometry: g)
             } catch {
@@ -31,17 +49,32 @@ public enum Attention {
             }
             self.g = g
             masks = (0..<g.nHeads).map { pattern.mask(head: $0, geometry: g) }
-            precondition(tileSize.map { $0 > 0 } ?? true, "attention tile size must be positive")
-            tile = tileSize ?? Attention.tileSize(headDim: g.headDim)
+            let tiling = tiling ?? .default(headDim: g.headDim)
+            tile = tiling.tile
+            runTiles = tiling.runTiles
             scale = 1 / Float(g.headDim).squareRoot()
         }
 
         var tiles: Int { (g.n + tile - 1) / tile }
+        /// The widest run, in rows or keys: the row stride of the score scratch.
+        var runWidth: Int { runTiles * tile }
         func range(_ t: Int) -> Range<Int> { (t * tile)..<min(g.n, (t + 1) * tile) }
+        /// Token range covered by a run of tiles.
+        func range(_ run: Range<Int>) -> Range<Int> { range(run.lowerBound).lowerBound..<range(run.upperBound - 1).upperBound }
         /// Row strides of the query-side and key-side tensors.
         var ldq: Int { g.nHeads * g.headDim }
         var ldk: Int { g.nKVHeads * g.headDim }
         func kvHead(_ h: Int) -> Int { h / g.headsPerKV }
+
+        /// The next run of at most `runTiles` consecutive tiles, at or after `t`, that
+        /// `visibility` does not rule out; advances `t` past it. nil when none is left.
+        func liveRun(from t: inout Int, _ visibility: (Int) -> TileVisibility) -> Range<Int>? {
+            while t < tiles && visibility(t) == .none { t += 1 }
+            guard t < tiles else { return nil }
+            let first = t
+            while t < tiles && t - first < runTiles && visibility(t) != .none { t += 1 }
+            return first..<t
+        }
     }
 
     /// Runs `body(worker, item)` for items 0..<count on min(threads, count) workers, worker w

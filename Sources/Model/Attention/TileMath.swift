@@ -20,17 +20,18 @@ enum TileMath {
         let c = x.replacing(with: -87, where: low).replacing(with: 88, where: x .> 88)
         // Round c*log2(e) to an integer k with the 1.5*2^23 trick: k sits in the low mantissa bits.
         let shifter: Float = 12_582_912
-        let t = c * 1.442_695_04 + shifter
+        // Fused multiply-adds (addingProduct) throughout: one rounding each, and vfmadd with AVX2.
+        let t = V(repeating: shifter).addingProduct(c, 1.442_695_04)
         let k = t - shifter
-        var r = c - k * 0.693_359_375
-        r = r - k * -2.121_944_4e-4
+        // r = c - k ln2, with ln2 split in two so that k * ln2_hi is exact.
+        let r = c.addingProduct(k, -0.693_359_375).addingProduct(k, 2.121_944_4e-4)
         var p = V(repeating: 1.987_569_15e-4)
-        p = p * r + 1.398_199_950_7e-3
-        p = p * r + 8.333_451_907_3e-3
-        p = p * r + 4.166_579_589_4e-2
-        p = p * r + 1.666_666_545_9e-1
-        p = p * r + 5.000_000_120_1e-1
-        let y: V = p * (r * r) + r + 1
+        p = V(repeating: 1.398_199_950_7e-3).addingProduct(p, r)
+        p = V(repeating: 8.333_451_907_3e-3).addingProduct(p, r)
+        p = V(repeating: 4.166_579_589_4e-2).addingProduct(p, r)
+        p = V(repeating: 1.666_666_545_9e-1).addingProduct(p, r)
+        p = V(repeating: 5.000_000_120_1e-1).addingProduct(p, r)
+        let y: V = (r + 1).addingProduct(p, r * r)
         // 2^k: (k + 127) << 23, with k read from t's bits (t = 0x4B400000 + k as bits).
         let bits = unsafeBitCast(t, to: SIMD8<UInt32>.self) &- 0x4B40_0000 &+ 127
         let scale = unsafeBitCast(bits &<< 23, to: V.self)
