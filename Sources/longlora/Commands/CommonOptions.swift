@@ -3,7 +3,7 @@ import Kernels
 
 /// Options shared by every subcommand that computes.
 struct ComputeOptions: ParsableArguments {
-    @Option(help: "Threads for OpenBLAS and parallel loops (1 gives bit-identical runs).")
+    @Option(help: "Threads for the parallel loops and the split matrix products (a given count repeats bit for bit).")
     var threads: Int = 2
 
     func apply() { Parallel.configure(threads: threads) }
