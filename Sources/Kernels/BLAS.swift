@@ -30,8 +30,9 @@ public enum BLAS {
             beta, c, Int32(ldc))
     }
 
-    /// `sgemm` split over `threads` workers (default `Parallel.threads`), each computing a band of C's rows (or
-    /// columns, when C is wider than tall) with one single-threaded OpenBLAS call. The model's
+    /// `sgemm` split over `threads` workers (default `Parallel.threads`), each computing a
+    /// band of C's rows (or columns, when C is wider than tall) with one single-threaded
+    /// OpenBLAS call. The model's
     /// products go through here so that every parallel loop of a step (products, attention
     /// tiles, elementwise work) shares Dispatch's one pool: OpenBLAS's own threads spin
     /// (sched_yield) between calls and took a quarter of the CPU from the attention kernel.
