@@ -46,20 +46,22 @@ torch_version=$(sed -n 's/^torch==//p' "$req")
 transformers_version=$(sed -n 's/^transformers==//p' "$req")
 check="import sys, torch, transformers
 sys.exit(torch.__version__ != '$torch_version' or transformers.__version__ != '$transformers_version')"
-if ! "$venv/bin/python" -c "$check" >/dev/null 2>&1; then
+hf_venv() {
     echo "setup: creating $venv with torch $torch_version and transformers $transformers_version"
-    tmp="$PWD/$venv.partial"
+    local tmp="$PWD/$venv.partial"
     rm -rf "$tmp"
-    python3 -m venv --prompt "$venv" "$tmp"
-    if ! "$tmp/bin/python" -m pip install -q --no-input --disable-pip-version-check -r "$req"; then
-        echo "setup: pip could not install $req (torch==$torch_version is PyTorch's CPU-only" \
-             "wheel: pip must be able to see it, e.g. through PIP_FIND_LINKS or PIP_EXTRA_INDEX_URL)" >&2
-        exit 1
-    fi
+    python3 -m venv --prompt "$venv" "$tmp" || return 1
+    "$tmp/bin/python" -m pip install -q --no-input --disable-pip-version-check -r "$req" || return 1
     # The venv's scripts name the directory they were created in: point them at the final one.
     { grep -lIF -- "$tmp" "$tmp"/bin/* "$tmp/pyvenv.cfg" || true; } | xargs -r sed -i "s|$tmp|$PWD/$venv|g"
-    "$tmp/bin/python" -c "$check"
+    "$tmp/bin/python" -c "$check" || return 1
     rm -rf "$venv" && mv "$tmp" "$venv"
+}
+# Only one test needs it: without it the harness works, and that test says what is missing.
+if ! "$venv/bin/python" -c "$check" >/dev/null 2>&1 && ! hf_venv; then
+    echo "setup: warning: could not install $req into $venv (torch==$torch_version is PyTorch's" \
+         "CPU-only wheel: pip must see it, e.g. through PIP_FIND_LINKS or PIP_EXTRA_INDEX_URL);" \
+         "the harness is ready, but the test that loads export-hf output with transformers will fail" >&2
 fi
 
 echo "setup: done; binary at .build/release/longlora"
