@@ -14,7 +14,7 @@ let haswellISA = Context.environment["LONGLORA_PORTABLE"] != "1"
 #else
 let haswellISA = false
 #endif
-let vectorISA: [SwiftSetting] = haswellISA ? [.unsafeFlags(["-target-cpu", "haswell"])] : []
+let vectorISA: [SwiftSetting] = haswellISA ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("LONGLORA_HASWELL_ISA")] : []
 let vectorISACheck: [SwiftSetting] = haswellISA ? [.define("LONGLORA_HASWELL_ISA")] : []
 
 let package = Package(
