@@ -14,8 +14,9 @@ let haswellISA = Context.environment["LONGLORA_PORTABLE"] != "1"
 #else
 let haswellISA = false
 #endif
-let vectorISA: [SwiftSetting] = haswellISA ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("LONGLORA_HASWELL_ISA")] : []
+// The define tells Model's code (fused multiply-adds) and `longlora`'s start-up check (and its test).
 let vectorISACheck: [SwiftSetting] = haswellISA ? [.define("LONGLORA_HASWELL_ISA")] : []
+let vectorISA: [SwiftSetting] = vectorISACheck + (haswellISA ? [.unsafeFlags(["-target-cpu", "haswell"])] : [])
 
 let package = Package(
     name: "LongLoRABench",

@@ -8,6 +8,16 @@ import Dispatch
 public enum BLAS {
     /// C[m,n] = alpha * op(A)[m,k] * op(B)[k,n] + beta * C, all row-major.
     /// `lda`, `ldb`, `ldc` are the row strides of A, B, C as stored (before `op`).
+    ///
+    /// `threads` > 1 splits a large product into one band of C's rows (or columns, when C
+    /// is wider than tall) per worker, each one single-threaded OpenBLAS call. The model's
+    /// projections ask for that, so that every parallel loop of a step (products, attention
+    /// tiles, elementwise work) shares Dispatch's one pool: OpenBLAS's own threads spin
+    /// (sched_yield) between calls and took a quarter of the CPU from the attention kernel.
+    /// The default, 1, is for callers that are themselves parallel workers (attention tiles).
+    /// OpenBLAS blocks each band on its own, so the last bits can differ from one call's:
+    /// results depend on the thread count (as the attention backward's per-worker dq sums
+    /// do), never on the run.
     @inlinable
     public static func sgemm(
         transA: Bool = false, transB: Bool = false,
@@ -16,10 +26,34 @@ public enum BLAS {
         a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0,
-        c: UnsafeMutablePointer<Float>, ldc: Int
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        threads: Int = 1
     ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative dimension")
         if m == 0 || n == 0 { return }
+        // Below OpenBLAS's own threading threshold a split costs more than it saves; bands are
+        // multiples of 16 rows so that every worker runs whole micro-kernel panels.
+        let bandAlign = 16
+        let workers = min(threads, max(m, n) / bandAlign)
+        if workers > 1 && m * n * k >= splitThreshold {
+            let splitRows = m >= n
+            let extent = splitRows ? m : n
+            Parallel.forEach(workers, threads: workers) { w in
+                let lo = extent * w / workers / bandAlign * bandAlign
+                let hi = w == workers - 1 ? extent : extent * (w + 1) / workers / bandAlign * bandAlign
+                if hi <= lo { return }
+                if splitRows {
+                    sgemm(transA: transA, transB: transB, m: hi - lo, n: n, k: k, alpha: alpha,
+                          a: a + (transA ? lo : lo * lda), lda: lda, b: b, ldb: ldb,
+                          beta: beta, c: c + lo * ldc, ldc: ldc)
+                } else {
+                    sgemm(transA: transA, transB: transB, m: m, n: hi - lo, k: k, alpha: alpha,
+                          a: a, lda: lda, b: b + (transB ? lo * ldb : lo), ldb: ldb,
+                          beta: beta, c: c + lo, ldc: ldc)
+                }
+            }
+            return
+        }
         _ = openBLASSingleThreaded
         cblas_sgemm(
             CblasRowMajor,
@@ -30,55 +64,9 @@ public enum BLAS {
             beta, c, Int32(ldc))
     }
 
-    /// `sgemm` split over `threads` workers (default `Parallel.threads`), each computing a
-    /// band of C's rows (or columns, when C is wider than tall) with one single-threaded
-    /// OpenBLAS call. The model's
-    /// products go through here so that every parallel loop of a step (products, attention
-    /// tiles, elementwise work) shares Dispatch's one pool: OpenBLAS's own threads spin
-    /// (sched_yield) between calls and took a quarter of the CPU from the attention kernel.
-    /// OpenBLAS blocks each band on its own, so the last bits can differ from one call's:
-    /// results depend on the thread count (as the attention backward's per-worker dq sums
-    /// do), never on the run.
-    @inlinable
-    public static func parallelSgemm(
-        transA: Bool = false, transB: Bool = false,
-        m: Int, n: Int, k: Int,
-        alpha: Float = 1,
-        a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int,
-        beta: Float = 0,
-        c: UnsafeMutablePointer<Float>, ldc: Int,
-        threads: Int = Parallel.threads
-    ) {
-        // Below OpenBLAS's own threading threshold a split costs more than it saves; bands are
-        // multiples of 16 rows so that every worker runs whole micro-kernel panels.
-        let bandAlign = 16
-        let workers = min(threads, max(m, n) / bandAlign)
-        if workers <= 1 || m * n * k < parallelThreshold {
-            sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                  b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-            return
-        }
-        let splitRows = m >= n
-        let extent = splitRows ? m : n
-        Parallel.forEach(workers, threads: workers) { w in
-            let lo = extent * w / workers / bandAlign * bandAlign
-            let hi = w == workers - 1 ? extent : extent * (w + 1) / workers / bandAlign * bandAlign
-            if hi <= lo { return }
-            if splitRows {
-                sgemm(transA: transA, transB: transB, m: hi - lo, n: n, k: k, alpha: alpha,
-                      a: a + (transA ? lo : lo * lda), lda: lda, b: b, ldb: ldb,
-                      beta: beta, c: c + lo * ldc, ldc: ldc)
-            } else {
-                sgemm(transA: transA, transB: transB, m: m, n: hi - lo, k: k, alpha: alpha,
-                      a: a, lda: lda, b: b + (transB ? lo * ldb : lo), ldb: ldb,
-                      beta: beta, c: c + lo, ldc: ldc)
-            }
-        }
-    }
-
-    /// m·n·k below which `parallelSgemm` runs one call (OpenBLAS's own threshold, 4·65536).
-    @usableFromInline static let parallelThreshold = 4 * 65536
+    /// m·n·k below which `sgemm` runs one call whatever its `threads` (OpenBLAS's own
+    /// threshold, 4·65536).
+    @usableFromInline static let splitThreshold = 4 * 65536
 
     /// Convenience over arrays for tests and small code paths: op(A)·op(B).
     public static func matmul(
@@ -99,7 +87,7 @@ public enum BLAS {
         return c
     }
 
-    /// OpenBLAS runs on one thread from the first product on; `parallelSgemm` and `Parallel`
+    /// OpenBLAS runs on one thread from the first product on; `sgemm(threads:)` and `Parallel`
     /// do the threading (OpenBLAS's idle threads would spin beside them).
     @usableFromInline static let openBLASSingleThreaded: Void = llb_set_threads(1)
 
@@ -117,7 +105,7 @@ public enum BLAS {
 extension BLAS {
     /// Best GFLOP/s of C = A·B for n×n matrices (2n³ FLOPs per product), over at least
     /// `repetitions` products and at least `minimumSeconds` of them, as the model runs its
-    /// products: `parallelSgemm` on `Parallel.threads`. The best, not the mean: a shared
+    /// products: `sgemm` split over `Parallel.threads`. The best, not the mean: a shared
     /// machine only ever slows a run down.
     ///
     /// `alsoOpenBLASThreads`: also time one OpenBLAS call on its own `Parallel.threads`
@@ -147,8 +135,8 @@ extension BLAS {
                         } while done < repetitions || elapsed < minimumSeconds / (openBLAS ? 2 : 1)
                     }
                     time {
-                        parallelSgemm(m: n, n: n, k: n, a: pa.baseAddress!, lda: n, b: pb.baseAddress!, ldb: n,
-                                      c: pc.baseAddress!, ldc: n)
+                        sgemm(m: n, n: n, k: n, a: pa.baseAddress!, lda: n, b: pb.baseAddress!, ldb: n,
+                              c: pc.baseAddress!, ldc: n, threads: Parallel.threads)
                     }
                     if openBLAS {
                         threads = Parallel.threads

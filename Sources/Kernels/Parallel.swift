@@ -1,7 +1,7 @@
 import Dispatch
 
 /// Parallel loops over heads or rows for the elementwise and attention work, and over
-/// bands of the large matrix products (`BLAS.parallelSgemm`). `Parallel.threads = 1`
+/// bands of the large matrix products (`BLAS.sgemm(threads:)`). `Parallel.threads = 1`
 /// makes every loop serial, which gives bit-identical runs.
 public enum Parallel {
     nonisolated(unsafe) public static var threads: Int = 1
@@ -23,8 +23,8 @@ public enum Parallel {
         }
     }
 
-    /// Sets the loop threads, which `BLAS.parallelSgemm` also splits products over
-    /// (OpenBLAS itself stays on one thread; see `parallelSgemm` for why).
+    /// Sets the loop threads, which `BLAS.sgemm(threads:)` also splits products over
+    /// (OpenBLAS itself stays on one thread; see `BLAS.sgemm` for why).
     public static func configure(threads n: Int) {
         threads = max(1, n)
     }

@@ -29,7 +29,9 @@ struct LongLoRA: ParsableCommand {
     /// goes through ArgumentParser's own reporting.
     static func main() {
         do {
-            if let error = CPUFeatures.check(required: requiredCPUFlags, flags: CPUFeatures.current()) { throw error }
+            // Read /proc/cpuinfo only when this build needs something from it.
+            if !requiredCPUFlags.isEmpty,
+               let error = CPUFeatures.check(required: requiredCPUFlags, flags: CPUFeatures.current()) { throw error }
             var command = try parseAsRoot()
             try command.run()
         } catch let error as UserError {

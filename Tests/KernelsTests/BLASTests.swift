@@ -54,7 +54,7 @@ import Kernels
     /// count (OpenBLAS blocks each band on its own, so the last bits may differ from one
     /// call: results depend on the thread count, not on the run).
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
-    func parallelSgemmMatchesNaiveAndRepeats(transA: Bool, transB: Bool) {
+    func splitSgemmMatchesNaiveAndRepeats(transA: Bool, transB: Bool) {
         var rng = SplitMix64(seed: 5)
         for (m, n, k) in [(203, 67, 41), (37, 301, 53)] {  // m*n*k above the split threshold
             let a = (0..<(m * k)).map { _ in Float(rng.nextUniform() * 2 - 1) }
@@ -67,10 +67,10 @@ import Kernels
                 a.withUnsafeBufferPointer { pa in
                     b.withUnsafeBufferPointer { pb in
                         c.withUnsafeMutableBufferPointer { pc in
-                            BLAS.parallelSgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 0.75,
-                                               a: pa.baseAddress!, lda: transA ? m : k,
-                                               b: pb.baseAddress!, ldb: transB ? k : n,
-                                               beta: 0.5, c: pc.baseAddress!, ldc: n, threads: threads)
+                            BLAS.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 0.75,
+                                       a: pa.baseAddress!, lda: transA ? m : k,
+                                       b: pb.baseAddress!, ldb: transB ? k : n,
+                                       beta: 0.5, c: pc.baseAddress!, ldc: n, threads: threads)
                         }
                     }
                 }
