@@ -72,10 +72,13 @@ final class H5Group {
 
     var id: hid_t { object.id }
 
-    /// Creates (truncating) a new file.
-    static func create(_ url: URL) throws -> H5Group {
+    /// Creates (truncating) a new file, reserving a user block of `userBlock` bytes at its
+    /// start that libhdf5 leaves alone (0 for none; else a power of two, at least 512).
+    static func create(_ url: URL, userBlock: Int = 0) throws -> H5Group {
         _ = HDF5.initialize
-        let id = try HDF5.check(H5Fcreate(url.path, llb_H5F_ACC_TRUNC(), llb_H5P_DEFAULT(), llb_H5P_DEFAULT()),
+        let fcpl = H5Object(try HDF5.check(H5Pcreate(llb_H5P_FILE_CREATE()), "H5Pcreate"), close: H5Pclose)
+        if userBlock > 0 { try HDF5.check(H5Pset_userblock(fcpl.id, hsize_t(userBlock)), "H5Pset_userblock") }
+        let id = try HDF5.check(H5Fcreate(url.path, llb_H5F_ACC_TRUNC(), fcpl.id, llb_H5P_DEFAULT()),
                                 "cannot create \(url.path)")
         return H5Group(H5Object(id, close: H5Fclose), parent: nil, path: "/")
     }

@@ -47,11 +47,14 @@ public struct ResultFile: Equatable, Sendable {
     public func run(_ id: String) -> RunRecord? { runs.first { $0.id == id } }
 
     /// Reads a result file, failing with a `UserError` (exit 2) that names the file if
-    /// it is missing, not HDF5, not a result file, or of another schema version.
+    /// it is missing, corrupted (its seal does not match), not HDF5, not a result file, or
+    /// of another schema version.
     public static func read(_ url: URL) throws -> ResultFile {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw UserError("\(url.path): no such file")
         }
+        // A corrupted file can crash or hang libhdf5: verify the seal before it opens anything.
+        _ = try ResultChecksum.verify(url)
         guard HDF5.isHDF5(url) else {
             throw UserError("\(url.path): not an HDF5 file (expected a result file written by `longlora run`)")
         }
@@ -70,7 +73,8 @@ public struct ResultFile: Equatable, Sendable {
     }
 
     /// Writes the whole file atomically (temporary name, then rename): a crash leaves
-    /// the previous file or this one, never a mixture.
+    /// the previous file or this one, never a mixture. The file carries its seal
+    /// (`ResultChecksum`), so later readers can tell it is intact.
     public func write(_ url: URL) throws {
         for run in runs { try run.validate() }
         let ids = runs.map(\.id)
@@ -82,9 +86,10 @@ public struct ResultFile: Equatable, Sendable {
                 // The handle's scope ends (closing the file, flushing HDF5's buffers)
                 // before the fsync and the rename.
                 do {
-                    let root = try H5Group.create(tmp)
+                    let root = try H5Group.create(tmp, userBlock: ResultChecksum.blockSize)
                     try ResultCodec.encode(self, to: root)
                 }
+                try ResultChecksum.seal(tmp)
                 try syncFile(tmp)
             } catch let error as HDF5.Failure {
                 throw UserError("\(url.path): cannot write result file: \(error.description)")
