@@ -24,7 +24,11 @@ public struct Figure: Sendable {
 
     /// Builds figure `layout` from `file`'s complete runs.
     public static func make(_ layout: FigureLayout, from file: ResultFile) throws -> Figure {
-        let stem = "\(file.header.experiment)-\(layout.name)"
+        // Both names come from a spec or a result file, and the stem names files: refuse
+        // anything that could leave the output folder or break a gnuplot line.
+        let experiment = try FileNameComponent.check(file.header.experiment, what: "experiment name")
+        let figureName = try FileNameComponent.check(layout.name, what: "figure name")
+        let stem = "\(experiment)-\(figureName)"
         let context = "figure \(layout.name)"
         let grid = try Grid.build(file, layout.selection, name: context)
         guard !grid.cells.isEmpty else {
@@ -78,6 +82,7 @@ public struct Figure: Sendable {
         guard Shell.has("gnuplot") else {
             throw UserError("gnuplot is not installed", hint: "apt-get install gnuplot-nox")
         }
+        _ = try FileNameComponent.check(stem, what: "figure file name")
         try AtomicFile.write(data, to: directory.appendingPathComponent("\(stem).dat"))
         try AtomicFile.write(script, to: directory.appendingPathComponent("\(stem).gp"))
         return try formats.map { format in
@@ -174,13 +179,23 @@ public struct Figure: Sendable {
         return (data, "plot " + plots.joined(separator: ", \\\n     "))
     }
 
+    /// A series' label, one line: it also heads the series' block in the data file.
     static func seriesTitle(_ row: [String]) -> String {
-        row.isEmpty ? "all" : row.joined(separator: " / ")
+        row.isEmpty ? "all" : withoutControlCharacters(row.joined(separator: " / "))
     }
 }
 
-/// gnuplot single-quoted strings escape a quote by doubling it.
-func gnuplotEscape(_ s: String) -> String { s.replacingOccurrences(of: "'", with: "''") }
+/// gnuplot single-quoted strings escape a quote by doubling it. A newline would end the
+/// command and start another (gnuplot's `system()` runs shell commands), so every control
+/// character becomes a space: strings from specs and result files stay data.
+func gnuplotEscape(_ s: String) -> String { withoutControlCharacters(s).replacingOccurrences(of: "'", with: "''") }
 
-/// Labels in data files are double-quoted so spaces do not split them.
-func dataQuote(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "'") + "\"" }
+/// Labels in data files are double-quoted so spaces do not split them; a newline would
+/// split the record, so control characters become spaces here too.
+func dataQuote(_ s: String) -> String {
+    "\"" + withoutControlCharacters(s).replacingOccurrences(of: "\"", with: "'") + "\""
+}
+
+func withoutControlCharacters(_ s: String) -> String {
+    String(String.UnicodeScalarView(s.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+}
