@@ -79,7 +79,20 @@ enum ResultCodec {
         for name in try group.attributeNames() { attributes[name] = try group.readAttribute(name) }
         func take(_ name: String) -> Value? { attributes.removeValue(forKey: name) }
         func text(_ name: String) -> String { take(name)?.description ?? "" }
-        func integer(_ name: String) -> Int64 { take(name)?.number.map { Int64($0) } ?? 0 }
+        // Integers stay integers: a seed near 2^63 must not pass through a Double (and trap).
+        func integer(_ name: String) throws -> Int64 {
+            switch take(name) {
+            case nil: return 0
+            case .int(let x)?: return x
+            case .double(let x)?:
+                guard let exact = Int64(exactly: x) else {
+                    throw HDF5.Failure(description: "run \(id): attribute \(name) = \(x) is not an integer")
+                }
+                return exact
+            case .string(let s)?:
+                throw HDF5.Failure(description: "run \(id): attribute \(name) = '\(s)' is not an integer")
+            }
+        }
 
         let statusText = text("status")
         guard let status = RunStatus(rawValue: statusText) else {
@@ -90,7 +103,7 @@ enum ResultCodec {
             "swiftVersion": text("swift_version"), "os": text("os"), "cpuModel": text("cpu_model"),
             "cpuCount": Int(integer("cpu_count")), "hostname": text("hostname"),
         ])
-        var run = RunRecord(
+        var run = try RunRecord(
             id: id, config: text("config"), configHash: text("config_hash"), seed: integer("seed"),
             status: status, error: text("error"), provenance: provenance,
             started: text("started"), finished: text("finished"))

@@ -66,7 +66,15 @@ public struct ResultFile: Equatable, Sendable {
             guard version == schemaVersion else {
                 throw UserError("\(url.path): schema_version \(version), but this build reads version \(schemaVersion)")
             }
-            return try ResultCodec.decode(root)
+            let file = try ResultCodec.decode(root)
+            // What the writer guarantees (equal column lengths, plain names), checked again:
+            // the file may come from elsewhere, and readers index columns by row.
+            for run in file.runs {
+                do { try run.validate() } catch let error as UserError {
+                    throw UserError("\(url.path): malformed result file: \(error.message)")
+                }
+            }
+            return file
         } catch let error as HDF5.Failure {
             throw UserError("\(url.path): malformed result file: \(error.description)")
         }

@@ -78,3 +78,40 @@ import Testing
         #expect(try ResultFile.read(url).runs.map(\.id) == ["run-0"])
     }
 }
+
+/// A sealed file is intact, not necessarily well formed (another tool may have written
+/// it): what readers index by must still be checked.
+@Suite struct MalformedResultFileTests {
+    private func sealed(_ file: ResultFile, edit: (H5Group) throws -> Void) throws -> URL {
+        let dir = try Fixtures.temporaryDirectory()
+        let url = dir.appendingPathComponent("r.h5")
+        do {
+            let root = try H5Group.create(url, userBlock: ResultChecksum.blockSize)
+            try ResultCodec.encode(file, to: root)
+            try edit(root)
+        }
+        try ResultChecksum.seal(url)
+        return url
+    }
+
+    @Test func columnsOfDifferentLengthsAreAnError() throws {
+        let url = try sealed(Fixtures.file([Fixtures.run(id: "run-0")])) { root in
+            let table = try root.openGroup("runs").openGroup("run-0").openGroup("eval").openGroup("pg19-mini")
+            try table.writeDataset("extra", .double([1]))
+        }
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        #expect(throws: UserError.self) { try ResultFile.read(url) }
+    }
+
+    @Test func aSeedBeyondInt64InADoubleIsAnError() throws {
+        // Before: the reader converted the seed through Int64(Double) and trapped.
+        let url = try sealed(Fixtures.file([])) { root in
+            let runs = root.hasChild("runs") ? try root.openGroup("runs") : try root.createGroup("runs")
+            let run = try runs.createGroup("run-0")
+            try run.writeAttribute("status", .string("complete"))
+            try run.writeAttribute("seed", .double(9.3e18))
+        }
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        #expect(throws: UserError.self) { try ResultFile.read(url) }
+    }
+}
