@@ -12,6 +12,7 @@ set ylabel 'perplexity'
 set grid
 set key outside right top
 set datafile missing 'NaN'
-set logscale y
-plot 'fig-steps-ppl-vs-steps.dat' index 0 using 1:2 with lines lw 2 title 'full-ft', \
-     'fig-steps-ppl-vs-steps.dat' index 1 using 1:2 with lines lw 2 title 'lora-plus'
+set style line 1 lc rgb '#0072B2' lw 2 pt 1 ps 1.3 dt 1
+set style line 2 lc rgb '#D55E00' lw 2 pt 2 ps 1.3 dt 1
+plot 'fig-steps-ppl-vs-steps.dat' index 0 using 1:2 with linespoints ls 1 title 'full-ft', \
+     'fig-steps-ppl-vs-steps.dat' index 1 using 1:2 with linespoints ls 2 title 'lora-plus'

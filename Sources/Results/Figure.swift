@@ -34,7 +34,7 @@ public struct Figure: Sendable {
         guard !grid.cells.isEmpty else {
             throw UserError("\(context): no complete run has a value for '\(layout.selection.value)'")
         }
-        let body: (data: String, plot: String)
+        let body: Body
         switch layout.kind {
         case .lines: body = lines(grid, stem: stem)
         case .bars: body = bars(grid, stem: stem)
@@ -71,7 +71,10 @@ public struct Figure: Sendable {
         if layout.kind == .bars, let columns = layout.selection.columns {
             script += "set key title '\(gnuplotEscape(columns.title))'\n"
         }
-        if layout.logy { script += "set logscale y\n" }
+        // A log axis only where the data spans decades (FLOPs, hours); over 5...13 it hides the differences.
+        if layout.logy && FigureStyle.spansDecades(body.values) { script += "set logscale y\n" }
+        script += FigureStyle.lineStyles(count: body.series)
+        if body.series == 1 { script += "set key off\n" }
         script += body.plot + "\n"
         return Figure(stem: stem, data: body.data, script: script)
     }
@@ -103,7 +106,16 @@ public struct Figure: Sendable {
     }
 
     /// One data block per series (`index i`): x, mean, 95% CI (0 for one seed), n, label.
-    static func lines(_ grid: Grid, stem: String) -> (data: String, plot: String) {
+    /// What a figure kind contributes: its data file, its plot command, the values drawn
+    /// (to choose the axis) and how many series it draws (for styles and the key).
+    struct Body {
+        var data: String
+        var plot: String
+        var values: [Double]
+        var series: Int
+    }
+
+    static func lines(_ grid: Grid, stem: String) -> Body {
         let numeric = grid.columns.allSatisfy { Double($0) != nil }
         var data = "# x mean ci95 n label; one block per series\n"
         var plots: [String] = []
@@ -116,13 +128,14 @@ public struct Figure: Sendable {
                 data += "\(x) \(s.mean) \(s.ci95 ?? 0) \(s.n) \(dataQuote(column))\n"
             }
             let using = numeric ? "1:2:3" : "1:2:3:xtic(5)"
-            plots.append("'\(stem).dat' index \(i) using \(using) with yerrorlines title '\(gnuplotEscape(seriesTitle(row)))'")
+            plots.append("'\(stem).dat' index \(i) using \(using) with yerrorlines ls \(i + 1) title '\(gnuplotEscape(seriesTitle(row)))'")
         }
-        return (data, "plot " + plots.joined(separator: ", \\\n     "))
+        return Body(data: data, plot: "plot " + plots.joined(separator: ", \\\n     "),
+                    values: grid.cells.values.map(\.mean), series: grid.rows.count)
     }
 
     /// Clustered bars: one row per series, one (mean, ci) pair per column.
-    static func bars(_ grid: Grid, stem: String) -> (data: String, plot: String) {
+    static func bars(_ grid: Grid, stem: String) -> Body {
         var data = "# label" + grid.columns.map { " mean(\($0)) ci95(\($0))" }.joined() + "\n"
         for row in grid.rows {
             data += dataQuote(seriesTitle(row))
@@ -134,7 +147,7 @@ public struct Figure: Sendable {
         }
         let plots = grid.columns.enumerated().map { j, column in
             let using = j == 0 ? "\(2 + 2 * j):\(3 + 2 * j):xtic(1)" : "\(2 + 2 * j):\(3 + 2 * j)"
-            return "'\(stem).dat' using \(using) title '\(gnuplotEscape(column))'"
+            return "'\(stem).dat' using \(using) ls \(j + 1) title '\(gnuplotEscape(column))'"
         }
         let style = """
             set style data histogram
@@ -144,12 +157,13 @@ public struct Figure: Sendable {
             set yrange [0:*]
 
             """
-        return (data, style + "plot " + plots.joined(separator: ", \\\n     "))
+        return Body(data: data, plot: style + "plot " + plots.joined(separator: ", \\\n     "),
+                    values: grid.cells.values.map(\.mean), series: grid.columns.count)
     }
 
     /// Mean training curve over the seeds of each series (truncated to the shortest run).
     static func curves(_ grid: Grid, file: ResultFile, layout: FigureLayout, stem: String,
-                       context: String) throws -> (data: String, plot: String) {
+                       context: String) throws -> Body {
         guard case .curveLast(let name) = try ValuePath(layout.selection.value, context: context) else {
             throw UserError("\(context): a curves figure needs value curves/NAME, not '\(layout.selection.value)'")
         }
@@ -160,8 +174,9 @@ public struct Figure: Sendable {
             }
             xName = name
         }
-        var data = "# \(xName) mean n; one block per series\n"
+        var data = "# \(xName) mean n smoothed; one block per series\n"
         var plots: [String] = []
+        var values: [Double] = []
         for (i, row) in grid.rows.enumerated() {
             let ids = grid.columns.flatMap { grid.runs[Grid.Key(row: row, column: $0)] ?? [] }
             let runs = ids.compactMap(file.run)
@@ -170,14 +185,29 @@ public struct Figure: Sendable {
             let steps = runs.first?.curves[xName].flatMap { $0.count >= length ? $0 : nil }
             if i > 0 { data += "\n\n" }
             data += "# series \(seriesTitle(row))\n"
+            let means = (0..<length).map { t in curves.reduce(0) { $0 + $1[t] } / Double(curves.count) }
+            // Per-step curves are noisy: draw an average over about a tenth of the run on
+            // top of the raw values; a curve of a few evaluations is drawn as measured.
+            let smooth = length >= Self.smoothingThreshold
+            let shown = smooth ? FigureStyle.smoothed(means, span: max(length / 10, 2)) : means
             for t in 0..<length {
-                let mean = curves.reduce(0) { $0 + $1[t] } / Double(curves.count)
-                data += "\(steps.map { Label.number($0[t]) } ?? String(t + 1)) \(mean) \(curves.count)\n"
+                data += "\(steps.map { Label.number($0[t]) } ?? String(t + 1)) \(means[t]) \(curves.count) \(shown[t])\n"
             }
-            plots.append("'\(stem).dat' index \(i) using 1:2 with lines lw 2 title '\(gnuplotEscape(seriesTitle(row)))'")
+            values += means
+            let title = gnuplotEscape(seriesTitle(row))
+            if smooth {
+                plots.append("'\(stem).dat' index \(i) using 1:2 with lines lc rgb '\(FigureStyle.faint(i))' lw 1 notitle")
+                plots.append("'\(stem).dat' index \(i) using 1:4 with lines ls \(i + 1) title '\(title)'")
+            } else {
+                plots.append("'\(stem).dat' index \(i) using 1:2 with linespoints ls \(i + 1) title '\(title)'")
+            }
         }
-        return (data, "plot " + plots.joined(separator: ", \\\n     "))
+        return Body(data: data, plot: "plot " + plots.joined(separator: ", \\\n     "),
+                    values: values, series: grid.rows.count)
     }
+
+    /// Curves with at least this many points are drawn smoothed over their raw values.
+    static let smoothingThreshold = 50
 
     /// A series' label, one line: it also heads the series' block in the data file.
     static func seriesTitle(_ row: [String]) -> String {

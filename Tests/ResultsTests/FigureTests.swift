@@ -12,8 +12,8 @@ import Testing
         let figure = try Figure.make(layout, from: Fixtures.file(TableTests.runs()))
         #expect(figure.stem == "fixture-ppl")
         #expect(figure.script.contains("set logscale x 2"))
-        #expect(figure.script.contains("'fixture-ppl.dat' index 0 using 1:2:3 with yerrorlines title 's2'"))
-        #expect(figure.script.contains("'fixture-ppl.dat' index 1 using 1:2:3 with yerrorlines title 'full'"))
+        #expect(figure.script.contains("'fixture-ppl.dat' index 0 using 1:2:3 with yerrorlines ls 1 title 's2'"))
+        #expect(figure.script.contains("'fixture-ppl.dat' index 1 using 1:2:3 with yerrorlines ls 2 title 'full'"))
         // Block 0 is s2 (mean 12 ± t(0.975,2)*2/sqrt(3) at 256), block 1 full; blocks are split by two blank lines.
         let blocks = figure.data.components(separatedBy: "\n\n\n")
         #expect(blocks.count == 2)
