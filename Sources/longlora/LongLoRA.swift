@@ -12,7 +12,7 @@ struct LongLoRA: ParsableCommand {
         subcommands: [
             DataCommand.self, RunCommand.self, StatusCommand.self, TableCommand.self,
             PlotCommand.self, CheckCommand.self, EvalCommand.self, FlopsCommand.self,
-            EstimateCommand.self, ExportHFCommand.self, BenchCommand.self,
+            EstimateCommand.self, ExportHFCommand.self, ExportCommand.self, BenchCommand.self,
             FixtureResultsCommand.self,
         ])
 
