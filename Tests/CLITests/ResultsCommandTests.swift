@@ -79,7 +79,7 @@ import Testing
         #expect(try CLI.run(["check", moved.path, "--baseline", base.path, "--tolerance", "perplexity=0.06"]).status == 0)
         let bad = try CLI.run(["check", text.path, "--baseline", base.path])
         #expect(bad.status == 2)
-        #expect(bad.stderr.contains("not an HDF5 file"))
+        #expect(bad.stderr.contains("not a result file"))
         #expect(try CLI.run(["check", same.path, "--baseline", dir.appendingPathComponent("none.h5").path]).status == 2)
         #expect(try CLI.run(["check", same.path]).status == 2)
     }
