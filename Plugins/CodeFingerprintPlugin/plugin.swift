@@ -5,25 +5,30 @@ import PackagePlugin
 /// the SHA-256 of every file under Sources/, Package.swift and the resolved revision of
 /// every dependency (see `Support.CodeFingerprint`).
 ///
-/// SwiftPM asks this plugin for its command on every build, so a file added or removed
-/// changes the command's arguments (the file list) and an edited file is a changed input:
-/// either way the command reruns. Dependency revisions come from the resolved package graph
-/// (what Package.resolved pins), as arguments, so a re-resolution also reruns it.
+/// Every input is an input file of the command, so an edit reruns it. SwiftPM asks the
+/// plugin again whenever the package's files change, so an added or removed file changes
+/// the command's arguments (the file list), which reruns it too. Dependency revisions come
+/// from Package.resolved, which resolution writes before any build (it is git-ignored, so
+/// a fresh clone gets the revisions it actually resolved); re-resolving rewrites it, which
+/// reruns the command. (SwiftPM's plugin API reports no revision for a dependency, only
+/// its version.)
 @main
 struct CodeFingerprintPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) async throws -> [Command] {
         let root = context.package.directoryURL
         let output = context.pluginWorkDirectoryURL.appending(path: "CodeFingerprint.swift")
         let files = Self.inputFiles(root: root)
+        let resolved = root.appending(path: "Package.resolved")
+        let hasResolved = FileManager.default.fileExists(atPath: resolved.path)
         var arguments = [output.path, root.path]
-        for line in Self.dependencies(of: context.package) { arguments += ["--dependency", line] }
+        if hasResolved { arguments += ["--resolved", resolved.path] }
         arguments.append("--")
         arguments += files
         return [.buildCommand(
             displayName: "Fingerprinting \(files.count) source files",
             executable: try context.tool(named: "code-fingerprint").url,
             arguments: arguments,
-            inputFiles: files.map { root.appending(path: $0) },
+            inputFiles: files.map { root.appending(path: $0) } + (hasResolved ? [resolved] : []),
             outputFiles: [output])]
     }
 
@@ -41,23 +46,5 @@ struct CodeFingerprintPlugin: BuildToolPlugin {
             }
         }
         return files.sorted()
-    }
-
-    /// `<identity> <revision>` of every package the build uses, direct or transitive.
-    static func dependencies(of package: Package) -> [String] {
-        var lines: [String: String] = [:]
-        var pending = package.dependencies.map(\.package)
-        while let next = pending.popLast() {
-            guard lines[next.id] == nil else { continue }
-            switch next.origin {
-            case .repository(_, _, let revision): lines[next.id] = "\(next.id) \(revision)"
-            case .registry(let identity, let version): lines[next.id] = "\(identity) \(version)"
-            case .local(let path): lines[next.id] = "\(next.id) local:\(path)"
-            case .root: continue
-            @unknown default: lines[next.id] = "\(next.id) unknown"
-            }
-            pending += next.dependencies.map(\.package)
-        }
-        return lines.values.sorted()
     }
 }

@@ -44,7 +44,9 @@ public struct Grid: Sendable {
                                           where: selection.where, context: name)
             if !values.isEmpty { found.append((run.id, row, config.settingWithoutSeed, values)) }
         }
-        let extraRows = differingKeys(found.map { ($0.row, $0.setting) }, rows: selection.rows)
+        var given = selection.rows + selection.filter.keys
+        if case .config(let path)? = selection.columns { given.append(path) }
+        let extraRows = differingKeys(found.map { ($0.row, $0.setting) }, excluding: given)
         var grid = Grid(rowKeys: selection.rows + extraRows, rows: [], columns: [], cells: [:], runs: [:])
         var samples: [Key: [(run: String, value: Double)]] = [:]
         var columnOrder: [String] = []
@@ -66,13 +68,14 @@ public struct Grid: Sendable {
         return grid
     }
 
-    /// The setting keys (not rows already) whose labels differ among runs of one row.
-    static func differingKeys(_ runs: [(row: [String], setting: [String: String])], rows: [String]) -> [String] {
+    /// The setting keys (other than `excluded`: rows, columns, filters) whose labels
+    /// differ among runs of one row.
+    static func differingKeys(_ runs: [(row: [String], setting: [String: String])], excluding excluded: [String]) -> [String] {
         var groups: [[String]: [[String: String]]] = [:]
         for run in runs { groups[run.row, default: []].append(run.setting) }
         var keys = Set<String>()
         for settings in groups.values {
-            for key in Set(settings.flatMap(\.keys)) where !rows.contains(key) {
+            for key in Set(settings.flatMap(\.keys)) where !excluded.contains(key) {
                 if Set(settings.map { $0[key] ?? "-" }).count > 1 { keys.insert(key) }
             }
         }

@@ -28,7 +28,7 @@ public enum CodeFingerprint {
     }
 
     /// One line per dependency, `<identity> <revision>`, from a `Package.resolved` (its
-    /// `pins`, format 1, 2 or 3); the plugin forms the same lines from the package graph.
+    /// `pins`, format 1, 2 or 3): the exact commits the build resolved.
     public static func dependencies(resolvedFile url: URL) throws -> [String] {
         guard let data = FileManager.default.contents(atPath: url.path),
               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
