@@ -5,8 +5,9 @@ import Foundation
 public enum StatusReport {
     /// The config keys shown per run are those whose values differ between runs
     /// (the sweep axes); constant keys would only repeat themselves.
-    /// `directory` is the result file's folder, against which checkpoint paths resolve.
-    public static func render(_ file: ResultFile, directory: URL? = nil) -> String {
+    /// `directory` is the result file's folder, against which checkpoint paths resolve;
+    /// `binaryCode` the fingerprint of the binary asking, noted if it is not the file's.
+    public static func render(_ file: ResultFile, directory: URL? = nil, binaryCode: String? = nil) -> String {
         let settings = file.runs.map { (try? ConfigJSON($0.config, run: $0.id))?.settingWithoutSeed ?? [:] }
         let keys = Set(settings.flatMap(\.keys)).sorted().filter { key in
             Set(settings.map { $0[key] ?? "" }).count > 1
@@ -19,7 +20,13 @@ public enum StatusReport {
             rows.append([run.id, run.status.rawValue + stale, String(run.seed), described, wall(run), error])
         }
         var out = "experiment \(file.header.experiment) (schema \(file.header.schemaVersion), created \(file.header.created))\n"
-        if let code = file.header.currentCode { out += "current code \(code.prefix(12))\n" }
+        if let code = file.header.currentCode {
+            out += "current code \(code.prefix(12))"
+            if let binaryCode, binaryCode != code {
+                out += " (this binary: \(binaryCode.prefix(12)); `longlora run` would redo every run)"
+            }
+            out += "\n"
+        }
         out += aligned(rows)
         let counts = RunStatus.allCases.map { status in "\(file.runs.filter { $0.status == status }.count) \(status.rawValue)" }
         let staleRuns = file.runs.filter { !$0.staleness(in: file.header).isEmpty }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CodeIdentity
 import Foundation
 import Results
 import Support
@@ -14,6 +15,7 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let url = URL(fileURLWithPath: results)
         let file = try ResultFile.read(url)
-        print(StatusReport.render(file, directory: url.deletingLastPathComponent()), terminator: "")
+        print(StatusReport.render(file, directory: url.deletingLastPathComponent(), binaryCode: CodeIdentity.fingerprint),
+              terminator: "")
     }
 }
