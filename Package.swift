@@ -35,6 +35,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "Support"),
+        // The code fingerprint of a run's content hash: generated on every build from the
+        // sources, Package.swift and the resolved dependencies (Support/CodeFingerprint.swift).
+        .executableTarget(name: "code-fingerprint", dependencies: ["Support"]),
+        .plugin(name: "CodeFingerprintPlugin", capability: .buildTool(), dependencies: ["code-fingerprint"]),
+        .target(name: "CodeIdentity", plugins: ["CodeFingerprintPlugin"]),
         .target(name: "Kernels", dependencies: ["COpenBLAS", "Support"]),
         .target(name: "Model", dependencies: ["Kernels", "Support"], swiftSettings: vectorISA),
         .target(name: "Training", dependencies: ["Model", "Kernels", "Support"]),
@@ -43,12 +48,12 @@ let package = Package(
         .target(name: "Metrics", dependencies: ["Model", "Kernels", "Support"]),
         .target(name: "Results", dependencies: ["CHDF5", "Support"]),
         .target(name: "Experiments", dependencies: [
-            "Kernels", "Model", "Training", "Data", "Evaluation", "Metrics", "Results", "Support",
+            "Kernels", "Model", "Training", "Data", "Evaluation", "Metrics", "Results", "Support", "CodeIdentity",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "longlora", dependencies: [
             "Experiments", "Model", "Training", "Data", "Evaluation", "Metrics", "Results", "Kernels", "Support",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "CodeIdentity", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: vectorISACheck),
 
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),

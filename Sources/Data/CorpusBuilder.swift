@@ -57,6 +57,7 @@ public struct CorpusBuilder {
         progress(.begin(task: "read \(corpus)", total: nil))
         if let input {
             source = "\(input.format.rawValue):\(input.path.path)"
+            sources.files = try Self.inputChecksums(input.path)
             switch input.format {
             case .pg19:
                 documents = try PG19Reader(root: input.path).read()
@@ -119,6 +120,17 @@ public struct CorpusBuilder {
             splits: splits)
         try manifest.write(to: outputDirectory)
         return manifest
+    }
+
+    /// SHA-256 of every file of a `--from` input (every regular, non-hidden file below a
+    /// folder, by relative path; a lone file by its name): the manifest, and so every run's
+    /// content hash, moves with any edit of the input.
+    static func inputChecksums(_ path: URL) throws -> [String: String] {
+        guard FileReading.exists(path) else { throw UserError("\(path.path): no such file or folder") }
+        guard FileReading.isDirectory(path) else { return [path.lastPathComponent: try SHA256.hex(fileAt: path)] }
+        var checksums: [String: String] = [:]
+        for file in try FileReading.files(in: path, recursive: true) { checksums[file.relative] = try SHA256.hex(fileAt: file.url) }
+        return checksums
     }
 
     private func encodeAll(_ docs: [Document], _ tokenizer: any Tokenizer) -> [[Int32]] {

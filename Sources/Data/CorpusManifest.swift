@@ -36,7 +36,8 @@ public struct CorpusManifest: Codable, Equatable, Sendable {
     public var source: String
     /// Debian package -> version, for the built-in corpora.
     public var packages: [String: String]
-    /// Source file path -> SHA-256 (hex).
+    /// Input file path -> SHA-256 (hex): every source file of a Debian package, or every file of
+    /// a `--from` input (relative to its folder, or the lone file's name): an edit moves the manifest.
     public var files: [String: String]
     public var byteCap: Int?
     public var tokenizer: TokenizerInfo

@@ -1,41 +1,58 @@
+import CodeIdentity
 import Foundation
 import Support
 
 /// Content hashes: a run is identified by what it computes, not by its name.
 ///
-/// hash = SHA-256 of the canonical JSON of {config, data manifest hash, code version}.
-/// Two runs with equal hashes compute the same thing, so a complete one can be skipped;
-/// any change of a value, of the corpus or of the code gives a new hash.
+/// hash = SHA-256 of the canonical JSON of {code, config, data manifests}. Two runs with
+/// equal hashes compute the same thing, so a complete one can be skipped; any change of a
+/// value, of a corpus the run reads or of the code gives a new hash.
 public struct CodeVersion: Hashable, Sendable {
-    /// The manifest's own SHA-256 (of its bytes), or `unbuilt` before the corpus exists.
-    public var dataManifest: String
-    /// The git commit of the harness.
+    /// Corpus -> SHA-256 of its `manifest.json` (`unbuilt` before the corpus exists), for
+    /// every corpus the run reads: the training corpus and every evaluation corpus. Each
+    /// manifest carries the SHA-256 of every input file, so an edited input moves it.
+    public var dataManifests: [String: String]
+    /// The code fingerprint of the binary (`CodeIdentity.fingerprint`): sources,
+    /// Package.swift and resolved dependencies, not the git state of any directory.
     public var code: String
 
-    public init(dataManifest: String, code: String) {
-        self.dataManifest = dataManifest
+    public init(dataManifests: [String: String], code: String) {
+        self.dataManifests = dataManifests
         self.code = code
+    }
+
+    /// The same version seen only through `corpora` (a base model or a fine-tune reads the
+    /// training corpus alone, so an evaluation corpus must not split their caches).
+    public func restricted(to corpora: [String]) -> CodeVersion {
+        CodeVersion(dataManifests: dataManifests.filter { corpora.contains($0.key) }, code: code)
     }
 }
 
 public enum ContentHash {
-    /// SHA-256 hex of `{"code": ..., "config": <config>, "data_manifest": ...}` in canonical JSON.
+    /// SHA-256 hex of `{"code": ..., "config": <config>, "data_manifests": {...}}` in canonical JSON.
     public static func of(_ config: SpecValue, version: CodeVersion) -> String {
+        let manifests = version.dataManifests.sorted { $0.key < $1.key }.map { SpecValue.Entry($0.key, .string($0.value)) }
         let document = SpecValue.map([
-            .init("config", config),
-            .init("data_manifest", .string(version.dataManifest)),
             .init("code", .string(version.code)),
+            .init("config", config),
+            .init("data_manifests", .map(manifests)),
         ])
         return SHA256.hex(document.canonicalJSON)
     }
 }
 
 extension CodeVersion {
-    /// The version of a run on corpus `corpus`: the SHA-256 of `data/<corpus>/manifest.json`
-    /// (`unbuilt` if the corpus has not been built yet) and the commit of `repository`.
-    public static func current(corpus: String, dataDirectory: URL, commit: String) -> CodeVersion {
+    /// The SHA-256 of `data/<corpus>/manifest.json`, or `unbuilt` if the corpus is not built.
+    public static func manifestHash(corpus: String, dataDirectory: URL) -> String {
         let manifest = dataDirectory.appendingPathComponent(corpus).appendingPathComponent("manifest.json")
-        let hash = (try? Data(contentsOf: manifest)).map { SHA256.hex([UInt8]($0)) } ?? "unbuilt"
-        return CodeVersion(dataManifest: hash, code: commit)
+        return (try? Data(contentsOf: manifest)).map { SHA256.hex([UInt8]($0)) } ?? "unbuilt"
+    }
+
+    /// The version of `run` now: the manifests of the corpora it reads, and `code` (by
+    /// default this binary's fingerprint).
+    public static func current(for run: PlannedRun, dataDirectory: URL, code: String = CodeIdentity.fingerprint) -> CodeVersion {
+        var manifests: [String: String] = [:]
+        for corpus in run.corpora { manifests[corpus] = manifestHash(corpus: corpus, dataDirectory: dataDirectory) }
+        return CodeVersion(dataManifests: manifests, code: code)
     }
 }

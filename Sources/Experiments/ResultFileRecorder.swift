@@ -7,8 +7,6 @@ import Support
 /// with the BLAS build and thread count beside the provenance.
 public final class ResultFileRecorder: RunRecorder {
     public let store: ResultStore
-    /// Reports where a stale result file was archived (see `markRunning`).
-    public var onArchive: (URL) -> Void = { _ in }
     public let threads: Int
 
     public init(store: ResultStore, threads: Int) {
@@ -21,15 +19,13 @@ public final class ResultFileRecorder: RunRecorder {
         return !store.completedRunIDs(configHash: hash).isEmpty
     }
 
-    /// Records the run as started. If the file already holds a complete run with this id
-    /// but another content hash (other code, data or config), the file is from an earlier
-    /// version: it is archived whole and a fresh file started, so that a table never mixes
-    /// versions and no completed run is rewritten.
+    public func setCurrent(_ version: CodeVersion) throws {
+        try store.setCurrent(code: version.code, data: version.dataManifests)
+    }
+
+    /// Records the run as started. A complete run of the same id but another content hash
+    /// (other code, data or config) stays in the file under `<id>@<hash prefix>`.
     public func markRunning(_ report: RunReport) throws {
-        try? store.reload()
-        if store.runs.contains(where: { $0.id == report.id && $0.status == .complete && $0.configHash != report.hash }) {
-            onArchive(try store.archive())
-        }
         try store.markRunning(Self.record(report, threads: threads))
     }
 
@@ -59,7 +55,8 @@ public final class ResultFileRecorder: RunRecorder {
         }
         return RunRecord(
             id: report.id, config: report.config, configHash: report.hash, seed: Int64(report.seed),
-            status: status, error: report.error, provenance: report.provenance,
+            codeFingerprint: report.version.code, dataManifests: report.version.dataManifests,
+            checkpoint: report.checkpoint, status: status, error: report.error, provenance: report.provenance,
             started: RunRecord.timestamp(report.started), finished: report.finished.map { RunRecord.timestamp($0) } ?? "",
             attributes: ["blas": .string(BLAS.configuration), "threads": .int(Int64(threads))],
             curves: report.curves, eval: eval,

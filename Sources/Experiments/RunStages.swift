@@ -30,10 +30,16 @@ public protocol EvaluateStage {
     func evaluate(_ config: RunConfig, model: URL, progress: ProgressSink) throws -> [EvaluationTable]
 }
 
+extension RunRecorder {
+    public func setCurrent(_ version: CodeVersion) throws {}
+}
+
 /// Where runs are recorded (the experiment's result file).
 public protocol RunRecorder: AnyObject {
     /// Whether a run with this content hash is already complete (then it is skipped).
     func isComplete(hash: String) -> Bool
+    /// Makes `version` the current code and data: recorded runs of others become stale.
+    func setCurrent(_ version: CodeVersion) throws
     /// Records a run as started, so a crash leaves a visible `running` entry.
     func markRunning(_ report: RunReport) throws
     /// Records a finished run, complete or failed.
@@ -95,4 +101,8 @@ public struct RunReport: Sendable {
     /// Named groups of scalars: `resources` (measured), `analytic` (FLOPs, memory), `training`.
     public var metrics: [String: [String: Double]]
     public var provenance: Provenance
+    /// The code fingerprint and data manifests in the hash.
+    public var version: CodeVersion
+    /// The checkpoint directory relative to the results folder (`checkpoints/<hash>`), or empty.
+    public var checkpoint: String
 }

@@ -1,3 +1,4 @@
+import CodeIdentity
 import Foundation
 import Support
 
@@ -17,13 +18,15 @@ public struct Runner {
     /// `results/`: holds `cache/base-<hash>/` and `checkpoints/<hash>/`.
     public var resultsDirectory: URL
     public var dataDirectory: URL
-    public var commit: String
+    /// The code fingerprint in every content hash (this binary's, unless a test says otherwise).
+    public var code: String
     public var provenance: Provenance
     public var progress: ProgressSink
 
     public init(data: any DataStage, pretrain: any PretrainStage, finetune: any FinetuneStage,
                 evaluate: any EvaluateStage, recorder: any RunRecorder, resultsDirectory: URL,
-                dataDirectory: URL, provenance: Provenance, progress: @escaping ProgressSink) {
+                dataDirectory: URL, code: String = CodeIdentity.fingerprint, provenance: Provenance,
+                progress: @escaping ProgressSink) {
         self.data = data
         self.pretrain = pretrain
         self.finetune = finetune
@@ -31,7 +34,7 @@ public struct Runner {
         self.recorder = recorder
         self.resultsDirectory = resultsDirectory
         self.dataDirectory = dataDirectory
-        self.commit = provenance.gitCommit
+        self.code = code
         self.provenance = provenance
         self.progress = progress
     }
@@ -48,30 +51,33 @@ public struct Runner {
         for (index, run) in runs.enumerated() {
             progress(.message("[\(index + 1)/\(runs.count)] \(run.id)"))
             // Data first: the manifest is part of the hash.
-            for corpus in corpora(of: run) where dataProblems[corpus] == nil {
+            for corpus in run.corpora where dataProblems[corpus] == nil {
                 do { _ = try data.prepare(corpus: corpus, recipe: run.config.data, progress: progress) } catch {
                     dataProblems[corpus] = "corpus '\(corpus)': \(Self.describe(error))"
                 }
             }
-            let version = run.config.analytic.only ? CodeVersion(dataManifest: "none", code: commit)
-                : CodeVersion.current(corpus: run.config.data.corpus, dataDirectory: dataDirectory, commit: commit)
+            let version = CodeVersion.current(for: run, dataDirectory: dataDirectory, code: code)
             let hash = run.hash(version)
+            // Runs of other code or data in the file become stale, whether this one runs or not.
+            try recorder.setCurrent(version)
             if recorder.isComplete(hash: hash) {
                 progress(.message("\(run.id): already complete, skipped"))
                 summary.skipped.append(run.id)
                 continue
             }
+            let checkpoints = resultsDirectory.appendingPathComponent("checkpoints").appendingPathComponent(run.finetuneHash(version))
             var report = RunReport(id: run.id, config: run.recordedConfig, hash: hash, seed: run.seed, status: .running,
                                    error: "", started: Date(), finished: nil, curves: [:], evaluations: [],
-                                   metrics: [:], provenance: provenance)
+                                   metrics: [:], provenance: provenance, version: version,
+                                   checkpoint: run.config.analytic.only ? "" : "checkpoints/\(checkpoints.lastPathComponent)")
             try recorder.markRunning(report)
             do {
                 report.metrics["projection"] = try AnalyticProjection.metrics(run.config)
                 if !run.config.analytic.only {
-                    if let problem = corpora(of: run).compactMap({ dataProblems[$0] }).first { throw UserError(problem) }
+                    if let problem = run.corpora.compactMap({ dataProblems[$0] }).first { throw UserError(problem) }
                     let base = try baseModel(for: run, version: version)
-                    let checkpoints = resultsDirectory.appendingPathComponent("checkpoints").appendingPathComponent(run.finetuneHash(version))
                     let tuned = try finetune.finetune(run.config, base: base, checkpoints: checkpoints, progress: progress)
+                    try CheckpointMetadata(run.config, model: tuned.model, base: base, directory: checkpoints).write(to: checkpoints)
                     report.curves = tuned.curves
                     report.metrics["training"] = tuned.metrics
                     report.metrics.merge(tuned.groups) { _, new in new }
@@ -89,15 +95,6 @@ public struct Runner {
             try recorder.record(report)
         }
         return summary
-    }
-
-    /// The corpora a run reads: its training corpus and every evaluation corpus (none for
-    /// an `analytic.only` run).
-    func corpora(of run: PlannedRun) -> [String] {
-        if run.config.analytic.only { return [] }
-        var names = [run.config.data.corpus]
-        for dataset in run.config.evaluate.datasets where !names.contains(dataset.corpus) { names.append(dataset.corpus) }
-        return names
     }
 
     /// `cache/base-<hash>/`, pretraining it first if absent. Pretraining writes to a

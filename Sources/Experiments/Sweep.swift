@@ -2,7 +2,8 @@ import Support
 
 /// One run of an experiment, fully resolved and checked.
 public struct PlannedRun: Sendable {
-    /// Short human id: `lora-plus,attention=s2,context=1024,seed=0`.
+    /// Short human id: `lora-plus,attention=s2,context=1024,seed=0`; `--set` overrides of
+    /// run keys add their labels (`steps=31`), so such runs sit beside the spec's own.
     public var id: String
     /// The id without the seed: runs that differ only by seed share a setting (table rows).
     public var setting: String
@@ -23,18 +24,28 @@ public struct PlannedRun: Sendable {
         return SpecValue.map(entries).canonicalJSON
     }
 
-    /// The run's content hash: config + data manifest + code version.
+    /// The corpora the run reads: its training corpus and every evaluation corpus (none for
+    /// an `analytic.only` run).
+    public var corpora: [String] {
+        if config.analytic.only { return [] }
+        var names = [config.data.corpus]
+        for dataset in config.evaluate.datasets where !names.contains(dataset.corpus) { names.append(dataset.corpus) }
+        return names
+    }
+
+    /// The run's content hash: config + the manifests of every corpus it reads + code.
     public func hash(_ version: CodeVersion) -> String { ContentHash.of(values.nested(), version: version) }
 
     /// Hash of the pretraining recipe alone: runs with equal values share one base model.
     public func baseHash(_ version: CodeVersion) -> String {
-        ContentHash.of(values.nested(under: ["data", "model", "base"]), version: version)
+        ContentHash.of(values.nested(under: ["data", "model", "base"]), version: version.restricted(to: [config.data.corpus]))
     }
 
     /// Hash of everything fine-tuning depends on: runs that differ only in evaluation
-    /// settings share one fine-tuned checkpoint.
+    /// settings (or evaluation corpora) share one fine-tuned checkpoint.
     public func finetuneHash(_ version: CodeVersion) -> String {
-        ContentHash.of(values.nested(under: ["data", "model", "base", "finetune", "seed"]), version: version)
+        ContentHash.of(values.nested(under: ["data", "model", "base", "finetune", "seed"]),
+                       version: version.restricted(to: [config.data.corpus]))
     }
 }
 
@@ -49,7 +60,10 @@ public enum Sweep {
     }
 
     static func expandChecked(_ spec: ExperimentSpec) throws -> [PlannedRun] {
-        let labels = axisLabels(spec.grid.map(\.path) + spec.zip.map(\.path))
+        // Overrides of run keys label the runs too (`--set finetune.steps=31` -> `steps=31`).
+        let overridden = spec.overrides.filter { entry in SpecSchema.keys.contains { $0.path == entry.key && $0.role == .run } }
+            .sorted { $0.key < $1.key }
+        let labels = axisLabels(spec.grid.map(\.path) + spec.zip.map(\.path) + overridden.map(\.key))
         let variants: [ExperimentSpec.Variant?] = spec.variants.isEmpty ? [nil] : spec.variants
         let zipCount = spec.zip.first?.values.count ?? 1
 
@@ -72,7 +86,8 @@ public enum Sweep {
                         }
                         given.merge(spec.overrides) { _, new in new }
                         let setting = idParts.joined(separator: ",")
-                        let id = (idParts + ["seed=\(seed)"]).joined(separator: ",")
+                        let overrideParts = overridden.map { "\(labels[$0.key]!)=\($0.value.value.display)" }
+                        let id = (idParts + overrideParts + ["seed=\(seed)"]).joined(separator: ",")
 
                         let values = try RunResolution.resolve(given, seed: seed, run: id)
                         let config = RunConfig(resolved: values)

@@ -24,14 +24,13 @@ public struct Grid: Sendable {
     }
 
     /// Aggregates `file`'s complete runs as `selection` says. `name` (e.g. `table main`)
-    /// prefixes error messages. Fails if one cell would mix settings that differ in
-    /// more than their seed, naming the key that should become a row.
+    /// prefixes error messages. Config keys in which runs of one row differ by more than
+    /// their seed (runs added with `--set`, or a `stale` mark) are added to the rows, in
+    /// key order, so that such runs sit beside each other instead of being averaged.
     public static func build(_ file: ResultFile, _ selection: Selection, name: String) throws -> Grid {
         let value = try ValuePath(selection.value, context: name)
-        var grid = Grid(rowKeys: selection.rows, rows: [], columns: [], cells: [:], runs: [:])
-        var samples: [Key: [(run: String, setting: [String: String], value: Double)]] = [:]
-        var columnOrder: [String] = []
-
+        // First the runs that contribute values, with their row labels and settings.
+        var found: [(run: String, row: [String], setting: [String: String], values: [(String, Double)])] = []
         for run in file.runs where run.status == .complete {
             let config = try ConfigJSON(run.config, run: run.id)
             guard selection.filter.allSatisfy({ config.label(at: $0.key) == $0.value.label }) else { continue }
@@ -41,17 +40,22 @@ public struct Grid: Sendable {
                 }
                 return label
             }
-            let setting = config.settingWithoutSeed
-            for (column, x) in try value.values(in: run, columns: selection.columns, config: config,
-                                                where: selection.where, context: name) {
-                let key = Key(row: row, column: column)
+            let values = try value.values(in: run, columns: selection.columns, config: config,
+                                          where: selection.where, context: name)
+            if !values.isEmpty { found.append((run.id, row, config.settingWithoutSeed, values)) }
+        }
+        var given = selection.rows + selection.filter.keys
+        if case .config(let path)? = selection.columns { given.append(path) }
+        let extraRows = differingKeys(found.map { ($0.row, $0.setting) }, excluding: given)
+        var grid = Grid(rowKeys: selection.rows + extraRows, rows: [], columns: [], cells: [:], runs: [:])
+        var samples: [Key: [(run: String, value: Double)]] = [:]
+        var columnOrder: [String] = []
+        for entry in found {
+            let row = entry.row + extraRows.map { entry.setting[$0] ?? "-" }
+            for (column, x) in entry.values {
                 if !grid.rows.contains(row) { grid.rows.append(row) }
                 if !columnOrder.contains(column) { columnOrder.append(column) }
-                if let first = samples[key]?.first, let differing = ConfigJSON.firstDifference(first.setting, setting) {
-                    throw UserError("\(name): runs '\(first.run)' and '\(run.id)' fall in the same cell but differ in config key '\(differing)'",
-                                    hint: "add '\(differing)' to the rows, or a filter, in the layout")
-                }
-                samples[key, default: []].append((run.id, setting, x))
+                samples[Key(row: row, column: column), default: []].append((entry.run, x))
             }
         }
         let numbers = columnOrder.compactMap(Double.init)
@@ -62,6 +66,20 @@ public struct Grid: Sendable {
             grid.runs[key] = list.map(\.run)
         }
         return grid
+    }
+
+    /// The setting keys (other than `excluded`: rows, columns, filters) whose labels
+    /// differ among runs of one row.
+    static func differingKeys(_ runs: [(row: [String], setting: [String: String])], excluding excluded: [String]) -> [String] {
+        var groups: [[String]: [[String: String]]] = [:]
+        for run in runs { groups[run.row, default: []].append(run.setting) }
+        var keys = Set<String>()
+        for settings in groups.values {
+            for key in Set(settings.flatMap(\.keys)) where !excluded.contains(key) {
+                if Set(settings.map { $0[key] ?? "-" }).count > 1 { keys.insert(key) }
+            }
+        }
+        return keys.sorted()
     }
 }
 

@@ -12,6 +12,8 @@ enum ResultCodec {
         try root.writeAttribute("layout", .string(h.layout))
         if let paper = h.paper { try root.writeAttribute("paper", .string(paper)) }
         if let tolerances = h.tolerances { try root.writeAttribute("tolerances", .string(tolerances)) }
+        if let code = h.currentCode { try root.writeAttribute("current_code", .string(code)) }
+        if !h.currentData.isEmpty { try root.writeAttribute("current_data", .string(try json(h.currentData))) }
         let runs = try root.createGroup("runs")
         for run in file.runs { try encode(run, in: runs) }
     }
@@ -24,6 +26,8 @@ enum ResultCodec {
             ("seed", .int(run.seed)), ("status", .string(run.status.rawValue)),
             ("error", .string(run.error)), ("started", .string(run.started)),
             ("finished", .string(run.finished)),
+            ("code_fingerprint", .string(run.codeFingerprint)), ("data_manifests", .string(try json(run.dataManifests))),
+            ("checkpoint", .string(run.checkpoint)),
             ("git_commit", .string(p.gitCommit)), ("git_dirty", .int(p.gitDirty ? 1 : 0)),
             ("swift_version", .string(p.swiftVersion)), ("os", .string(p.os)),
             ("cpu_model", .string(p.cpuModel)), ("cpu_count", .int(Int64(p.cpuCount))),
@@ -63,7 +67,9 @@ enum ResultCodec {
         let header = ResultHeader(
             experiment: try string(root, "experiment"), spec: try optionalString(root, "spec") ?? "",
             created: try optionalString(root, "created") ?? "", layout: try optionalString(root, "layout") ?? "{}",
-            paper: try optionalString(root, "paper"), tolerances: try optionalString(root, "tolerances"))
+            paper: try optionalString(root, "paper"), tolerances: try optionalString(root, "tolerances"),
+            currentCode: try optionalString(root, "current_code"),
+            currentData: try dictionary(try optionalString(root, "current_data") ?? "{}", at: "\(root.path) current_data"))
         var runs: [RunRecord] = []
         if root.hasChild("runs") {
             let runsGroup = try root.openGroup("runs")
@@ -103,8 +109,11 @@ enum ResultCodec {
             "swiftVersion": text("swift_version"), "os": text("os"), "cpuModel": text("cpu_model"),
             "cpuCount": Int(integer("cpu_count")), "hostname": text("hostname"),
         ])
+        let manifests = try dictionary(attributes["data_manifests"].map { $0.description } ?? "{}", at: "run \(id) data_manifests")
+        _ = take("data_manifests")
         var run = try RunRecord(
             id: id, config: text("config"), configHash: text("config_hash"), seed: integer("seed"),
+            codeFingerprint: text("code_fingerprint"), dataManifests: manifests, checkpoint: text("checkpoint"),
             status: status, error: text("error"), provenance: provenance,
             started: text("started"), finished: text("finished"))
         run.attributes = attributes
@@ -133,6 +142,18 @@ enum ResultCodec {
             }
         }
         return run
+    }
+
+    /// A string map as the schema stores it: JSON with sorted keys.
+    static func json(_ map: [String: String]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: map, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    static func dictionary(_ text: String, at place: String) throws -> [String: String] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else {
+            throw HDF5.Failure(description: "\(place) is not a JSON object of strings")
+        }
+        return object
     }
 
     /// `Provenance` has no public memberwise initializer; its Codable form is public.

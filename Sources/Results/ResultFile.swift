@@ -16,9 +16,15 @@ public struct ResultHeader: Equatable, Sendable {
     public var paper: String?
     /// Per-metric relative tolerances for `check` as JSON (see `Tolerances`).
     public var tolerances: String?
+    /// The code fingerprint of the latest `longlora run` on this file (`current_code`): runs
+    /// of other code are stale (see `RunRecord.staleness`). Nil in files from before it.
+    public var currentCode: String?
+    /// Corpus -> SHA-256 of its manifest as the latest run on each corpus saw it (`current_data`).
+    public var currentData: [String: String]
 
     public init(experiment: String, spec: String = "", created: String = RunRecord.timestamp(),
                 layout: String = "{}", paper: String? = nil, tolerances: String? = nil,
+                currentCode: String? = nil, currentData: [String: String] = [:],
                 schemaVersion: Int64 = ResultFile.schemaVersion) {
         self.schemaVersion = schemaVersion
         self.experiment = experiment
@@ -27,6 +33,8 @@ public struct ResultHeader: Equatable, Sendable {
         self.layout = layout
         self.paper = paper
         self.tolerances = tolerances
+        self.currentCode = currentCode
+        self.currentData = currentData
     }
 }
 

@@ -6,7 +6,8 @@ import Support
 /// Crash safety: every update writes a complete new file under a temporary name and
 /// renames it over the old one (`AtomicFile`), so a kill -9 at any moment leaves
 /// either the previous file or the new one. Completed runs are never replaced:
-/// `record` refuses to overwrite a run whose status is `complete`.
+/// `record` refuses to overwrite a run whose status is `complete`, and keeps a complete run
+/// of another version under a new id beside the one that supersedes it.
 /// Writers to the same directory are serialized with an advisory lock on that
 /// directory, and each update re-reads the file first, so nothing recorded by
 /// another process is lost.
@@ -38,6 +39,9 @@ public final class ResultStore {
             }
             var updated = header
             updated.created = file.header.created
+            // What is current is the runs' business (`setCurrent`), not the spec's.
+            updated.currentCode = file.header.currentCode
+            updated.currentData = file.header.currentData
             if updated != file.header {
                 file.header = updated
                 try file.write(url)
@@ -58,49 +62,49 @@ public final class ResultStore {
         file.runs.filter { $0.status == .complete && $0.configHash == configHash }.map(\.id)
     }
 
-    /// Moves the file to `archive/<name>-<created>.h5` beside it and starts an empty one
-    /// with the same header (new creation time). Used when the file's complete runs come
-    /// from other code or data than the runs about to be recorded under the same ids:
-    /// they are kept whole, never rewritten, and the new file holds one consistent set.
-    /// Returns where the old file went.
-    @discardableResult
-    public func archive() throws -> URL {
-        try Self.withDirectoryLock(url) {
-            let old = try ResultFile.read(url)
-            let stamp = old.header.created.replacingOccurrences(of: ":", with: "")
-            let stem = url.deletingPathExtension().lastPathComponent
-            let folder = url.deletingLastPathComponent().appendingPathComponent("archive")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            var target = folder.appendingPathComponent("\(stem)-\(stamp).h5")
-            var n = 1
-            while FileManager.default.fileExists(atPath: target.path) {
-                n += 1
-                target = folder.appendingPathComponent("\(stem)-\(stamp)-\(n).h5")
-            }
-            var fresh = ResultFile(header: old.header)
-            fresh.header.created = RunRecord.timestamp()
-            // Link the old file into the archive first, then replace it atomically: at every
-            // moment each run is readable in at least one of the two files.
-            try FileManager.default.linkItem(at: url, to: target)
-            try fresh.write(url)
-            file = fresh
-            return target
-        }
-    }
-
-    /// Adds `run`, or replaces a running or failed run with the same id. Throws if
-    /// the id belongs to a complete run: completed runs are never rewritten.
+    /// Adds `run`, or replaces a running or failed run with the same id. A complete run
+    /// with the same id but another content hash (other code, data or config) is kept,
+    /// under the id `<id>@<first 12 of its hash>` (`supersededID`), and `run` takes the id.
+    /// Throws if the id belongs to a complete run of the same hash: completed runs are
+    /// never rewritten.
     public func record(_ run: RunRecord) throws {
         try run.validate()
         try update { file in
             if let index = file.runs.firstIndex(where: { $0.id == run.id }) {
-                guard file.runs[index].status != .complete else {
+                let old = file.runs[index]
+                if old.status != .complete {
+                    file.runs[index] = run
+                    return
+                }
+                guard old.configHash != run.configHash else {
                     throw UserError("\(self.url.path): run '\(run.id)' is complete; completed runs are never rewritten")
                 }
-                file.runs[index] = run
-            } else {
-                file.runs.append(run)
+                file.runs[index].id = Self.supersededID(old, among: file.runs.map(\.id))
             }
+            file.runs.append(run)
+        }
+    }
+
+    /// `<id>@<hash prefix>`, with `-2`, `-3`, ... if that is taken.
+    static func supersededID(_ run: RunRecord, among ids: [String]) -> String {
+        let base = "\(run.id)@\(run.configHash.prefix(12))"
+        var candidate = base
+        var n = 1
+        while ids.contains(candidate) {
+            n += 1
+            candidate = "\(base)-\(n)"
+        }
+        return candidate
+    }
+
+    /// Makes `code` the file's current code fingerprint and `data` (corpus -> manifest
+    /// hash) its current data for those corpora: runs of other versions become stale.
+    /// Writes only if something changed.
+    public func setCurrent(code: String, data: [String: String]) throws {
+        if file.header.currentCode == code, data.allSatisfy({ file.header.currentData[$0.key] == $0.value }) { return }
+        try update { file in
+            file.header.currentCode = code
+            file.header.currentData.merge(data) { _, new in new }
         }
     }
 

@@ -16,8 +16,17 @@ public struct RunRecord: Equatable, Sendable {
     /// The fully resolved configuration as JSON (keys named `seed` are ignored when
     /// runs are grouped across seeds).
     public var config: String
-    /// Content hash of config + data manifest + code version: the resume key.
+    /// Content hash of config + data manifests + code fingerprint: the resume key.
     public var configHash: String
+    /// The code fingerprint of the binary that ran it (`code_fingerprint`; empty in files
+    /// written before fingerprints existed).
+    public var codeFingerprint: String
+    /// Corpus -> SHA-256 of its manifest, for every corpus the run read (`data_manifests`).
+    public var dataManifests: [String: String]
+    /// The run's checkpoint directory (`checkpoint`), relative to the result file's folder
+    /// (`checkpoints/<fine-tune hash>`): where `longlora eval RESULTS.h5#ID` finds the model
+    /// and its metadata; empty for runs without one (`analytic.only`).
+    public var checkpoint: String
     public var seed: Int64
     public var status: RunStatus
     /// Error text of a failed run; empty otherwise.
@@ -37,6 +46,7 @@ public struct RunRecord: Equatable, Sendable {
     public var metrics: [String: [String: Value]]
 
     public init(id: String, config: String, configHash: String, seed: Int64,
+                codeFingerprint: String = "", dataManifests: [String: String] = [:], checkpoint: String = "",
                 status: RunStatus = .complete, error: String = "",
                 provenance: Provenance, started: String = "", finished: String = "",
                 attributes: [String: Value] = [:], curves: [String: [Double]] = [:],
@@ -45,6 +55,9 @@ public struct RunRecord: Equatable, Sendable {
         self.config = config
         self.configHash = configHash
         self.seed = seed
+        self.codeFingerprint = codeFingerprint
+        self.dataManifests = dataManifests
+        self.checkpoint = checkpoint
         self.status = status
         self.error = error
         self.provenance = provenance
@@ -59,6 +72,7 @@ public struct RunRecord: Equatable, Sendable {
     /// Attribute names the schema gives a fixed meaning on a run group.
     public static let reservedAttributes: Set<String> = [
         "config", "config_hash", "seed", "status", "error", "started", "finished",
+        "code_fingerprint", "data_manifests", "checkpoint",
         "git_commit", "git_dirty", "swift_version", "os", "cpu_model", "cpu_count", "hostname",
     ]
 
@@ -103,6 +117,11 @@ public struct RunRecord: Equatable, Sendable {
 }
 
 extension RunRecord {
+    /// The checkpoint directory, resolved against the result file's folder.
+    public func checkpointURL(relativeTo directory: URL) -> URL {
+        checkpoint.hasPrefix("/") ? URL(fileURLWithPath: checkpoint) : directory.appendingPathComponent(checkpoint)
+    }
+
     /// The current time as the schema writes it (`started`, `finished`, `created`).
     public static func timestamp(_ date: Date = Date()) -> String {
         let formatter = ISO8601DateFormatter()

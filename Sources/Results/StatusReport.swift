@@ -1,10 +1,13 @@
 import Foundation
 
-/// `longlora status`: one line per run and the counts by status.
+/// `longlora status`: one line per run, the counts by status, which runs are stale and
+/// why, and where each run's checkpoint is.
 public enum StatusReport {
     /// The config keys shown per run are those whose values differ between runs
     /// (the sweep axes); constant keys would only repeat themselves.
-    public static func render(_ file: ResultFile) -> String {
+    /// `directory` is the result file's folder, against which checkpoint paths resolve;
+    /// `binaryCode` the fingerprint of the binary asking, noted if it is not the file's.
+    public static func render(_ file: ResultFile, directory: URL? = nil, binaryCode: String? = nil) -> String {
         let settings = file.runs.map { (try? ConfigJSON($0.config, run: $0.id))?.settingWithoutSeed ?? [:] }
         let keys = Set(settings.flatMap(\.keys)).sorted().filter { key in
             Set(settings.map { $0[key] ?? "" }).count > 1
@@ -13,12 +16,34 @@ public enum StatusReport {
         for (run, setting) in zip(file.runs, settings) {
             let described = keys.map { "\($0.split(separator: ".").last ?? "")=\(setting[$0] ?? "-")" }.joined(separator: " ")
             let error = run.error.split(separator: "\n").first.map { String($0.prefix(60)) } ?? ""
-            rows.append([run.id, run.status.rawValue, String(run.seed), described, wall(run), error])
+            let stale = run.staleness(in: file.header).isEmpty ? "" : " (stale)"
+            rows.append([run.id, run.status.rawValue + stale, String(run.seed), described, wall(run), error])
         }
         var out = "experiment \(file.header.experiment) (schema \(file.header.schemaVersion), created \(file.header.created))\n"
+        if let code = file.header.currentCode {
+            out += "current code \(code.prefix(12))"
+            if let binaryCode, binaryCode != code {
+                out += " (this binary: \(binaryCode.prefix(12)); `longlora run` would redo every run)"
+            }
+            out += "\n"
+        }
         out += aligned(rows)
         let counts = RunStatus.allCases.map { status in "\(file.runs.filter { $0.status == status }.count) \(status.rawValue)" }
-        out += "\(file.runs.count) runs: " + counts.joined(separator: ", ") + "\n"
+        let staleRuns = file.runs.filter { !$0.staleness(in: file.header).isEmpty }
+        out += "\(file.runs.count) runs: " + counts.joined(separator: ", ") + ", \(staleRuns.count) stale\n"
+        if !staleRuns.isEmpty {
+            out += "stale (kept, left out of table and plot unless --all):\n"
+            out += aligned(staleRuns.map { ["  " + $0.id, $0.staleness(in: file.header).joined(separator: "; ")] })
+        }
+        let checkpoints = file.runs.filter { !$0.checkpoint.isEmpty }
+        if !checkpoints.isEmpty {
+            out += "checkpoints (longlora eval RESULTS.h5#RUN ...):\n"
+            out += aligned(checkpoints.map { run in
+                let path = run.checkpointURL(relativeTo: directory ?? URL(fileURLWithPath: ".")).path
+                let missing = FileManager.default.fileExists(atPath: path) ? "" : "(missing)"
+                return ["  " + run.id, run.checkpoint, missing]
+            })
+        }
         return out
     }
 

@@ -22,7 +22,9 @@ public struct TableRenderer {
     var rowTitles: [String] { grid.rowKeys.map { String($0.split(separator: ".").last ?? "") } }
     /// The paper entries use no column label when the table has no `columns` key.
     func paperValue(_ row: [String], _ column: String) -> Double? {
-        paper.value(table: layout.name, row: row, column: layout.selection.columns == nil ? nil : column)
+        // Paper rows name the layout's rows only, not rows added for differing keys.
+        let row = Array(row.prefix(layout.selection.rows.count))
+        return paper.value(table: layout.name, row: row, column: layout.selection.columns == nil ? nil : column)
             ?? paper.value(table: layout.name, row: row, column: column)
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CodeIdentity
 import Foundation
 import Support
 
@@ -9,6 +10,8 @@ struct LongLoRA: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "longlora",
         abstract: "Benchmark harness for LongLoRA: long-context fine-tuning with S2-Attn and LoRA+.",
+        // The code fingerprint in every run's content hash (sources, Package.swift, dependencies).
+        version: "code \(CodeIdentity.fingerprint)",
         subcommands: [
             DataCommand.self, RunCommand.self, StatusCommand.self, TableCommand.self,
             PlotCommand.self, CheckCommand.self, EvalCommand.self, FlopsCommand.self,

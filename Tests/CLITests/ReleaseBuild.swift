@@ -6,8 +6,8 @@ import Support
 /// 6 s on 2 cores: the attention kernel and optimizer loops are Swift, unoptimised in
 /// debug), so these tests run release builds:
 /// - `clean`: `.build/release/longlora`, which `scripts/setup.sh` builds before CI's
-///   `swift test`, when it is newer than every source file; otherwise (sources edited
-///   since) a release build of the current sources in `.build-regression/`;
+///   `swift test`, when its code fingerprint (`--version`) is the one of the current
+///   sources; otherwise (sources edited since) a release build of them in `.build-regression/`;
 /// - `build(path:defines:)`: a release build with compile-time conditions in its own
 ///   build path (e.g. the injected S2 bug in `.build-inject/`).
 ///
@@ -25,7 +25,7 @@ enum ReleaseBuild {
     /// A release `longlora` built from the current sources.
     static func clean() throws -> URL {
         let binary = repository.appendingPathComponent(".build/release/longlora")
-        if let built = modified(binary), built >= newestSource() { return binary }
+        if let built = fingerprint(of: binary), built == (try sourceFingerprint()) { return binary }
         return try build(path: ".build-regression", defines: [])
     }
 
@@ -46,18 +46,18 @@ enum ReleaseBuild {
         return buildPath.appendingPathComponent("release/longlora")
     }
 
-    static func modified(_ url: URL) -> Date? {
-        (try? url.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate
+    /// The code fingerprint a `longlora` binary was built with, if it runs.
+    static func fingerprint(of binary: URL) -> String? {
+        guard FileManager.default.isExecutableFile(atPath: binary.path),
+              let result = Shell.run([binary.path, "--version"]), result.status == 0 else { return nil }
+        let text = String(decoding: result.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.hasPrefix("code ") ? String(text.dropFirst(5)) : nil
     }
 
-    /// The latest modification time of Package.swift and every file under Sources/.
-    static func newestSource() -> Date {
-        var newest = modified(repository.appendingPathComponent("Package.swift")) ?? .distantFuture
-        let sources = repository.appendingPathComponent("Sources")
-        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: [.contentModificationDateKey])
-        while let file = files?.nextObject() as? URL {
-            if let date = modified(file), date > newest { newest = date }
-        }
-        return newest
+    /// The code fingerprint of the repository's sources as they are now.
+    static func sourceFingerprint() throws -> String {
+        try CodeFingerprint.of(
+            root: repository, files: CodeFingerprint.inputFiles(root: repository),
+            dependencies: CodeFingerprint.dependencies(resolvedFile: repository.appendingPathComponent("Package.resolved")))
     }
 }

@@ -14,6 +14,32 @@ import Testing
         return input
     }
 
+    /// Every `--from` input file is in the manifest with its SHA-256, a lone file and a
+    /// folder alike, and editing one byte of one file moves the manifest (same length, same
+    /// token counts: only the checksum can tell).
+    @Test func everyInputFileIsChecksummed() throws {
+        let data = try temporaryDirectory("data")
+        let folder = try textCorpus()
+        let single = try temporaryDirectory("text-file").appendingPathComponent("book.txt")
+        try write(String(repeating: sampleText, count: 20), to: single)
+        for (input, count) in [(folder, 30), (single, 1)] {
+            var builder = CorpusBuilder(corpus: "mine", dataDirectory: data)
+            builder.input = (input, .text)
+            let manifest = try builder.build()
+            #expect(manifest.files.count == count)
+            let edited = count == 1 ? input : input.appendingPathComponent("f07.txt")
+            #expect(manifest.files[count == 1 ? "book.txt" : "f07.txt"] == (try SHA256.hex(fileAt: edited)))
+            let before = try Foundation.Data(contentsOf: data.appendingPathComponent("mine/manifest.json"))
+            var bytes = try [UInt8](Foundation.Data(contentsOf: edited))
+            bytes[3] = bytes[3] == UInt8(ascii: "q") ? UInt8(ascii: "z") : UInt8(ascii: "q")
+            try Foundation.Data(bytes).write(to: edited)
+            let rebuilt = try builder.build()
+            let after = try Foundation.Data(contentsOf: data.appendingPathComponent("mine/manifest.json"))
+            #expect(rebuilt.splits == manifest.splits, "the edit keeps every count")
+            #expect(after != before)
+        }
+    }
+
     @Test(arguments: [TokenizerKind.byte, .bpe])
     func manifestMatchesShards(tokenizer: TokenizerKind) throws {
         let data = try temporaryDirectory("data")

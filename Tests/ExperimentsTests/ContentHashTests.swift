@@ -2,7 +2,7 @@ import Testing
 import Experiments
 
 @Suite struct ContentHashTests {
-    let version = CodeVersion(dataManifest: "m", code: "c")
+    let version = CodeVersion(dataManifests: ["pg19-mini": "m"], code: "c")
 
     @Test func sameConfigSameHashWhateverTheKeyOrderOrSpelling() throws {
         let a = try expand("experiment: t\nfinetune: {context: 512, steps: 10}\nbase: {steps: 5}\n")
@@ -22,8 +22,32 @@ import Experiments
             let changed = try expand(minimalSpec, set: [change])[0]
             #expect(changed.hash(version) != hash, "\(change) kept the hash")
         }
-        #expect(base.hash(CodeVersion(dataManifest: "m2", code: "c")) != hash)
-        #expect(base.hash(CodeVersion(dataManifest: "m", code: "c2")) != hash)
+        #expect(base.hash(CodeVersion(dataManifests: ["pg19-mini": "m2"], code: "c")) != hash)
+        #expect(base.hash(CodeVersion(dataManifests: ["pg19-mini": "m"], code: "c2")) != hash)
+    }
+
+    /// Every corpus a run reads is in its hash, evaluation corpora included; a base model
+    /// and a fine-tune read the training corpus alone, so only its manifest moves them.
+    @Test func theHashCoversEveryCorpusTheRunReads() throws {
+        let run = try expand(minimalSpec, set: ["evaluate.datasets=[test, proof-pile-mini:test]"])[0]
+        #expect(run.corpora == ["pg19-mini", "proof-pile-mini"])
+        let data = ["pg19-mini": "m", "proof-pile-mini": "p"]
+        let a = CodeVersion(dataManifests: data, code: "c")
+        let b = CodeVersion(dataManifests: data.merging(["proof-pile-mini": "p2"]) { _, new in new }, code: "c")
+        let c = CodeVersion(dataManifests: data.merging(["pg19-mini": "m2"]) { _, new in new }, code: "c")
+        #expect(run.hash(a) != run.hash(b))
+        #expect(run.baseHash(a) == run.baseHash(b) && run.finetuneHash(a) == run.finetuneHash(b))
+        #expect(run.baseHash(a) != run.baseHash(c) && run.finetuneHash(a) != run.finetuneHash(c))
+        #expect(run.baseHash(a) != run.baseHash(CodeVersion(dataManifests: data, code: "c2")))
+    }
+
+    /// `--set` overrides of run keys label the runs, so they sit beside the spec's own.
+    @Test func overridesLabelTheRuns() throws {
+        let plain = try expand("experiment: t\ngrid:\n  finetune.attention: [full, s2]\n")
+        #expect(plain.map(\.id) == ["attention=full,seed=0", "attention=s2,seed=0"])
+        let set = try expand("experiment: t\ngrid:\n  finetune.attention: [full, s2]\n", set: ["finetune.steps=31"])
+        #expect(set.map(\.id) == ["attention=full,steps=31,seed=0", "attention=s2,steps=31,seed=0"])
+        #expect(set.map(\.setting) == plain.map(\.setting))
     }
 
     @Test func partialHashesShareWhatTheyShould() throws {

@@ -57,42 +57,117 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
     var data: URL { root.appendingPathComponent("data") }
     var results: URL { root.appendingPathComponent("results") }
 
-    /// Runs a spec through the real stages into `results/micro.h5`.
-    func run(_ yaml: String, commit: String? = nil) throws -> (Runner.Summary, ResultFile) {
-        let spec = try SpecParser.parse(yaml, file: "micro.yaml", overrides: [])
+    var resultFile: URL { results.appendingPathComponent("micro.h5") }
+
+    /// Runs a spec through the real stages into `results/micro.h5`, as code `code`.
+    func run(_ yaml: String, overrides: [String] = [], code: String = "code-a") throws -> (Runner.Summary, ResultFile) {
+        let spec = try SpecParser.parse(yaml, file: "micro.yaml", overrides: overrides)
         let runs = try Sweep.expand(spec)
-        let url = results.appendingPathComponent("micro.h5")
-        let store = try ResultStore.open(url, header: try ResultHeaderBuilder.header(spec, runs: runs))
+        let store = try ResultStore.open(resultFile, header: try ResultHeaderBuilder.header(spec, runs: runs))
         let runner = Runner(
             data: CorpusDataStage(dataDirectory: data), pretrain: LlamaPretrainStage(dataDirectory: data),
             finetune: LlamaFinetuneStage(dataDirectory: data), evaluate: PerplexityEvaluateStage(dataDirectory: data),
             recorder: ResultFileRecorder(store: store, threads: 1), resultsDirectory: results, dataDirectory: data,
-            provenance: provenance(commit: commit), progress: Progress.silent)
+            code: code, provenance: Provenance.current(), progress: Progress.silent)
         let summary = try runner.run(runs)
-        return (summary, try ResultFile.read(url))
+        return (summary, try ResultFile.read(resultFile))
     }
 
-    func provenance(commit: String?) -> Provenance {
-        var p = Provenance.current()
-        if let commit { p.gitCommit = commit }
-        return p
+    /// Nothing beside the result file but the caches: no archive.
+    func resultsFolder() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: results.path).filter { !$0.hasPrefix(".") }.sorted()
     }
 
-    /// A result file made by other code (a committed file, then a new commit) holds complete
-    /// runs under the ids about to run: it is archived whole, not rewritten, and the runs redone.
-    @Test func aResultFileOfAnotherCodeVersionIsArchivedNotRewritten() throws {
+    /// New code (a new commit, an uncommitted edit) reruns the runs; the old ones stay in
+    /// the file, marked stale with the reason, and tables leave them out.
+    @Test func runsOfOtherCodeAreKeptAsStaleNotArchived() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try buildTinyCorpus(named: "tiny", in: data)
         let spec = microSpec(corpus: "tiny", steps: "[3]")
-        let (_, old) = try run(spec, commit: "aaaa")
-        let (again, new) = try run(spec, commit: "bbbb")
+        let (_, old) = try run(spec, code: "aaaa")
+        let (again, new) = try run(spec, code: "bbbb")
         #expect(again.completed == ["steps=3,seed=0"] && again.failed.isEmpty)
-        #expect(new.runs.count == 1 && new.runs[0].status == .complete)
-        #expect(new.runs[0].configHash != old.runs[0].configHash)
-        let archive = results.appendingPathComponent("archive")
-        let kept = try FileManager.default.contentsOfDirectory(atPath: archive.path)
-        #expect(kept.count == 1)
-        #expect(try ResultFile.read(archive.appendingPathComponent(kept[0])).runs == old.runs)
+        let oldID = "steps=3,seed=0@\(old.runs[0].configHash.prefix(12))"
+        #expect(new.runs.map(\.id) == [oldID, "steps=3,seed=0"])
+        #expect(new.runs.allSatisfy { $0.status == .complete })
+        var kept = old.runs[0]
+        kept.id = oldID
+        #expect(new.runs[0] == kept)
+        #expect(new.runs[0].staleness(in: new.header) == ["code aaaa, now bbbb"])
+        #expect(new.currentRuns.map(\.id) == ["steps=3,seed=0"])
+        #expect(try resultsFolder() == ["cache", "checkpoints", "micro.h5"])
+        // Back to the old code: its run is complete (under its kept id), so nothing reruns,
+        // and now the other one is stale.
+        let (back, file) = try run(spec, code: "aaaa")
+        #expect(back.skipped == ["steps=3,seed=0"] && back.completed.isEmpty)
+        #expect(file.currentRuns.map(\.id) == [oldID])
+    }
+
+    /// `--set` adds runs beside the spec's own (same code and data: nothing is stale, and
+    /// nothing archived); the table gives them rows of their own.
+    @Test func setAddsRunsBesideTheOthers() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try buildTinyCorpus(named: "tiny", in: data)
+        let spec = microSpec(corpus: "tiny", steps: "[3]")
+        _ = try run(spec)
+        let (summary, file) = try run(spec, overrides: ["finetune.lora.rank=2"])
+        #expect(summary.completed == ["steps=3,rank=2,seed=0"])
+        #expect(file.runs.map(\.id) == ["steps=3,seed=0", "steps=3,rank=2,seed=0"])
+        #expect(file.currentRuns.count == 2)
+        #expect(try resultsFolder() == ["cache", "checkpoints", "micro.h5"])
+        let table = try #require(try Layout.parse(file.header.layout, source: "header").tables.first)
+        let grid = try Grid.build(file.forTables(all: false), table.selection, name: "main")
+        #expect(grid.rowKeys == ["finetune.steps", "finetune.lora.rank"] && grid.rows == [["3", "4"], ["3", "2"]])
+        // The spec's own run is still complete: rerunning it skips it.
+        let (again, _) = try run(spec)
+        #expect(again.skipped == ["steps=3,seed=0"])
+    }
+
+    /// One byte edited in a `--from` input moves the manifest, so the runs on that corpus
+    /// rerun and the old ones are stale, naming the corpus.
+    @Test func anEditedDataInputMakesRunsStale() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try buildTinyCorpus(named: "tiny", in: data)
+        let spec = microSpec(corpus: "tiny", steps: "[3]")
+        let (_, before) = try run(spec)
+        let source = data.appendingPathComponent("tiny.txt")
+        var bytes = try [UInt8](Data(contentsOf: source))
+        bytes[0] = bytes[0] == UInt8(ascii: "X") ? UInt8(ascii: "Y") : UInt8(ascii: "X")
+        try Data(bytes).write(to: source)
+        var builder = CorpusBuilder(corpus: "tiny", dataDirectory: data)
+        builder.input = (source, .text)
+        try builder.build()
+        let (again, after) = try run(spec)
+        #expect(again.completed == ["steps=3,seed=0"], "an edited input must not count as the same data")
+        #expect(after.runs.count == 2)
+        let reasons = after.runs[0].staleness(in: after.header)
+        #expect(reasons.count == 1 && reasons[0].hasPrefix("data tiny \(before.runs[0].dataManifests["tiny"]!.prefix(12)), now "))
+    }
+
+    /// Every run records its checkpoint directory; its metadata says how it was trained, and
+    /// `RESULTS.h5#RUN_ID` finds the model: the final step, or the base for a run without
+    /// fine-tuning.
+    @Test func everyRunRecordsAnAddressableCheckpoint() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try buildTinyCorpus(named: "tiny", in: data)
+        let (_, file) = try run(microSpec(corpus: "tiny", steps: "[0, 3]"))
+        for run in file.runs {
+            #expect(run.checkpoint.hasPrefix("checkpoints/") && run.checkpoint.count == "checkpoints/".count + 64)
+            let reference = try CheckpointReference(parsing: "\(resultFile.path)#\(run.id)")
+            let metadata = try #require(reference.metadata)
+            #expect(metadata.attention == "s2" && metadata.group == .ratio(0.25) && metadata.groupTokens == 16)
+            #expect(metadata.positionInterpolation == 2 && metadata.ropeScaling == "linear")
+            #expect(metadata.trainable == ["lora", "embed", "norm"] && metadata.loraRank == 4)
+            let directory = run.checkpointURL(relativeTo: results)
+            if run.id.hasPrefix("steps=3") {
+                #expect(reference.model == directory.appendingPathComponent("step-000003").standardizedFileURL)
+            } else {
+                #expect(reference.model.deletingLastPathComponent().lastPathComponent == "cache")
+                #expect(reference.model.lastPathComponent.hasPrefix("base-"))
+            }
+            #expect(FileManager.default.fileExists(atPath: reference.model.appendingPathComponent("config.json").path))
+        }
+        #expect(throws: UserError.self) { try CheckpointReference(parsing: "\(resultFile.path)#no-such-run") }
     }
 
     @Test func runsSkipsAndRerunsOnlyWhatChanged() throws {

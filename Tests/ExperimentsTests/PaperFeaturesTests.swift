@@ -75,7 +75,7 @@ extension EndToEndTests {
         let ntk = try #require(try expand(base, set: ["finetune.rope_scaling=ntk"]).first)
         #expect(LlamaFinetuneStage.rope(linear.config).scaling == .positionInterpolation(factor: 2))
         #expect(LlamaFinetuneStage.rope(ntk.config).scaling == .ntkAware(factor: 2))
-        let version = CodeVersion(dataManifest: "m", code: "c")
+        let version = CodeVersion(dataManifests: ["pg19-mini": "m"], code: "c")
         #expect(linear.hash(version) != ntk.hash(version))
         #expect(specError(base, set: ["finetune.rope_scaling=yarn"])?.contains("finetune.rope_scaling") == true)
     }

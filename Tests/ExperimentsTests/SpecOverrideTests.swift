@@ -5,7 +5,9 @@ import Experiments
     @Test func setOverridesAnyFieldWithYAMLValues() throws {
         let runs = try expand(minimalSpec, set: ["finetune.attention=full", "seeds=[1, 2]", "finetune.lora={rank: 16}",
                                                  "evaluate.lengths=[256,512]", "base.optimizer.lr=1e-2"])
-        #expect(runs.map(\.id) == ["seed=1", "seed=2"])
+        // Overrides of run keys label the runs (in key order), so they sit beside the spec's own.
+        #expect(runs.map(\.id) == ["lr=0.01,lengths=256+512,attention=full,rank=16,seed=1",
+                                   "lr=0.01,lengths=256+512,attention=full,rank=16,seed=2"])
         let c = runs[0].config
         #expect(c.finetune.attention == "full")
         #expect(c.finetune.lora.rank == 16)
@@ -16,7 +18,7 @@ import Experiments
     @Test func setWinsOverFileAndPinsASweptKey() throws {
         let yaml = "experiment: t\nfinetune: {steps: 10}\ngrid:\n  finetune.attention: [full, s2, short]\n"
         let runs = try expand(yaml, set: ["finetune.steps=3", "finetune.attention=short"])
-        #expect(runs.map(\.id) == ["seed=0"])
+        #expect(runs.map(\.id) == ["attention=short,steps=3,seed=0"])
         #expect(runs[0].config.finetune.training.steps == 3)
         #expect(runs[0].config.finetune.attention == "short")
     }
@@ -36,7 +38,7 @@ import Experiments
         #expect(specError(minimalSpec, set: ["finetune.steps="]) == "--set finetune.steps=: key 'finetune.steps': has no value after '='")
         // A cross-key problem caused by an override points at the override.
         #expect(specError(minimalSpec, set: ["finetune.group=0.3"])
-                == "--set finetune.group=0.3: key 'finetune.group' (run seed=0): group ratio 0.3 times sequence length 1024 = 307.2 is not a whole number of tokens in 2...1024")
+                == "--set finetune.group=0.3: key 'finetune.group' (run group=0.3,seed=0): group ratio 0.3 times sequence length 1024 = 307.2 is not a whole number of tokens in 2...1024")
         #expect(specError(minimalSpec, set: ["grid.paper.source=[a]"])
                 == "--set grid.paper.source=[a]: key 'grid.paper.source': cannot be swept: only keys that change a run can (use `seeds:` for seeds)")
     }

@@ -27,21 +27,72 @@ import Testing
         #expect(throws: UserError.self) { try ResultStore.open(url, header: ResultHeader(experiment: "other")) }
     }
 
-    @Test func archiveKeepsTheOldFileWholeAndStartsAnEmptyOne() throws {
+    /// A complete run of another content hash under the same id (other code or data) is
+    /// kept beside the new one, under `<id>@<hash prefix>`, never rewritten or archived.
+    @Test func aSupersededRunIsKeptUnderItsHash() throws {
         let dir = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("exp.h5")
-        let store = try ResultStore.open(url, header: ResultHeader(experiment: "exp", spec: "a: 1", created: "2025-01-01T00:00:00Z"))
-        try store.record(Fixtures.run(id: "r0"))
-        let archived = try store.archive()
-        #expect(archived.lastPathComponent == "exp-2025-01-01T000000Z.h5")
-        #expect(archived.deletingLastPathComponent().lastPathComponent == "archive")
-        #expect(try ResultFile.read(archived).runs == [Fixtures.run(id: "r0")])
-        let fresh = try ResultFile.read(url)
-        #expect(fresh.runs.isEmpty && fresh.header.spec == "a: 1" && fresh.header.created != "2025-01-01T00:00:00Z")
-        // The same id can now be recorded again, and a second archive gets its own name.
-        try store.record(Fixtures.run(id: "r0"))
-        #expect(try store.archive() != archived)
+        let store = try ResultStore.open(url, header: ResultHeader(experiment: "exp"))
+        var old = Fixtures.run(id: "r0")
+        old.codeFingerprint = "code-a"
+        try store.record(old)
+        var new = Fixtures.run(id: "r0", perplexity: [9, 8, 7])
+        new.configHash = "another-hash"
+        new.codeFingerprint = "code-b"
+        try store.markRunning(new)
+        try store.record(new)
+        let file = try ResultFile.read(url)
+        var kept = old
+        kept.id = "r0@\(old.configHash.prefix(12))"
+        #expect(file.runs == [kept, new])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["exp.h5"])
+        // The same content again is still refused: completed runs are never rewritten.
+        #expect(throws: UserError.self) { try store.record(new) }
+    }
+
+    /// Runs of other code or data than the file's current ones are stale, with the reason;
+    /// tables see only current runs unless asked for all, and then in rows of their own.
+    @Test func runsOfAnotherVersionAreStale() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("exp.h5")
+        let store = try ResultStore.open(url, header: ResultHeader(experiment: "exp"))
+        var a = Fixtures.run(id: "a")
+        a.codeFingerprint = "c1"
+        a.dataManifests = ["pg19-mini": "m1"]
+        var b = Fixtures.run(id: "b", seed: 1)
+        b.codeFingerprint = "c2"
+        b.dataManifests = ["pg19-mini": "m1"]
+        var c = Fixtures.run(id: "c", seed: 2)
+        c.codeFingerprint = "c2"
+        c.dataManifests = ["pg19-mini": "m2"]
+        var legacy = Fixtures.run(id: "d", seed: 3)
+        legacy.dataManifests = [:]
+        for run in [a, b, c, legacy] { try store.record(run) }
+        try store.setCurrent(code: "c2", data: ["pg19-mini": "m2"])
+        let file = try ResultFile.read(url)
+        #expect(file.header.currentCode == "c2" && file.header.currentData == ["pg19-mini": "m2"])
+        #expect(file.run("a")!.staleness(in: file.header) == ["code c1, now c2", "data pg19-mini m1, now m2"])
+        #expect(file.run("b")!.staleness(in: file.header) == ["data pg19-mini m1, now m2"])
+        #expect(file.run("c")!.staleness(in: file.header).isEmpty)
+        #expect(file.run("d")!.staleness(in: file.header) == ["recorded before code fingerprints"])
+        #expect(file.currentRuns.map(\.id) == ["c"])
+        #expect(file.forTables(all: false).runs.map(\.id) == ["c"])
+        // Reopening with a new header keeps what is current.
+        let reopened = try ResultStore.open(url, header: ResultHeader(experiment: "exp", spec: "new"))
+        #expect(reopened.file.header.currentCode == "c2")
+
+        let status = StatusReport.render(file)
+        #expect(status.contains("4 runs: 4 complete, 0 failed, 0 running, 3 stale"))
+        #expect(status.contains("b  data pg19-mini m1, now m2"))
+
+        let selection = Selection(rows: ["finetune.attention"], columns: .eval("length"), value: "eval/pg19-mini/perplexity")
+        let current = try Grid.build(file.forTables(all: false), selection, name: "t")
+        #expect(current.rowKeys == ["finetune.attention"] && current.cell(["s2"], "256")?.n == 1)
+        let all = try Grid.build(file.forTables(all: true), selection, name: "t")
+        #expect(all.rowKeys == ["finetune.attention", "stale"])
+        #expect(all.rows.count == 4 && all.cell(["s2", "-"], "256")?.n == 1)
     }
 
     @Test func failedRunsCanBeRetried() throws {

@@ -113,10 +113,13 @@ public struct LlamaFinetuneStage: FinetuneStage {
 
     /// RoPE of the extended model: linear position interpolation (or NTK-aware scaling) by the spec's factor.
     public static func rope(_ config: RunConfig) -> RoPE {
-        let factor = config.finetune.positionInterpolation
-        guard factor > 1 else { return RoPE(base: config.model.ropeBase, scaling: .none) }
-        return RoPE(base: config.model.ropeBase,
-                    scaling: config.finetune.ropeScaling == "ntk" ? .ntkAware(factor: factor) : .positionInterpolation(factor: factor))
+        rope(base: config.model.ropeBase, factor: config.finetune.positionInterpolation, scaling: config.finetune.ropeScaling)
+    }
+
+    /// `scaling` is `linear` (position interpolation) or `ntk`; a factor of 1 scales nothing.
+    public static func rope(base: Double, factor: Double, scaling: String) -> RoPE {
+        guard factor > 1 else { return RoPE(base: base, scaling: .none) }
+        return RoPE(base: base, scaling: scaling == "ntk" ? .ntkAware(factor: factor) : .positionInterpolation(factor: factor))
     }
 
     static func loraConfig(_ settings: LoRASettings) throws -> LoRAConfig {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Data
 import Evaluation
+import Experiments
 import Foundation
 import Model
 import Support
@@ -22,7 +23,7 @@ struct EvalCommand: ParsableCommand {
     enum Task: String, ExpressibleByArgument, CaseIterable { case perplexity, passkey }
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, md }
 
-    @Argument(help: "Checkpoint directory (Hugging Face LLaMA layout, PEFT adapter files optional).")
+    @Argument(help: "A checkpoint: a model directory (Hugging Face LLaMA layout, PEFT adapter files optional), a run's checkpoint directory, or RESULTS.h5#RUN_ID (see `longlora status`).")
     var checkpoint: String
 
     @Option(help: "Data: a built corpus split (pg19-mini:test), a LongLoRA .bin, a .tokens shard, or a PG19, proof-pile or text folder.")
@@ -40,11 +41,11 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Window stride in tokens.")
     var stride: Int = PerplexityProtocol.defaultStride
 
-    @Option(help: "Attention pattern while evaluating (default full).")
+    @Option(help: "Attention pattern while evaluating (default full; `train`: the run's training pattern).")
     var attention: String = "full"
 
-    @Option(name: .customLong("group-ratio"), help: "Group size of a grouped pattern as a fraction of the length.")
-    var groupRatio: Double = 0.25
+    @Option(name: .customLong("group-ratio"), help: "Group size of a grouped pattern as a fraction of the length (default: the run's group size, else 0.25).")
+    var groupRatio: Double?
 
     @Option(name: .customLong("max-windows"), help: "Evaluate at most K evenly spaced windows per length.")
     var maxWindows: Int?
@@ -80,7 +81,7 @@ struct EvalCommand: ParsableCommand {
         guard stride >= 1 else { throw ValidationError("--stride must be at least 1") }
         if let maxWindows, maxWindows < 1 { throw ValidationError("--max-windows must be at least 1") }
         guard trials >= 1 else { throw ValidationError("--trials must be at least 1") }
-        guard groupRatio > 0, groupRatio <= 1 else { throw ValidationError("--group-ratio must be in (0, 1]") }
+        if let groupRatio, !(groupRatio > 0 && groupRatio <= 1) { throw ValidationError("--group-ratio must be in (0, 1]") }
         if task == .perplexity, data == nil { throw ValidationError("perplexity needs --data") }
         if length == nil, lengthStep == nil { throw ValidationError("give --length N[,N...] (or, for passkey, --length-step and --max-length)") }
         if lengthStep != nil, length != nil { throw ValidationError("give --length or --length-step, not both") }
@@ -91,9 +92,14 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         compute.apply()
         let lengths = try resolvedLengths()
-        let model = try LlamaModel.load(from: URL(fileURLWithPath: checkpoint), trainable: [],
+        let reference = try CheckpointReference(parsing: checkpoint)
+        let model = try LlamaModel.load(from: reference.model, trainable: [],
                                         attention: PatternAttention.full, threads: compute.threads)
-        let savedRope = model.rope
+        // A run's checkpoint evaluates with the run's RoPE (its base model, for a run without
+        // fine-tuning, has none of its own) and, by default, the run's group size.
+        let savedRope = reference.trainedRoPE(base: model.rope.base) ?? model.rope
+        let pattern = try trainingPattern(reference)
+        let groupSize: GroupSize = groupRatio.map { .ratio($0) } ?? reference.metadata?.group ?? .ratio(0.25)
         let stream = try data.map {
             try DataSource.parse($0, dataDirectory: URL(fileURLWithPath: dataDir)).load()
         }
@@ -110,7 +116,7 @@ struct EvalCommand: ParsableCommand {
             let tokenBytes = stream.tokenizer.map { TokenBytes($0) }
             let evaluator = PerplexityEvaluator(
                 protocol: evaluationProtocol, stride: stride,
-                attention: AttentionChoice(pattern: attention, groupSize: .ratio(groupRatio)), maxWindows: maxWindows)
+                attention: AttentionChoice(pattern: pattern, groupSize: groupSize), maxWindows: maxWindows)
             var rows: [PerplexityResult] = []
             for n in lengths {
                 model.rope = try rope(for: n, saved: savedRope, trained: model.config.maxContext)
@@ -131,6 +137,16 @@ struct EvalCommand: ParsableCommand {
         }
         print(table, terminator: "")
         if let out { try AtomicFile.write(table, to: URL(fileURLWithPath: out)) }
+    }
+
+    /// `--attention`, with `train` naming the pattern the checkpoint was trained with.
+    func trainingPattern(_ reference: CheckpointReference) throws -> String {
+        guard attention == "train" else { return attention }
+        guard let metadata = reference.metadata else {
+            throw UserError("--attention train: \(checkpoint) records no training pattern",
+                            hint: "pass a run's checkpoint (RESULTS.h5#RUN_ID) or name the pattern")
+        }
+        return metadata.attention
     }
 
     func resolvedLengths() throws -> [Int] {

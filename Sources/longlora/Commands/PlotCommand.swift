@@ -20,6 +20,9 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "Only the figure with this name (default: every figure of the layout).")
     var figure: String?
 
+    @Flag(help: "Every run, stale ones too (as series of their own); default: the current runs.")
+    var all = false
+
     func run() throws {
         let formats = try format.split(separator: ",").map { name -> PlotFormat in
             guard let format = PlotFormat(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
@@ -27,14 +30,15 @@ struct PlotCommand: ParsableCommand {
             }
             return format
         }
-        for image in try Self.render(URL(fileURLWithPath: results), formats: formats, into: URL(fileURLWithPath: out), figure: figure) {
+        for image in try Self.render(URL(fileURLWithPath: results), formats: formats, into: URL(fileURLWithPath: out), figure: figure, all: all) {
             print(image.relativePath)
         }
     }
 
     /// Draws the figures of a result file; returns the images written (also used by `longlora run`).
-    static func render(_ url: URL, formats: [PlotFormat], into directory: URL, figure: String? = nil) throws -> [URL] {
-        let file = try ResultFile.read(url)
+    static func render(_ url: URL, formats: [PlotFormat], into directory: URL, figure: String? = nil,
+                       all: Bool = false) throws -> [URL] {
+        let file = try ResultFile.read(url).forTables(all: all)
         var figures = try Layout.parse(file.header.layout, source: url.path).figures
         if let figure {
             let names = figures.map(\.name).joined(separator: ", ")

@@ -50,23 +50,22 @@ struct RunCommand: ParsableCommand {
         let url = URL(fileURLWithPath: spec!)
         let experiment = try SpecParser.load(url, overrides: overrides)
         let runs = try Sweep.expand(experiment)
-        let commit = Provenance.current().gitCommit
         let dataDirectory = URL(fileURLWithPath: dataDir)
         if dryRun {
             print("\(experiment.experiment): \(runs.count) run\(runs.count == 1 ? "" : "s") -> \(resultsDir)/\(experiment.experiment).h5")
             for run in runs {
-                let version = CodeVersion.current(corpus: run.config.data.corpus, dataDirectory: dataDirectory, commit: commit)
-                let unbuilt = version.dataManifest == "unbuilt" ? "  (corpus not built yet: hash will change)" : ""
+                let version = CodeVersion.current(for: run, dataDirectory: dataDirectory)
+                let unbuilt = version.dataManifests.values.contains("unbuilt") ? "  (corpus not built yet: hash will change)" : ""
                 print("  \(run.id)  hash \(run.hash(version).prefix(12))  base \(run.baseHash(version).prefix(12))\(unbuilt)")
             }
             return
         }
         compute.apply()
-        try execute(experiment, runs: runs, commit: commit, dataDirectory: dataDirectory)
+        try execute(experiment, runs: runs, dataDirectory: dataDirectory)
     }
 
     /// Runs the sweep through the real stages, then prints the table and draws the figures.
-    func execute(_ experiment: ExperimentSpec, runs: [PlannedRun], commit: String, dataDirectory: URL) throws {
+    func execute(_ experiment: ExperimentSpec, runs: [PlannedRun], dataDirectory: URL) throws {
         let results = URL(fileURLWithPath: resultsDir)
         let url = results.appendingPathComponent("\(experiment.experiment).h5")
         let store = try ResultStore.open(url, header: try ResultHeaderBuilder.header(experiment, runs: runs))
@@ -76,10 +75,6 @@ struct RunCommand: ParsableCommand {
         let peak = try? SgemmPeak.cached(at: results.appendingPathComponent("cache/machine.json"), size: 256,
                                          repetitions: 3)
         let recorder = ResultFileRecorder(store: store, threads: threads)
-        recorder.onArchive = { old in
-            FileHandle.standardError.write(Data(("\(url.lastPathComponent) held complete runs of another code or data "
-                + "version; kept them in \(old.path) and started a new file\n").utf8))
-        }
         let runner = Runner(
             data: CorpusDataStage(dataDirectory: dataDirectory, threads: threads),
             pretrain: LlamaPretrainStage(dataDirectory: dataDirectory, threads: threads),

@@ -22,8 +22,11 @@ struct TableCommand: ParsableCommand {
     @Option(help: "Write to this file (atomically) instead of standard output.")
     var out: String?
 
+    @Flag(help: "Every run, stale ones too (in rows of their own); default: the current runs.")
+    var all = false
+
     func run() throws {
-        let text = try Self.render(URL(fileURLWithPath: results), format: format, table: table)
+        let text = try Self.render(URL(fileURLWithPath: results), format: format, table: table, all: all)
         if let out {
             try AtomicFile.write(text, to: URL(fileURLWithPath: out))
         } else {
@@ -32,8 +35,8 @@ struct TableCommand: ParsableCommand {
     }
 
     /// The tables of a result file as text (also printed by `longlora run`).
-    static func render(_ url: URL, format: TableFormat, table: String? = nil) throws -> String {
-        let file = try ResultFile.read(url)
+    static func render(_ url: URL, format: TableFormat, table: String? = nil, all: Bool = false) throws -> String {
+        let file = try ResultFile.read(url).forTables(all: all)
         let layout = try Layout.parse(file.header.layout, source: url.path)
         let paper = try PaperNumbers.parse(file.header.paper, source: url.path)
         var tables = layout.tables

@@ -1,0 +1,54 @@
+import Foundation
+import Model
+import Results
+import Support
+
+/// What `longlora eval` is pointed at: a model directory, a run's checkpoint directory
+/// (with `checkpoint.json`), or `RESULTS.h5#RUN_ID`, the checkpoint a result file
+/// records for that run.
+public struct CheckpointReference {
+    /// The model directory to load.
+    public var model: URL
+    /// How it was trained, when known (a run's checkpoint directory).
+    public var metadata: CheckpointMetadata?
+
+    public init(parsing text: String) throws {
+        if let hash = text.lastIndex(of: "#"), text[..<hash].hasSuffix(".h5") {
+            let url = URL(fileURLWithPath: String(text[..<hash]))
+            let id = String(text[text.index(after: hash)...])
+            let file = try ResultFile.read(url)
+            guard let run = file.run(id) else {
+                var message = "\(url.path): no run '\(id)'"
+                if let near = Suggestion.nearest(to: id, among: file.runs.map(\.id)) { message += " (did you mean '\(near)'?)" }
+                throw UserError(message, hint: "longlora status \(url.path) lists the runs and their checkpoints")
+            }
+            guard !run.checkpoint.isEmpty else {
+                throw UserError("\(url.path): run '\(id)' records no checkpoint (an analytic-only run, or a file written before checkpoints were recorded)")
+            }
+            let directory = run.checkpointURL(relativeTo: url.deletingLastPathComponent())
+            guard let metadata = try CheckpointMetadata.read(from: directory) else {
+                throw UserError("\(directory.path): checkpoint of run '\(id)' is missing (no \(CheckpointMetadata.fileName))",
+                                hint: "rerun the experiment to recreate it")
+            }
+            self.init(model: metadata.modelURL(in: directory), metadata: metadata)
+            return
+        }
+        let directory = URL(fileURLWithPath: text)
+        if let metadata = try CheckpointMetadata.read(from: directory) {
+            self.init(model: metadata.modelURL(in: directory), metadata: metadata)
+        } else {
+            self.init(model: directory, metadata: nil)
+        }
+    }
+
+    init(model: URL, metadata: CheckpointMetadata?) {
+        self.model = model
+        self.metadata = metadata
+    }
+
+    /// The RoPE the run evaluated with: position interpolation (or NTK) by the recorded
+    /// factor, on the model's own RoPE base. Nil without metadata.
+    public func trainedRoPE(base: Double) -> RoPE? {
+        metadata.map { LlamaFinetuneStage.rope(base: base, factor: $0.positionInterpolation, scaling: $0.ropeScaling) }
+    }
+}
