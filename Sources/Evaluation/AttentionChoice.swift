@@ -4,23 +4,23 @@ import Model
 /// (the paper evaluates with full attention), or a training pattern by name for the
 /// paper's "tested with the training pattern" rows.
 public struct AttentionChoice: Hashable, Sendable, CustomStringConvertible {
-    /// A registered pattern name (`AttentionPatterns.names`): "full", "s2", ...
-    public var pattern: String
+    /// A registered pattern: `.full`, `.s2`, ...
+    public var pattern: AttentionKind
     /// Group size, resolved against each window length (the paper's default G = n/4).
     public var groupSize: GroupSize
 
-    public init(pattern: String, groupSize: GroupSize = .ratio(0.25)) {
+    public init(pattern: AttentionKind, groupSize: GroupSize = .ratio(0.25)) {
         self.pattern = pattern
         self.groupSize = groupSize
     }
 
-    public static let full = AttentionChoice(pattern: "full")
+    public static let full = AttentionChoice(pattern: .full)
 
-    public var isFull: Bool { pattern == "full" }
+    public var isFull: Bool { !pattern.isGrouped }
 
     /// "full", or "<pattern>:<ratio>" / "<pattern>:<tokens>t" so rows that differ only in G stay apart.
     public var description: String {
-        if isFull { return pattern }
+        if isFull { return pattern.rawValue }
         switch groupSize {
         case .ratio(let r): return "\(pattern):\(formatDecimal(r))"
         case .tokens(let t): return "\(pattern):\(t)t"

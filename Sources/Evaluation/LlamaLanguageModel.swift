@@ -15,7 +15,7 @@ public struct LlamaLanguageModel: CausalLanguageModel {
     /// prediction has no target and is dropped.
     public func nextTokenLosses(_ tokens: [Int32], attention: AttentionChoice) throws -> [Float] {
         let n = tokens.count
-        model.attention = try PatternAttention(attention.pattern, groupSize: attention.groupSize)
+        model.attention = try PatternAttention(attention.pattern, groupSize: attention.groupSize, length: n)
         let losses = try model.tokenLosses(batch: tokens + [0], batchSize: 1, length: n)  // [n]
         return Array(losses[..<(n - 1)])
     }

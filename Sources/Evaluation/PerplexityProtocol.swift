@@ -15,6 +15,17 @@ public enum PerplexityProtocol: String, CaseIterable, Sendable {
 
     public static let defaultStride = 256
 
+    /// Refuses a length and stride this protocol cannot cut any stream with (what a spec's
+    /// validation checks before any run; `windows` checks it again).
+    public func check(length: Int, stride: Int) throws {
+        guard length >= 2 else { throw UserError("evaluation length \(length) must be at least 2 tokens") }
+        guard stride >= 1 else { throw UserError("stride \(stride) must be at least 1") }
+        if self == .strided, stride >= length {
+            throw UserError("stride \(stride) must be below the length \(length) under the strided protocol "
+                            + "(each window must keep context for its newest token)")
+        }
+    }
+
     /// The evaluation windows of a stream of `streamLength` tokens.
     ///
     /// `strided` differs from the Hugging Face loop only at the tail: there the last
@@ -22,8 +33,7 @@ public enum PerplexityProtocol: String, CaseIterable, Sendable {
     /// the end of the stream, scoring only the tokens not yet scored. Every window thus
     /// has exactly N tokens of context budget.
     public func windows(streamLength: Int, length: Int, stride: Int) throws -> [EvaluationWindow] {
-        guard length >= 2 else { throw UserError("evaluation length \(length) must be at least 2 tokens") }
-        guard stride >= 1 else { throw UserError("stride \(stride) must be at least 1") }
+        try check(length: length, stride: stride)
         switch self {
         case .longlora:
             // Python's range(0, len - N, S): starts 0, S, 2S, ... strictly below len - N.
@@ -36,10 +46,6 @@ public enum PerplexityProtocol: String, CaseIterable, Sendable {
             }
             return starts.map { EvaluationWindow(start: $0, length: length, firstScored: 1) }
         case .strided:
-            guard stride < length else {
-                throw UserError("stride \(stride) must be below the length \(length) under the strided protocol "
-                                + "(each window must keep context for its newest token)")
-            }
             guard streamLength >= length else {
                 throw UserError("stream of \(streamLength) tokens is shorter than the evaluation length \(length)")
             }

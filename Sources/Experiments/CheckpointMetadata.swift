@@ -37,15 +37,15 @@ public struct CheckpointMetadata: Codable, Equatable, Sendable {
         let recipe = config.finetune
         self.model = Self.relative(model, to: directory)
         self.base = Self.relative(base, to: directory)
-        attention = recipe.attention
+        attention = recipe.attention.rawValue
         group = recipe.group
         groupTokens = (try? recipe.group.resolve(sequenceLength: recipe.context)) ?? 0
         context = recipe.context
         steps = recipe.training.steps
         positionInterpolation = recipe.positionInterpolation
-        ropeScaling = recipe.ropeScaling
-        trainable = recipe.trainable
-        let lora = recipe.trainable.contains("lora")
+        ropeScaling = recipe.ropeScaling.rawValue
+        trainable = TrainableParts.named.filter { recipe.trainable.contains($0.1) }.map(\.0)
+        let lora = recipe.trainable.contains(.lora)
         loraRank = lora ? recipe.lora.rank : nil
         loraAlpha = lora ? recipe.lora.alpha : nil
     }

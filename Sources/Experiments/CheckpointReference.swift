@@ -49,6 +49,10 @@ public struct CheckpointReference {
     /// The RoPE the run evaluated with: position interpolation (or NTK) by the recorded
     /// factor, on the model's own RoPE base. Nil without metadata.
     public func trainedRoPE(base: Double) -> RoPE? {
-        metadata.map { LlamaFinetuneStage.rope(base: base, factor: $0.positionInterpolation, scaling: $0.ropeScaling) }
+        metadata.map {
+            // Only `linear` and `ntk` are written; anything else reads as the paper's linear.
+            LlamaFinetuneStage.rope(base: base, factor: $0.positionInterpolation,
+                                    scaling: PositionScaling(rawValue: $0.ropeScaling) ?? .linear)
+        }
     }
 }

@@ -29,14 +29,15 @@ public enum ResultHeaderBuilder {
         guard let first = runs.first else { return given }
         let rows = sweptKeys(spec)
         let plan = first.config.evaluate
-        let dataset = plan.datasets.first.map { "\($0.corpus)-\($0.split)" } ?? first.config.data.corpus
+        let dataset = plan.datasets.first.map { "\($0.corpus)-\($0.split.rawValue)" } ?? first.config.data.corpus
         let value = "eval/\(dataset)/perplexity"
-        let attention = plan.attention.first ?? "full"
-        let whereAttention = ["attention": ScalarLabel(attention), "protocol": ScalarLabel(plan.protocolName)]
+        let attention = (plan.attention.first ?? .full).rawValue
+        let protocolName = plan.evaluationProtocol.rawValue
+        let whereAttention = ["attention": ScalarLabel(attention), "protocol": ScalarLabel(protocolName)]
         var layout = given
         if layout.tables.isEmpty {
             layout.tables = [TableLayout(
-                name: "main", title: "Perplexity on \(dataset) (\(plan.protocolName) protocol, \(attention) attention)",
+                name: "main", title: "Perplexity on \(dataset) (\(protocolName) protocol, \(attention) attention)",
                 selection: Selection(rows: rows, columns: .eval("length"), value: value, where: whereAttention))]
         }
         if layout.figures.isEmpty {

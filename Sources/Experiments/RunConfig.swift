@@ -1,13 +1,23 @@
+import Data
+import Evaluation
+import Metrics
 import Model
+import Training
 
-/// One fully resolved run: what the stages of the runner receive.
+/// One fully resolved run, typed: what the runner, the trainer, the evaluator, the analytic
+/// metrics and the result file all read. Every choice is the enum or registry value of the
+/// module that acts on it (`AttentionKind`, `PerplexityProtocol`, `LearningRateSchedule`,
+/// `TrainableParts`, `LoRAConfig`, ...), resolved once when the spec is expanded; the spec
+/// schema's allowed values come from the same enums.
 ///
-/// Built from the flat, resolved spec values (`RunResolution`), never written back:
-/// the canonical JSON and the content hash come from those values, not from this struct.
+/// Built from the flat, resolved spec values (`RunResolution`), never written back: the
+/// canonical JSON, the content hash and the result file's `config` come from those values.
 public struct RunConfig: Hashable, Sendable {
     public var data: DataRecipe
     public var model: ModelConfig
-    public var base: TrainingRecipe
+    /// Pretraining of the base model (`base.*`; its seed is `base.seed`). The thread count
+    /// is an execution setting that the stage sets, not part of the recipe.
+    public var base: TrainingConfig
     public var finetune: FinetuneRecipe
     public var evaluate: EvaluationPlan
     public var analytic: AnalyticPlan
@@ -17,140 +27,122 @@ public struct RunConfig: Hashable, Sendable {
 
 public struct DataRecipe: Hashable, Sendable {
     public var corpus: String
-    /// `byte` or `bpe`.
-    public var tokenizer: String
+    public var tokenizer: TokenizerKind
     public var vocabSize: Int
 }
 
-public struct OptimizerSettings: Hashable, Sendable {
-    public var lr: Double
-    public var beta1: Double
-    public var beta2: Double
-    public var eps: Double
-    public var weightDecay: Double
-    /// Global gradient-norm threshold; 0 disables clipping.
-    public var clip: Double
-}
-
-public struct TrainingRecipe: Hashable, Sendable {
-    public var context: Int
-    public var steps: Int
-    public var batchTokens: Int
-    public var warmup: Int
-    /// `constant`, `cosine` or `linear` after warm-up.
-    public var schedule: String
-    public var optimizer: OptimizerSettings
-    /// Only meaningful for pretraining (`base.seed`); fine-tuning uses the run's seed.
-    public var seed: Int
-
-    /// Packed sequences per optimizer step.
-    public var sequencesPerStep: Int { batchTokens / context }
-}
-
-public struct LoRASettings: Hashable, Sendable {
-    public var rank: Int
-    public var alpha: Double
-    /// Subset of q, k, v, o.
-    public var targets: [String]
-    public var scale: Double { alpha / Double(rank) }
-}
-
 public struct FinetuneRecipe: Hashable, Sendable {
-    public var training: TrainingRecipe
+    /// Steps 0: no fine-tuning (the paper's position-interpolation-only row); then this
+    /// config is not trainable and is never handed to a trainer. Its seed is the run's.
+    public var training: TrainingConfig
     public var positionInterpolation: Double
-    /// `linear` (position interpolation) or `ntk` (NTK-aware base scaling).
-    public var ropeScaling: String
-    public var attention: String
+    public var ropeScaling: PositionScaling
+    public var attention: AttentionKind
     public var group: GroupSize
-    /// Subset of lora, embed, norm, head; or just `all` (full fine-tuning).
-    public var trainable: [String]
-    public var lora: LoRASettings
+    public var trainable: TrainableParts
+    public var lora: LoRAConfig
     public var evalEvery: Int
     public var checkpointEvery: Int
-    public var recompute: Bool
 
-    public var context: Int { training.context }
-    public var isFullFinetune: Bool { trainable == ["all"] }
+    public var context: Int { training.length }
+    public var isFullFinetune: Bool { trainable == .all }
+    /// Gradient checkpointing (`finetune.recompute`).
+    public var recompute: Bool { training.recompute }
+    /// The training attention, resolved (and its group size checked) at the training length.
+    public func trainingAttention() throws -> PatternAttention {
+        try PatternAttention(attention, groupSize: group, length: context)
+    }
 }
 
 /// `corpus:split`.
 public struct DatasetRef: Hashable, Sendable, CustomStringConvertible {
     public var corpus: String
-    public var split: String
-    public var description: String { "\(corpus):\(split)" }
+    public var split: Split
+    public var description: String { "\(corpus):\(split.rawValue)" }
 }
 
 public struct EvaluationPlan: Hashable, Sendable {
     public var datasets: [DatasetRef]
     public var lengths: [Int]
-    /// `longlora` or `strided`.
-    public var protocolName: String
+    public var evaluationProtocol: PerplexityProtocol
     public var stride: Int
-    /// Pattern names (`train` already replaced by the fine-tuning pattern).
-    public var attention: [String]
+    /// Patterns (`train` already replaced by the fine-tuning pattern).
+    public var attention: [AttentionKind]
     /// 0: every window.
     public var maxWindows: Int
     public var passkeyLengths: [Int]
     public var passkeyTrials: Int
+
+    /// A perplexity evaluator with the plan's protocol, stride and `max_windows`.
+    public func evaluator(attention: AttentionChoice) -> PerplexityEvaluator {
+        PerplexityEvaluator(protocol: evaluationProtocol, stride: stride, attention: attention,
+                            maxWindows: maxWindows > 0 ? maxWindows : nil)
+    }
 }
 
 /// The projection of the run's recipe onto a real model (`analytic.*`).
 public struct AnalyticPlan: Hashable, Sendable {
     /// Only the projection: no corpus, training or evaluation.
     public var only: Bool
-    /// A `llama2-*` preset name.
-    public var model: String
+    /// A `llama2-*` preset.
+    public var model: ModelConfig
     public var context: Int
-    public var device: String
+    public var device: DeviceProfile
     public var gpus: Int
 }
 
 extension RunConfig {
-    /// Reads a resolved flat value set (every run key present, no `auto` left).
+    /// Reads a resolved flat value set (every run key present, no `auto` left). Every
+    /// choice key's kind admits only the raw values of its enum (or the names of its preset
+    /// list), so the look-ups cannot fail.
     init(resolved v: ResolvedValues) {
-        func training(_ stage: String, seed: Int) -> TrainingRecipe {
-            TrainingRecipe(
-                context: v.int("\(stage).context"), steps: v.int("\(stage).steps"),
-                batchTokens: v.int("\(stage).batch_tokens"), warmup: v.int("\(stage).warmup"),
-                schedule: v.string("\(stage).schedule"),
-                optimizer: OptimizerSettings(
-                    lr: v.double("\(stage).optimizer.lr"), beta1: v.double("\(stage).optimizer.beta1"),
-                    beta2: v.double("\(stage).optimizer.beta2"), eps: v.double("\(stage).optimizer.eps"),
-                    weightDecay: v.double("\(stage).optimizer.weight_decay"), clip: v.double("\(stage).optimizer.clip")),
-                seed: seed)
+        func training(_ stage: String, seed: Int) -> TrainingConfig {
+            let context = v.int("\(stage).context"), steps = v.int("\(stage).steps")
+            var t = TrainingConfig(steps: steps, batchSize: v.int("\(stage).batch_tokens") / context, length: context)
+            t.learningRate = v.double("\(stage).optimizer.lr")
+            t.schedule = LearningRateSchedule(LearningRateSchedule.Kind(rawValue: v.string("\(stage).schedule"))!,
+                                              warmup: v.int("\(stage).warmup"), totalSteps: steps)
+            t.adamW = AdamWConfig(beta1: v.double("\(stage).optimizer.beta1"), beta2: v.double("\(stage).optimizer.beta2"),
+                                  eps: v.double("\(stage).optimizer.eps"), weightDecay: v.double("\(stage).optimizer.weight_decay"))
+            t.clipNorm = v.double("\(stage).optimizer.clip")
+            t.seed = UInt64(truncatingIfNeeded: seed)
+            return t
         }
         let seed = v.int("seed")
-        data = DataRecipe(corpus: v.string("data.corpus"), tokenizer: v.string("data.tokenizer"), vocabSize: v.int("data.vocab"))
+        data = DataRecipe(corpus: v.string("data.corpus"), tokenizer: TokenizerKind(rawValue: v.string("data.tokenizer"))!,
+                          vocabSize: v.int("data.vocab"))
         base = training("base", seed: v.int("base.seed"))
         model = ModelConfig(
             name: v.string("model.preset"), vocabSize: data.vocabSize, dim: v.int("model.dim"),
             nLayers: v.int("model.layers"), nHeads: v.int("model.heads"), nKVHeads: v.int("model.kv_heads"),
-            ffnDim: v.int("model.ffn"), maxContext: base.context, ropeBase: v.double("model.rope_base"))
+            ffnDim: v.int("model.ffn"), maxContext: base.length, ropeBase: v.double("model.rope_base"))
         let group: GroupSize = switch v["finetune.group"] {
         case .int(let g): .tokens(g)
         default: .ratio(v.double("finetune.group"))
         }
+        var tuning = training("finetune", seed: seed)
+        tuning.recompute = v.bool("finetune.recompute")
         finetune = FinetuneRecipe(
-            training: training("finetune", seed: seed),
+            training: tuning,
             positionInterpolation: v.double("finetune.position_interpolation"),
-            ropeScaling: v.string("finetune.rope_scaling"),
-            attention: v.string("finetune.attention"), group: group,
-            trainable: v.strings("finetune.trainable"),
-            lora: LoRASettings(rank: v.int("finetune.lora.rank"), alpha: v.double("finetune.lora.alpha"),
-                               targets: v.strings("finetune.lora.targets")),
-            evalEvery: v.int("finetune.eval_every"), checkpointEvery: v.int("finetune.checkpoint_every"),
-            recompute: v.bool("finetune.recompute"))
+            ropeScaling: PositionScaling(rawValue: v.string("finetune.rope_scaling"))!,
+            attention: AttentionKind(rawValue: v.string("finetune.attention"))!, group: group,
+            trainable: try! TrainableParts(parsing: v.strings("finetune.trainable").joined(separator: ",")),
+            lora: LoRAConfig(rank: v.int("finetune.lora.rank"), alpha: v.double("finetune.lora.alpha"),
+                             targets: v.strings("finetune.lora.targets").map { LoRATarget(rawValue: $0)! }),
+            evalEvery: v.int("finetune.eval_every"), checkpointEvery: v.int("finetune.checkpoint_every"))
         evaluate = EvaluationPlan(
             datasets: v.strings("evaluate.datasets").map { entry in
                 let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
-                return DatasetRef(corpus: parts[0], split: parts[1])
+                return DatasetRef(corpus: parts[0], split: Split(rawValue: parts[1])!)
             },
-            lengths: v.ints("evaluate.lengths"), protocolName: v.string("evaluate.protocol"),
-            stride: v.int("evaluate.stride"), attention: v.strings("evaluate.attention"),
+            lengths: v.ints("evaluate.lengths"),
+            evaluationProtocol: PerplexityProtocol(rawValue: v.string("evaluate.protocol"))!,
+            stride: v.int("evaluate.stride"), attention: v.strings("evaluate.attention").map { AttentionKind(rawValue: $0)! },
             maxWindows: v.int("evaluate.max_windows"),
             passkeyLengths: v.ints("evaluate.passkey.lengths"), passkeyTrials: v.int("evaluate.passkey.trials"))
-        analytic = AnalyticPlan(only: v.bool("analytic.only"), model: v.string("analytic.model"),
-                                context: v.int("analytic.context"), device: v.string("analytic.device"),
+        analytic = AnalyticPlan(only: v.bool("analytic.only"), model: try! ModelConfig.preset(v.string("analytic.model")),
+                                context: v.int("analytic.context"), device: try! DeviceProfile.named(v.string("analytic.device")),
                                 gpus: v.int("analytic.gpus"))
         self.seed = seed
     }

@@ -1,3 +1,4 @@
+import Data
 import Model
 
 /// Every run key of one run with its value and origin, `auto` replaced by what it means.
@@ -84,7 +85,7 @@ enum RunResolution {
         for entry in v.strings("evaluate.datasets") {
             let parts = entry.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
             let (corpus, split) = parts.count == 1 ? (v.string("data.corpus"), parts[0]) : (parts[0], parts.count == 2 ? parts[1] : "")
-            guard parts.count <= 2, ValueKind.isName(corpus), SpecSchema.splits.contains(split) else {
+            guard parts.count <= 2, ValueKind.isName(corpus), Split(rawValue: split) != nil else {
                 throw v.origin("evaluate.datasets").issue(key: "evaluate.datasets",
                     "expected 'split' or 'corpus:split' with split one of \(SpecSchema.splits.joined(separator: ", ")), got '\(entry)'", run: run)
             }

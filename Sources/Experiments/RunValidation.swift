@@ -1,8 +1,14 @@
+import Data
+import Evaluation
 import Model
 import Support
+import Training
 
-/// Cross-key checks of one resolved run: the impossible combinations that a key's own
-/// type cannot catch (G not dividing the context, a rank above the width, ...).
+/// Cross-key checks of one resolved run: every input the trainer, the model or the
+/// evaluator would refuse after minutes of work is refused here, before any work (and by
+/// `--dry-run`), with the file, line and key. A key's own type already checks its range;
+/// this covers combinations (G not dividing the context, a rank above the width, a stride
+/// not below the shortest strided length, a passkey length below its prompt, ...).
 /// Each problem points at the key most likely to be wrong: the one the spec set.
 enum RunValidation {
     static func check(_ c: RunConfig, _ v: ResolvedValues, run: String) throws(SpecIssue) {
@@ -11,6 +17,7 @@ enum RunValidation {
             let key = keys.first { v.origin($0) != .defaulted } ?? keys[0]
             return v.origin(key).issue(key: key, message, run: run)
         }
+        func message(_ error: Error) -> String { (error as? UserError)?.message ?? String(describing: error) }
         let m = c.model
         guard m.dim % m.nHeads == 0 else {
             throw fail(["model.heads", "model.dim"], "width \(m.dim) is not a multiple of \(m.nHeads) heads")
@@ -21,31 +28,45 @@ enum RunValidation {
         guard m.nHeads % m.nKVHeads == 0 else {
             throw fail(["model.kv_heads", "model.heads"], "\(m.nHeads) heads are not a multiple of \(m.nKVHeads) key/value heads")
         }
-        for stage in ["base", "finetune"] {
-            let recipe = stage == "base" ? c.base : c.finetune.training
-            guard recipe.batchTokens % recipe.context == 0 else {
+        do { try m.validate() } catch { throw fail(["model.preset"], message(error)) }
+        if c.data.tokenizer == .bpe, !BPETokenizer.vocabRange.contains(c.data.vocabSize) {
+            throw fail(["data.vocab"], "a BPE vocabulary has \(BPETokenizer.vocabRange.lowerBound) to \(BPETokenizer.vocabRange.upperBound) tokens, got \(c.data.vocabSize)")
+        }
+        for (stage, training) in [("base", c.base), ("finetune", c.finetune.training)] {
+            let tokens = v.int("\(stage).batch_tokens")
+            guard tokens % training.length == 0 else {
                 throw fail(["\(stage).batch_tokens", "\(stage).context"],
-                           "\(recipe.batchTokens) tokens per step is not a whole number of \(recipe.context)-token sequences")
+                           "\(tokens) tokens per step is not a whole number of \(training.length)-token sequences")
+            }
+            // The trainer's own checks (steps 0 of fine-tuning means no training at all).
+            if training.steps > 0 {
+                do { try training.validate() } catch { throw fail(["\(stage).optimizer", "\(stage).steps"], message(error)) }
             }
         }
-        guard c.finetune.context >= c.base.context else {
+        guard c.finetune.context >= c.base.length else {
             throw fail(["finetune.context", "base.context"],
-                       "fine-tuning context \(c.finetune.context) is shorter than the base model's \(c.base.context): nothing to extend")
+                       "fine-tuning context \(c.finetune.context) is shorter than the base model's \(c.base.length): nothing to extend")
+        }
+        let rope = RoPE(base: m.ropeBase, scaling: c.finetune.ropeScaling.scaling(factor: c.finetune.positionInterpolation))
+        do { try rope.validate() } catch {
+            throw fail(["model.rope_base", "finetune.position_interpolation"], message(error))
         }
 
-        // The training pattern at the training length.
-        if let problem = patternProblem(c.finetune.attention, group: c.finetune.group, length: c.finetune.context, model: m) {
-            throw fail(["finetune.group", "finetune.context", "finetune.attention"], problem)
+        // The training pattern at the training length: G resolved once, by the registry's rule
+        // (the analytic projection reads it even when nothing is fine-tuned).
+        do { _ = try c.finetune.trainingAttention() } catch {
+            throw fail(["finetune.group", "finetune.context", "finetune.attention"], message(error))
         }
 
         // Adapters must fit the projections they adapt: q, o are d x d; k, v are kv_dim x d.
         let trainable = c.finetune.trainable
-        if trainable.contains("all"), trainable.count > 1 {
+        if trainable.contains(.all), trainable != .all {
             throw fail(["finetune.trainable"], "'all' (full fine-tuning) already trains every part; list it alone")
         }
-        if trainable.contains("lora") {
+        if trainable.contains(.lora) {
+            do { try c.finetune.lora.validate() } catch { throw fail(["finetune.lora.targets"], message(error)) }
             for target in c.finetune.lora.targets {
-                let width = target == "k" || target == "v" ? m.kvDim : m.dim
+                let width = target.shape(m).output
                 guard c.finetune.lora.rank <= width else {
                     throw fail(["finetune.lora.rank"], "rank \(c.finetune.lora.rank) exceeds the width \(width) of projection '\(target)'")
                 }
@@ -54,32 +75,33 @@ enum RunValidation {
 
         // Evaluation with a sparse pattern must be able to cut every length into groups.
         let e = c.evaluate
-        for pattern in e.attention where pattern != "full" {
+        for pattern in e.attention where pattern.isGrouped {
             for length in e.lengths {
-                if let problem = patternProblem(pattern, group: c.finetune.group, length: length, model: m) {
-                    throw fail(["evaluate.lengths", "evaluate.attention"], "evaluation length \(length) with attention '\(pattern)': \(problem)")
+                do { _ = try PatternAttention(pattern, groupSize: c.finetune.group, length: length) } catch {
+                    throw fail(["evaluate.lengths", "evaluate.attention"], "evaluation length \(length) with attention '\(pattern)': \(message(error))")
                 }
             }
         }
-        if e.protocolName == "strided", let shortest = e.lengths.min(), e.stride > shortest {
-            throw fail(["evaluate.stride", "evaluate.lengths"], "the strided protocol scores the last \(e.stride) tokens of each window, more than the length \(shortest)")
-        }
-    }
-
-    /// Why `pattern` cannot run at `length` with this group size, if it cannot: the
-    /// attention registry's own check, on every layer kind (s2-layers alternates).
-    static func patternProblem(_ pattern: String, group: GroupSize, length n: Int, model m: ModelConfig) -> String? {
-        do {
-            let rule = try AttentionPatterns.make(pattern, groupSize: group)
-            for layer in 0..<min(2, m.nLayers) {
-                try rule.validate(geometry: AttentionGeometry(n: n, nHeads: m.nHeads, nKVHeads: m.nKVHeads, headDim: m.headDim,
-                                                              layer: layer, nLayers: m.nLayers))
+        // The protocol's own rule on stride and length.
+        for length in e.lengths {
+            do { try e.evaluationProtocol.check(length: length, stride: e.stride) } catch {
+                throw fail(["evaluate.stride", "evaluate.lengths", "evaluate.protocol"], message(error))
             }
-            return nil
-        } catch let error as UserError {
-            return error.message
-        } catch {
-            return String(describing: error)
+        }
+        // The fine-tuning's validation curve evaluates at the training context.
+        if c.finetune.evalEvery > 0, c.finetune.training.steps > 0 {
+            do { try e.evaluationProtocol.check(length: c.finetune.context, stride: e.stride) } catch {
+                throw fail(["evaluate.stride", "finetune.eval_every"], "validation curve at the training context: \(message(error))")
+            }
+        }
+        // A passkey prompt cannot be shorter than its text without filler (the BPE prompt
+        // is known only once the corpus's tokenizer is trained; the run checks it then).
+        if c.data.tokenizer == .byte, let shortest = e.passkeyLengths.min() {
+            let minimum = PasskeyPrompt.minimumTokens(tokenizer: ByteTokenizer())
+            guard shortest >= minimum else {
+                throw fail(["evaluate.passkey.lengths"],
+                           "passkey length \(shortest) is below the \(minimum) tokens of the passkey prompt without filler")
+            }
         }
     }
 }

@@ -1,5 +1,8 @@
+import Data
+import Evaluation
 import Metrics
 import Model
+import Training
 
 /// Every key an experiment spec may contain. Defaults follow the paper's recipe
 /// (LONGLORA section 3) where it is scale-free, and the miniature scale otherwise:
@@ -21,10 +24,14 @@ public enum SpecSchema {
         .init("layout", "What `longlora table` and `longlora plot` draw."),
     ]
 
-    public static let attentionChoices = AttentionPatterns.names
-    public static let trainableParts = ["lora", "embed", "norm", "head", "all"]
-    public static let schedules = ["constant", "cosine", "linear"]
-    public static let splits = ["train", "validation", "test"]
+    // Allowed values come from the enums and the registry that act on them, never copies.
+    static let attentionChoices = AttentionKind.names
+    static let trainableParts = TrainableParts.named.map(\.0)
+    static let schedules = LearningRateSchedule.Kind.allCases.map(\.rawValue)
+    static let splits = Split.allCases.map(\.rawValue)
+    static func names<E: CaseIterable & RawRepresentable>(_: E.Type) -> [String] where E.RawValue == String {
+        E.allCases.map(\.rawValue)
+    }
 
     static let autoOrSize = ValueKind.either([.auto, .positiveInt])
 
@@ -37,7 +44,7 @@ public enum SpecSchema {
 
         .init("data.corpus", .name, .string("pg19-mini"),
               "Corpus: `pg19-mini` or `proof-pile-mini` (built from Debian packages on first use), or any corpus already built under `data/<name>/`."),
-        .init("data.tokenizer", .choice(["byte", "bpe"]), .string("byte"),
+        .init("data.tokenizer", .choice(names(TokenizerKind.self)), .string("byte"),
               "`byte`: the 256 byte values plus BOS, EOS, PAD. `bpe`: byte-pair encoding trained on the corpus's training split."),
         .init("data.vocab", autoOrSize, .string("auto"),
               "Vocabulary size; `auto` is 259 for `byte` and 1024 for `bpe`. A byte tokenizer only has 259."),
@@ -49,7 +56,7 @@ public enum SpecSchema {
         .init("model.heads", autoOrSize, .string("auto"), "Attention heads; d must be a multiple, with an even head dimension (RoPE)."),
         .init("model.kv_heads", autoOrSize, .string("auto"), "Key/value heads (fewer than `heads`: grouped-query attention); `auto` keeps the preset's, which equals `heads` for mini."),
         .init("model.ffn", autoOrSize, .string("auto"), "SwiGLU hidden width; `auto` keeps the preset's."),
-        .init("model.rope_base", .real(min: nil, above: 0, max: nil), .double(10000), "RoPE base frequency (Llama2: 10000)."),
+        .init("model.rope_base", .real(min: nil, above: RoPE.minimumBase, max: nil), .double(10000), "RoPE base frequency (Llama2: 10000)."),
     ]
     + recipe("base", context: 256, steps: 300, batchTokens: 4096, lr: 1e-3, weightDecay: 0.1,
              warmup: 30, schedule: "cosine",
@@ -66,17 +73,17 @@ public enum SpecSchema {
     + [
         .init("finetune.position_interpolation", .either([.auto, .real(min: 1, above: nil, max: nil)]), .string("auto"),
               "RoPE positions are divided by this factor; `auto` is ceil(context / base.context), the paper's linear position interpolation. 1 disables it."),
-        .init("finetune.rope_scaling", .choice(["linear", "ntk"]), .string("linear"),
+        .init("finetune.rope_scaling", .choice(names(PositionScaling.self)), .string("linear"),
               "How RoPE is stretched by the `position_interpolation` factor: `linear` divides the positions (position interpolation, the paper's method); `ntk` raises the RoPE base instead (NTK-aware scaling, the paper's other training-free baseline)."),
         .init("finetune.attention", .choice(attentionChoices), .string("s2"),
-              "Attention used while fine-tuning: `full`; `s2` (shifted sparse attention, the paper's, boundary variant); `s2-roll` (the paper's pseudocode, which leaks the last G/2 tokens to the first); `short` (groups, no shift); `s2-layers` (shift in alternate layers); `pattern1`/`pattern2` (all heads unshifted/shifted); `dilated`; `block-sparse`; `stride-sparse`."),
+              "Attention used while fine-tuning: a pattern of the attention registry, each defined in the README's \"Attention patterns\" table; `s2` is the paper's shifted sparse attention (boundary variant), `full` ordinary causal attention."),
         .init("finetune.group", .either([.real(min: nil, above: 0, max: 1), .int(min: 2, max: nil)]), .double(0.25),
               "Group size G of the sparse patterns: a number in (0, 1] is a fraction of the context (paper: 1/4), an integer a count of tokens. The context must be a multiple of G; shifted patterns need G even. Ignored by `full`."),
         .init("finetune.trainable", .list(.choice(trainableParts), minCount: 1, unique: true), .strings(["lora", "embed", "norm"]),
               "Parts trained: `lora` adapters, the token `embed`ding, every RMS`norm` weight, the output `head`; `all` alone is full fine-tuning. The paper's LoRA+ is [lora, embed, norm]; plain LoRA is [lora]."),
         .init("finetune.lora.rank", .positiveInt, .int(8), "Adapter rank r (paper: 8). At most the width of every adapted projection."),
         .init("finetune.lora.alpha", .real(min: nil, above: 0, max: nil), .double(16), "Adapter scale numerator: the update is (alpha / rank) B A (paper: 16)."),
-        .init("finetune.lora.targets", .list(.choice(["q", "k", "v", "o"]), minCount: 1, unique: true), .strings(["q", "k", "v", "o"]),
+        .init("finetune.lora.targets", .list(.choice(LoRATarget.attention.map(\.rawValue)), minCount: 1, unique: true), .strings(["q", "k", "v", "o"]),
               "Projections that get adapters (paper: all four attention projections)."),
         .init("finetune.eval_every", .count, .int(0),
               "Steps between measurements of validation perplexity during fine-tuning (at the training context, full attention, the `evaluate` protocol, stride and `max_windows`), from step 0: the curves `eval_step`, `eval_loss`, `eval_perplexity`. 0: none."),
@@ -89,9 +96,9 @@ public enum SpecSchema {
               "Token streams to measure perplexity on: `split` (of `data.corpus`) or `corpus:split`, split one of train, validation, test."),
         .init("evaluate.lengths", .list(.int(min: 2, max: nil), minCount: 1, unique: true), .ints([256, 512, 1024]),
               "Evaluation lengths L. Lengths past `finetune.context` measure extrapolation."),
-        .init("evaluate.protocol", .choice(["longlora", "strided"]), .string("longlora"),
+        .init("evaluate.protocol", .choice(names(PerplexityProtocol.self)), .string("longlora"),
               "`longlora`: windows of L tokens every `stride` tokens, every prediction scored, window losses averaged. `strided`: windows move by `stride` and only the new tokens are scored (Press et al.). The two give different numbers."),
-        .init("evaluate.stride", .positiveInt, .int(256), "Step between evaluation windows (paper: 256). At most the shortest length for `strided`."),
+        .init("evaluate.stride", .positiveInt, .int(256), "Step between evaluation windows (paper: 256). Below the shortest length for `strided`."),
         .init("evaluate.attention", .list(.choice(["full", "train"] + attentionChoices), minCount: 1, unique: true), .strings(["full"]),
               "Attention at evaluation: `full` (the paper's default: the model keeps its architecture), `train` (the pattern used in fine-tuning), or a pattern name. The paper reports patterns tested both ways."),
         .init("evaluate.max_windows", .count, .int(16),
@@ -129,13 +136,13 @@ public enum SpecSchema {
                        warmup: Int, schedule: String, contextDoc: String, lrDoc: String) -> [KeyDescriptor] {
         [
             .init("\(stage).context", .int(min: 8, max: nil), .int(context), contextDoc),
-            .init("\(stage).steps", .count, .int(steps),
+            .init("\(stage).steps", stage == "finetune" ? .count : .positiveInt, .int(steps),
                   "Optimizer steps\(stage == "finetune" ? " (paper: 1000; 0 evaluates the base model with position interpolation only, the paper's 'no fine-tuning' row)" : "")."),
             .init("\(stage).batch_tokens", .positiveInt, .int(batchTokens),
                   "Tokens per optimizer step: batch_tokens / context packed sequences (documents joined with EOS, no masking)."),
             .init("\(stage).warmup", .count, .int(warmup), "Linear warm-up steps from 0 to the peak learning rate."),
             .init("\(stage).schedule", .choice(schedules), .string(schedule),
-                  "Learning rate after warm-up: `constant` (paper), `cosine` or `linear` decay to 10% of the peak."),
+                  "Learning rate after warm-up: `constant` (paper), or `cosine` decay to 10% of the peak at the last step."),
             .init("\(stage).optimizer.lr", .real(min: nil, above: 0, max: nil), .double(lr), lrDoc),
             .init("\(stage).optimizer.beta1", .real(min: 0, above: nil, max: 0.999999), .double(0.9), "AdamW first-moment decay."),
             .init("\(stage).optimizer.beta2", .real(min: 0, above: nil, max: 0.999999), .double(0.95),

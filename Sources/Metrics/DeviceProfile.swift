@@ -1,5 +1,5 @@
 /// An accelerator as the memory and hours models see it.
-public struct DeviceProfile: Equatable, Sendable {
+public struct DeviceProfile: Hashable, Sendable {
     public var name: String
     /// Memory the driver reports, in GiB (2^30 bytes): nvidia-smi's MiB / 1024.
     public var memoryGiB: Double

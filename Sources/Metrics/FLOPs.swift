@@ -63,7 +63,7 @@ public enum FLOPs {
     ///
     /// Per layer, with d = dim, kv = kvDim, f = ffnDim, H heads, K keys per query:
     /// - attention core: QK^T and AV, 2·2·n·K·d (K = n for full, G for the sparse patterns;
-    ///   `.causal` counting uses (K+1)/2 instead of K);
+    ///   `.causal` counting uses (K+1)/2 instead of K; K is the registry's cost of the pattern);
     /// - projections: 2·n·d·(2d + 2kv) (q and o are d×d, k and v d×kv under grouped-query heads);
     /// - adapters (rank r on q, k, v, o): 2·n·r·(6d + 2kv);
     /// - FFN: 3 matrices 2·n·d·f each, and the SwiGLU activation 2·n·f (SiLU and the gate
@@ -77,13 +77,12 @@ public enum FLOPs {
     /// Others column leaves no room for ~5 FLOPs per score (4.4 TFLOPs per FLOP-per-score at
     /// 7B, 65536). This convention reproduces every number of the paper's 7B table.
     public static func forwardParts(
-        _ c: ModelConfig, context n: Int, attention: AttentionCost = .full, group: Int? = nil,
+        _ c: ModelConfig, context n: Int, attention: AttentionKind = .full, groupRatio: Double = 0.25,
         counting: AttentionCounting = .wholeMatrix, loraRank: Int = 0
     ) -> ForwardParts {
         let d = Double(c.dim), kv = Double(c.kvDim), f = Double(c.ffnDim)
         let L = Double(c.nLayers), V = Double(c.vocabSize), t = Double(n)
-        let g = group ?? groupSize(context: n, ratio: 0.25)
-        let pairs = attention.scoredPairs(context: n, group: g, counting: counting)  // per head
+        let pairs = attention.scoredPairs(context: n, groupRatio: groupRatio, counting: counting)  // per head
         // H heads of head dim d/H: pairs·(d/H)·H = pairs·d multiply-adds, twice (QK^T, AV).
         return ForwardParts(
             attentionCore: L * 2 * 2 * pairs * d,
@@ -97,10 +96,10 @@ public enum FLOPs {
 
     /// Forward FLOPs by the paper's four components.
     public static func forward(
-        _ c: ModelConfig, context n: Int, attention: AttentionCost = .full, group: Int? = nil,
+        _ c: ModelConfig, context n: Int, attention: AttentionKind = .full, groupRatio: Double = 0.25,
         counting: AttentionCounting = .wholeMatrix
     ) -> FLOPsBreakdown {
-        forwardParts(c, context: n, attention: attention, group: group, counting: counting).breakdown
+        forwardParts(c, context: n, attention: attention, groupRatio: groupRatio, counting: counting).breakdown
     }
 
     /// FLOPs of one training step on one sequence: forward, recomputation and backward.
@@ -117,7 +116,7 @@ public enum FLOPs {
         _ c: ModelConfig, context n: Int, setup: FineTuneSetup, counting: AttentionCounting = .wholeMatrix
     ) -> FLOPsBreakdown {
         let p = forwardParts(c, context: n, attention: setup.attention,
-                             group: groupSize(context: n, ratio: setup.groupRatio), counting: counting,
+                             groupRatio: setup.groupRatio, counting: counting,
                              loraRank: setup.hasAdapters ? setup.loraRank : 0)
         let recompute = setup.checkpointing ? 1.0 : 0.0
         let weightGrad = setup.trainsAllWeights ? 1.0 : 0.0

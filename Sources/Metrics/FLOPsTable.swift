@@ -17,14 +17,14 @@ public enum FLOPsTable {
     /// Breakdown of one sequence for each context. Training uses `setup` (its attention
     /// and group ratio are replaced by the ones given here).
     public static func breakdowns(
-        _ c: ModelConfig, contexts: [Int], attention: AttentionCost, groupRatio: Double,
+        _ c: ModelConfig, contexts: [Int], attention: AttentionKind, groupRatio: Double,
         counting: AttentionCounting, pass: Pass, method: FineTuneMethod
     ) -> [FLOPsBreakdown] {
         contexts.map { n in
             switch pass {
             case .forward:
                 return FLOPs.forward(c, context: n, attention: attention,
-                                     group: groupSize(context: n, ratio: groupRatio), counting: counting)
+                                     groupRatio: groupRatio, counting: counting)
             case .training:
                 let setup = FineTuneSetup(method: method, attention: attention, groupRatio: groupRatio)
                 return FLOPs.training(c, context: n, setup: setup, counting: counting)
@@ -44,7 +44,7 @@ public enum FLOPsTable {
     /// The attention column names the pattern, with "-causal" when only the causal
     /// triangle is counted.
     public static func table(
-        model: String, contexts: [Int], attention: AttentionCost, counting: AttentionCounting,
+        model: String, contexts: [Int], attention: AttentionKind, counting: AttentionCounting,
         rows: [FLOPsBreakdown], decimals: Int
     ) -> TextTable {
         let label = attention.rawValue + (counting == .causal ? "-causal" : "")

@@ -20,15 +20,15 @@ public struct FineTuneSetup: Sendable {
     public var method: FineTuneMethod
     public var loraRank: Int
     /// Attention used while training (by default full, or S2 for LongLoRA).
-    public var attention: AttentionCost
-    /// G / n (the paper's default 1/4).
+    public var attention: AttentionKind
+    /// G / n (the paper's default 1/4); the analytic models keep this fraction at every context.
     public var groupRatio: Double
     /// Gradient checkpointing of every decoder layer (always on in the paper).
     public var checkpointing: Bool
     /// FlashAttention (scores never stored; backward recomputes them) or materialised scores.
     public var flashAttention: Bool
 
-    public init(method: FineTuneMethod, loraRank: Int = 8, attention: AttentionCost? = nil,
+    public init(method: FineTuneMethod, loraRank: Int = 8, attention: AttentionKind? = nil,
                 groupRatio: Double = 0.25, checkpointing: Bool = true, flashAttention: Bool = true) {
         self.method = method
         self.loraRank = loraRank

@@ -89,10 +89,9 @@ public struct MemoryModel: Sendable {
     public func activationBytes(_ c: ModelConfig, context n: Int, setup: FineTuneSetup) -> (saved: Double, logits: Double) {
         let d = Double(c.dim), kv = Double(c.kvDim), f = Double(c.ffnDim)
         let H = Double(c.nHeads), L = Double(c.nLayers), t = Double(n)
-        let g = groupSize(context: n, ratio: setup.groupRatio)
         var layer = t * (16 * d + 4 * kv + 8 * f + 4 * H)
         if !setup.flashAttention {
-            layer += 6 * H * setup.attention.keysPerQuery(context: n, group: g) * t
+            layer += 6 * H * setup.attention.cost.keysPerQuery(context: t, group: setup.groupRatio * t) * t
         }
         let logits = logitsBytesPerEntry * Double(c.vocabSize) * t
         if setup.checkpointing {

@@ -5,6 +5,9 @@ import Support
 public enum LoRATarget: String, CaseIterable, Codable, Hashable, Sendable {
     case q, k, v, o, gate, up, down
 
+    /// The attention projections, the paper's targets (and the only ones the analytic models count).
+    public static let attention: [LoRATarget] = [.q, .k, .v, .o]
+
     /// Module path inside a decoder layer (`self_attn.q_proj`, `mlp.gate_proj`, ...).
     public var module: String {
         switch self {

@@ -13,6 +13,23 @@ public enum RoPEScaling: Hashable, Codable, Sendable {
     case ntkAware(factor: Double)
 }
 
+/// How a spec stretches RoPE by its position-interpolation factor (`finetune.rope_scaling`).
+public enum PositionScaling: String, CaseIterable, Hashable, Sendable {
+    /// Divide the positions: linear position interpolation, the paper's method.
+    case linear
+    /// Raise the base instead: NTK-aware scaling, the paper's other training-free baseline.
+    case ntk
+
+    /// The RoPE scaling for `factor` (none at 1 or below).
+    public func scaling(factor: Double) -> RoPEScaling {
+        guard factor > 1 else { return .none }
+        switch self {
+        case .linear: return .positionInterpolation(factor: factor)
+        case .ntk: return .ntkAware(factor: factor)
+        }
+    }
+}
+
 /// Rotary position embedding, in Hugging Face's rotate-half layout: dimension i pairs with
 /// i + hd/2 and turns by angle position * base^(-2i/hd). (Matching HF is what makes exported
 /// checkpoints give the same logits in `transformers`.)
@@ -42,8 +59,11 @@ public struct RoPE: Hashable, Codable, Sendable {
         return 1
     }
 
+    /// The base must exceed this: the frequencies base^(-2i/hd) must fall with i.
+    public static let minimumBase = 1.0
+
     public func validate() throws {
-        guard base > 1 else { throw UserError("RoPE base must be > 1, got \(base)") }
+        guard base > Self.minimumBase else { throw UserError("RoPE base must be > 1, got \(base)") }
         switch scaling {
         case .none: break
         case .positionInterpolation(let f), .ntkAware(let f):

@@ -16,7 +16,8 @@ public struct TrainableParts: OptionSet, Hashable, Codable, Sendable, CustomStri
 
     public static let longLoRA: TrainableParts = [.lora, .embed, .norm]
 
-    static let named: [(String, TrainableParts)] =
+    /// Every part by name, in this order (a spec's `finetune.trainable` choices).
+    public static let named: [(String, TrainableParts)] =
         [("lora", .lora), ("embed", .embed), ("norm", .norm), ("head", .head), ("all", .all)]
 
     /// Parses a comma- or plus-separated list such as `lora,embed,norm` or `lora+norm`.

@@ -1,5 +1,4 @@
 import Foundation
-import Support
 
 /// Learning rate as a function of the 0-based optimizer step.
 /// Warm-up is linear: step s < warmup uses lr * (s + 1) / warmup (so the first step is not wasted
@@ -22,12 +21,23 @@ public enum LearningRateSchedule: Codable, Hashable, Sendable {
         }
     }
 
-    /// Parses `constant`, or `cosine` (warm-up and total steps come from the training config).
-    public static func named(_ name: String, warmup: Int, totalSteps: Int, minRatio: Double = 0.1) throws -> Self {
-        switch name {
-        case "constant": return .constant(warmup: warmup)
-        case "cosine": return .cosine(warmup: warmup, totalSteps: totalSteps, minRatio: minRatio)
-        default: throw UserError("learning-rate schedule '\(name)' is unknown; expected constant or cosine")
+    /// The schedules by name, as a spec writes them (`base.schedule`, `finetune.schedule`).
+    public enum Kind: String, CaseIterable, Sendable {
+        case constant, cosine
+    }
+
+    /// The schedule of `kind`; cosine decays to `minRatio` of the peak at `totalSteps`.
+    public init(_ kind: Kind, warmup: Int, totalSteps: Int, minRatio: Double = 0.1) {
+        switch kind {
+        case .constant: self = .constant(warmup: warmup)
+        case .cosine: self = .cosine(warmup: warmup, totalSteps: totalSteps, minRatio: minRatio)
+        }
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .constant: return .constant
+        case .cosine: return .cosine
         }
     }
 }

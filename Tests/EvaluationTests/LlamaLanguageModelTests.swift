@@ -25,14 +25,14 @@ import Testing
         let lm = LlamaLanguageModel(try randomLlama())
         let tokens = randomTokens(64, seed: 6)
         let full = try lm.nextTokenLosses(tokens, attention: .full)
-        let s2 = try lm.nextTokenLosses(tokens, attention: AttentionChoice(pattern: "s2"))
+        let s2 = try lm.nextTokenLosses(tokens, attention: AttentionChoice(pattern: AttentionKind(rawValue: "s2")!))
         // G = 16: the shifted heads' first group is [0, 8), so positions 0..<8 see every
         // earlier token in every head, as under full attention; later ones do not.
         #expect(zip(full[..<8], s2[..<8]).allSatisfy { abs($0 - $1) < 1e-5 })
         #expect(zip(full, s2).contains { abs($0 - $1) > 1e-4 })
         // 66 / 4 is not a whole group: a user error, not a trap.
         #expect(throws: UserError.self) {
-            try lm.nextTokenLosses(randomTokens(66, seed: 6), attention: AttentionChoice(pattern: "s2"))
+            try lm.nextTokenLosses(randomTokens(66, seed: 6), attention: AttentionChoice(pattern: AttentionKind(rawValue: "s2")!))
         }
     }
 

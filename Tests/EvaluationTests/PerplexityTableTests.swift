@@ -1,10 +1,11 @@
 import Evaluation
+import Model
 import Testing
 
 @Suite struct PerplexityTableTests {
     let row = PerplexityResult(
         data: "pg19-mini:test", length: 1024, evaluationProtocol: .strided, stride: 256,
-        attention: AttentionChoice(pattern: "s2", groupSize: .ratio(0.25)), windows: 2, totalWindows: 2,
+        attention: AttentionChoice(pattern: AttentionKind(rawValue: "s2")!, groupSize: .ratio(0.25)), windows: 2, totalWindows: 2,
         tokens: 1535, totalNLL: 1535 * 1.5, bytes: 1535, windowLosses: [1.5, 1.5])
 
     @Test func csvHeaderIsExact() {
@@ -13,7 +14,7 @@ import Testing
         #expect(lines.first == "data,length,protocol,stride,attention,windows,tokens,loss,perplexity,bits_per_byte")
         #expect(lines[1] == "pg19-mini:test,1024,strided,256,s2:0.25,2,1535,1.500000,4.4817,2.164043")
         var tokens = row
-        tokens.attention = AttentionChoice(pattern: "short", groupSize: .tokens(256))
+        tokens.attention = AttentionChoice(pattern: AttentionKind(rawValue: "short")!, groupSize: .tokens(256))
         #expect(PerplexityTable.csv([tokens]).contains(",short:256t,"))
     }
 

@@ -39,7 +39,7 @@ final class RecordingStages: DataStage, PretrainStage, FinetuneStage, EvaluateSt
         finetuned.append("\(config.finetune.attention) from \(done)")
         var losses: [Double] = []
         for step in (done + 1)...max(done + 1, steps) where step <= steps {
-            if let kill = killAt, kill.attention == config.finetune.attention, kill.step == step {
+            if let kill = killAt, kill.attention == config.finetune.attention.rawValue, kill.step == step {
                 throw UserError("killed at step \(step)")
             }
             try AtomicFile.write("\(step)", to: checkpoints.appendingPathComponent("step-\(step)"))
@@ -49,8 +49,8 @@ final class RecordingStages: DataStage, PretrainStage, FinetuneStage, EvaluateSt
     }
 
     func evaluate(_ config: RunConfig, model: URL, progress: ProgressSink) throws -> [EvaluationTable] {
-        if config.finetune.attention == failEvaluationOf { throw UserError("evaluation exploded") }
-        evaluated.append(config.finetune.attention)
+        if config.finetune.attention.rawValue == failEvaluationOf { throw UserError("evaluation exploded") }
+        evaluated.append(config.finetune.attention.rawValue)
         let lengths = config.evaluate.lengths.map(Double.init)
         return [EvaluationTable(dataset: "pg19-mini-test", numbers: [("length", lengths), ("perplexity", lengths.map { _ in 5 })])]
     }

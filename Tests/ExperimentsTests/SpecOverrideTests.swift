@@ -9,10 +9,10 @@ import Experiments
         #expect(runs.map(\.id) == ["lr=0.01,lengths=256+512,attention=full,rank=16,seed=1",
                                    "lr=0.01,lengths=256+512,attention=full,rank=16,seed=2"])
         let c = runs[0].config
-        #expect(c.finetune.attention == "full")
+        #expect(c.finetune.attention.rawValue == "full")
         #expect(c.finetune.lora.rank == 16)
         #expect(c.evaluate.lengths == [256, 512])
-        #expect(c.base.optimizer.lr == 0.01)
+        #expect(c.base.learningRate == 0.01)
     }
 
     @Test func setWinsOverFileAndPinsASweptKey() throws {
@@ -20,13 +20,13 @@ import Experiments
         let runs = try expand(yaml, set: ["finetune.steps=3", "finetune.attention=short"])
         #expect(runs.map(\.id) == ["attention=short,steps=3,seed=0"])
         #expect(runs[0].config.finetune.training.steps == 3)
-        #expect(runs[0].config.finetune.attention == "short")
+        #expect(runs[0].config.finetune.attention.rawValue == "short")
     }
 
     @Test func setCanReplaceAxesAndVariants() throws {
         let runs = try expand(minimalSpec, set: ["grid.finetune.context=[512, 1024]", "variants.plain.finetune.trainable=[lora]"])
         #expect(runs.map(\.id) == ["plain,context=512,seed=0", "plain,context=1024,seed=0"])
-        #expect(runs[0].config.finetune.trainable == ["lora"])
+        #expect(runs[0].config.finetune.trainable == .lora)
     }
 
     @Test func setErrorsNameTheArgument() {

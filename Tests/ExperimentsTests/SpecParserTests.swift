@@ -7,12 +7,12 @@ import Experiments
         #expect(runs.count == 1)
         let c = runs[0].config
         #expect(runs[0].id == "seed=0")
-        #expect(c.finetune.attention == "s2")
+        #expect(c.finetune.attention.rawValue == "s2")
         #expect(c.finetune.group == .ratio(0.25))
-        #expect(c.finetune.trainable == ["lora", "embed", "norm"])
+        #expect(c.finetune.trainable == .longLoRA)
         #expect(c.finetune.lora.rank == 8 && c.finetune.lora.alpha == 16)
-        #expect(c.finetune.training.optimizer.beta2 == 0.95)
-        #expect(c.finetune.training.warmup == 20 && c.finetune.training.schedule == "constant")
+        #expect(c.finetune.training.adamW.beta2 == 0.95)
+        #expect(c.finetune.training.schedule == .constant(warmup: 20))
         #expect(c.model.dim == 128 && c.model.nLayers == 4 && c.model.vocabSize == 259)
         #expect(c.model.maxContext == 256)
         // auto position interpolation: ceil(1024 / 256) = 4.
@@ -42,7 +42,7 @@ import Experiments
         base:
           steps: many
         """
-        #expect(specError(yaml) == "t.yaml:3: key 'base.steps': expected an integer >= 0, got 'many'")
+        #expect(specError(yaml) == "t.yaml:3: key 'base.steps': expected an integer >= 1, got 'many'")
         #expect(specError("experiment: t\nfinetune: {recompute: 1}\n")
                 == "t.yaml:2: key 'finetune.recompute': expected true or false, got 1 (an integer)")
         #expect(specError("experiment: t\nevaluate:\n  lengths:\n    - 256\n    - \"512\"\n")
@@ -53,7 +53,7 @@ import Experiments
 
     @Test func impossibleValuesFailWithTheirLine() {
         #expect(specError("experiment: t\nbase:\n  steps: -5\n")
-                == "t.yaml:3: key 'base.steps': expected an integer >= 0, got -5 (an integer)")
+                == "t.yaml:3: key 'base.steps': expected an integer >= 1, got -5 (an integer)")
         #expect(specError("experiment: t\nfinetune:\n  attention: s3\n")
                 == "t.yaml:3: key 'finetune.attention': expected one of full, short, s2, s2-roll, s2-layers, pattern1, pattern2, dilated, block-sparse, stride-sparse, got 's3' (did you mean 's2'?)")
         // G = 0.3 x 1024 is not whole.
@@ -79,7 +79,7 @@ import Experiments
         #expect(specError("experiment: t\nevaluate: {attention: [short], lengths: [258]}\n")
                 == "t.yaml:2: key 'evaluate.lengths' (run seed=0): evaluation length 258 with attention 'short': group ratio 0.25 times sequence length 258 = 64.5 is not a whole number of tokens in 2...258")
         #expect(specError("experiment: t\nevaluate: {protocol: strided, stride: 512, lengths: [256, 1024]}\n")
-                == "t.yaml:2: key 'evaluate.stride' (run seed=0): the strided protocol scores the last 512 tokens of each window, more than the length 256")
+                == "t.yaml:2: key 'evaluate.stride' (run seed=0): stride 512 must be below the length 256 under the strided protocol (each window must keep context for its newest token)")
         #expect(specError("experiment: t\nevaluate: {datasets: [pg19-mini:dev]}\n")?
                 .hasPrefix("t.yaml:2: key 'evaluate.datasets' (run seed=0): expected 'split' or 'corpus:split'") == true)
         #expect(specError("experiment: t\ndata: {vocab: 300}\n")

@@ -34,7 +34,7 @@ import Experiments
         // The base with position interpolation only, then full attention and S2-Attn.
         #expect(runs.map(\.id) == ["base-pi,seed=0", "full,seed=0", "s2,seed=0"])
         #expect(runs.map(\.config.finetune.training.steps) == [0, 200, 200])
-        #expect(runs[1].config.finetune.attention == "full" && runs[2].config.finetune.attention == "s2")
+        #expect(runs[1].config.finetune.attention.rawValue == "full" && runs[2].config.finetune.attention.rawValue == "s2")
         #expect(runs[2].config.finetune.positionInterpolation == 4)
         #expect(runs[2].config.evaluate.lengths == [128, 256, 512])
     }

@@ -23,7 +23,7 @@ import Experiments
             "plus,attention=s2,context=512,seed=0",
         ])
         #expect(runs[8].id == "plain,attention=full,context=512,seed=0")
-        #expect(runs[8].config.finetune.trainable == ["lora"])
+        #expect(runs[8].config.finetune.trainable == .lora)
         #expect(runs[0].setting == "plus,attention=full,context=512")
         #expect(runs[2].config.finetune.positionInterpolation == 4)
         #expect(runs[0].config.finetune.positionInterpolation == 2)

@@ -25,8 +25,8 @@ import Model
         // causal full: 8·9/2 = 36 pairs per head -> 2·2·36·4 = 576
         #expect(FLOPs.forward(Self.tiny, context: 8, counting: .causal).attention == 576)
         // S2 with G = 4: 8·4 = 32 pairs -> 512; causal 8·5/2 = 20 pairs -> 320
-        #expect(FLOPs.forward(Self.tiny, context: 8, attention: .s2, group: 4).attention == 512)
-        #expect(FLOPs.forward(Self.tiny, context: 8, attention: .s2, group: 4, counting: .causal).attention == 320)
+        #expect(FLOPs.forward(Self.tiny, context: 8, attention: .s2, groupRatio: 0.5).attention == 512)
+        #expect(FLOPs.forward(Self.tiny, context: 8, attention: .s2, groupRatio: 0.5, counting: .causal).attention == 320)
     }
 
     @Test func tinyTrainingByHand() {
@@ -38,12 +38,12 @@ import Model
         #expect(t.others == 640 * 3 + (464 + 128) * 4) // head not recomputed
     }
 
-    @Test(arguments: AttentionCost.allCases.filter { $0 != .full })
-    func sparsePatternsCostFullTimesGOverN(pattern: AttentionCost) {
+    @Test(arguments: AttentionKind.allCases.filter(\.isGrouped))
+    func sparsePatternsCostFullTimesGOverN(pattern: AttentionKind) {
         for n in [1024, 8192, 65536] {
             let g = n / 4
             let full = FLOPs.forward(.llama2_7b, context: n).attention
-            let sparse = FLOPs.forward(.llama2_7b, context: n, attention: pattern, group: g).attention
+            let sparse = FLOPs.forward(.llama2_7b, context: n, attention: pattern, groupRatio: 0.25).attention
             #expect(abs(sparse - full * Double(g) / Double(n)) <= 1e-9 * full)
         }
     }
@@ -60,7 +60,7 @@ import Model
     @Test func reproducesThePaperTable() {
         for (n, attnFull, attnS2, proj, ffn, others, totalFull, totalS2) in Self.paperTable {
             let full = FLOPs.forward(.llama2_7b, context: n).scaled(by: 1e-12).printed(decimals: 1)
-            let s2 = FLOPs.forward(.llama2_7b, context: n, attention: .s2, group: n / 4)
+            let s2 = FLOPs.forward(.llama2_7b, context: n, attention: .s2, groupRatio: 0.25)
                 .scaled(by: 1e-12).printed(decimals: 1)
             #expect(full.attention == attnFull, "attn full at \(n)")
             #expect(s2.attention == attnS2, "attn s2 at \(n)")

@@ -21,7 +21,7 @@ import Testing
 
     /// Changing k, v after position i leaves outputs 0...i bit-identical (masked scores
     /// become exact zeros), for every pattern except s2-roll.
-    @Test(arguments: AttentionPatterns.names.filter { $0 != "s2-roll" })
+    @Test(arguments: AttentionKind.names.filter { $0 != "s2-roll" })
     func causal(name: String) throws {
         let shape = Shape(n: 32, heads: 4, kvHeads: 2, hd: 4, g: 8, layer: 1)
         let base = AttentionCase(shape, seed: 9)
@@ -73,9 +73,10 @@ import Testing
     @Test func s2ScoredPairsClosedForm() throws {
         for (n, g, heads) in [(4096, 1024, 4), (64, 16, 4), (96, 8, 6), (8192, 2048, 32)] {
             let geometry = AttentionGeometry(n: n, nHeads: heads, headDim: 8)
-            let full = try AttentionPatterns.make("full", groupSize: .tokens(g)).scoredPairs(geometry: geometry)
-            let short = try AttentionPatterns.make("short", groupSize: .tokens(g)).scoredPairs(geometry: geometry)
-            let s2 = try AttentionPatterns.make("s2", groupSize: .tokens(g)).scoredPairs(geometry: geometry)
+            func pairs(_ name: String) throws -> Int {
+                try AttentionKind(name).pattern(groupSize: .tokens(g), length: n).scoredPairs(geometry: geometry)
+            }
+            let full = try pairs("full"), short = try pairs("short"), s2 = try pairs("s2")
             #expect(full == heads * n * (n + 1) / 2)
             #expect(short * (n + 1) == full * (g + 1))
             #expect(s2 == heads * n * (g + 1) / 2 - (heads / 2) * g * g / 4, "n \(n) G \(g)")
@@ -96,11 +97,9 @@ import Testing
     }
 
     @Test func badGroupSizesAreUserErrors() throws {
-        let geometry = AttentionGeometry(n: 100, nHeads: 4, headDim: 8)
-        let notDividing = try AttentionPatterns.make("s2", groupSize: .tokens(24))
-        #expect(throws: UserError.self) { try notDividing.validate(geometry: geometry) }
+        #expect(throws: UserError.self) { try AttentionKind.s2.pattern(groupSize: .tokens(24), length: 100) }
         do {
-            try notDividing.validate(geometry: geometry)
+            _ = try AttentionKind.s2.pattern(groupSize: .tokens(24), length: 100)
         } catch let error as UserError {
             #expect(error.message.contains("100") && error.message.contains("24"))
         }
@@ -110,25 +109,31 @@ import Testing
         #expect(throws: UserError.self) { try GroupSize.tokens(200).resolve(sequenceLength: 100) }
         #expect(try GroupSize.ratio(0.25).resolve(sequenceLength: 4096) == 1024)
         // G = 25 divides 100 but is odd: fine for short, not for a G/2 shift.
-        try AttentionPatterns.make("short", groupSize: .tokens(25)).validate(geometry: geometry)
-        #expect(throws: UserError.self) { try AttentionPatterns.make("s2", groupSize: .tokens(25)).validate(geometry: geometry) }
-        #expect(throws: UserError.self) { try AttentionPatterns.make("block-sparse", groupSize: .tokens(50)).validate(geometry: geometry) }
+        #expect(try AttentionKind("short").group(.tokens(25), length: 100) == 25)
+        #expect(throws: UserError.self) { try AttentionKind.s2.pattern(groupSize: .tokens(25), length: 100) }
+        #expect(throws: UserError.self) { try AttentionKind("block-sparse").pattern(groupSize: .tokens(50), length: 100) }
+        // `full` has no groups: any G, any length.
+        #expect(try AttentionKind.full.group(.tokens(24), length: 100) == nil)
+        // A pattern resolved for one length refuses at once to be built for a length G does not divide.
+        #expect(throws: UserError.self) { try PatternAttention(.s2, groupSize: .ratio(0.25), length: 90) }
     }
 
     @Test func unknownPatternNameListsTheValidOnes() throws {
         do {
-            _ = try AttentionPatterns.make("s3", groupSize: .ratio(0.25))
+            _ = try AttentionKind("s3")
             Issue.record("expected an error")
         } catch let error as UserError {
             #expect(error.message.contains("'s3'"))
-            for name in AttentionPatterns.names { #expect(error.message.contains(name)) }
+            for name in AttentionKind.names { #expect(error.message.contains(name)) }
         } catch {
             Issue.record("expected a UserError, got \(error)")
         }
-        #expect(AttentionPatterns.names.count == 10)
-        for name in AttentionPatterns.names {
-            #expect(try AttentionPatterns.make(name, groupSize: .ratio(0.25)).name == name)
+        #expect(AttentionKind.names.count == 10)
+        for kind in AttentionKind.allCases {
+            #expect(try kind.pattern(groupSize: .ratio(0.25), length: 64).name == kind.rawValue)
+            #expect(AttentionKind(rawValue: kind.rawValue) == kind)
         }
+        #expect(AttentionKind(rawValue: "s3") == nil)
     }
 
     @Test func groupSizeCodableRoundTrip() throws {

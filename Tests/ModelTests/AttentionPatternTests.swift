@@ -4,7 +4,7 @@ import Testing
 
 /// Every pattern against the float64 reference: masks, tile classification, forward, backward.
 @Suite struct AttentionPatternTests {
-    static let names = AttentionPatterns.names
+    static let names = AttentionKind.names
     typealias Shape = AttentionReference.Shape
 
     @Test(arguments: names)
@@ -12,7 +12,7 @@ import Testing
         for (n, g) in [(48, 16), (48, 48), (32, 8)] {
             for layer in 0..<2 {
                 let s = Shape(n: n, heads: 4, kvHeads: 4, hd: 4, g: g, layer: layer)
-                let pattern = try AttentionPatterns.make(name, groupSize: .tokens(g))
+                let pattern = try AttentionKind(name).pattern(groupSize: .tokens(g), length: n)
                 for h in 0..<4 {
                     let mask = pattern.mask(head: h, geometry: s.geometry)
                     var pairs = 0
@@ -38,7 +38,7 @@ import Testing
     @Test(arguments: names)
     func tileClassificationIsExact(name: String) throws {
         let n = 48, g = 16
-        let pattern = try AttentionPatterns.make(name, groupSize: .tokens(g))
+        let pattern = try AttentionKind(name).pattern(groupSize: .tokens(g), length: n)
         for layer in 0..<2 {
             let geometry = AttentionGeometry(n: n, nHeads: 4, headDim: 4, layer: layer, nLayers: 2)
             for h in 0..<4 {

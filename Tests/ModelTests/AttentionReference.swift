@@ -6,34 +6,50 @@ import Model
 /// and the mask comes from `visible`, written here from the pattern definitions
 /// (the paper digest, section 2, and each pattern file's comment), not from the kernel's masks.
 enum AttentionReference {
-    /// Whether query i may attend to key j in head `head` of layer `layer`.
-    static func visible(_ pattern: String, i: Int, j: Int, head: Int, layer: Int, n: Int, g: Int, heads: Int) -> Bool {
-        guard j <= i || pattern == "s2-roll" else { return false }
-        let upper = head >= heads / 2
-        // Boundary variant: first group [0, G/2), then groups of G, the last [n - G/2, n).
-        func shiftedGroup(_ p: Int) -> Int { p < g / 2 ? 0 : 1 + (p - g / 2) / g }
-        func plain() -> Bool { i / g == j / g }
-        func shifted() -> Bool { g == n ? true : shiftedGroup(i) == shiftedGroup(j) }
-        switch pattern {
-        case "full": return true
-        case "short", "pattern1": return plain()
-        case "s2": return upper ? shifted() : plain()
-        case "pattern2": return shifted()
-        case "s2-layers": return layer % 2 == 1 ? shifted() : plain()
-        case "s2-roll":
-            guard upper && g < n else { return j <= i && plain() }
+    /// One pattern's definition: whether query i may attend to key j in head `head` of
+    /// layer `layer`, for n tokens, group size g and `heads` heads.
+    typealias Rule = (_ i: Int, _ j: Int, _ head: Int, _ layer: Int, _ n: Int, _ g: Int, _ heads: Int) -> Bool
+
+    /// Causal, inside plain groups [0, G), [G, 2G), ...
+    static func plain(_ i: Int, _ j: Int, _ g: Int) -> Bool { j <= i && i / g == j / g }
+    /// Causal, inside the boundary variant's groups: [0, G/2), then groups of G, the last
+    /// [n - G/2, n); one group when G = n.
+    static func shifted(_ i: Int, _ j: Int, _ n: Int, _ g: Int) -> Bool {
+        func group(_ p: Int) -> Int { p < g / 2 ? 0 : 1 + (p - g / 2) / g }
+        return j <= i && (g == n || group(i) == group(j))
+    }
+
+    /// The reference definition of every pattern, by registry name. The registry test fails
+    /// for a registered pattern without an entry here.
+    static let definitions: [String: Rule] = [
+        "full": { i, j, _, _, _, _, _ in j <= i },
+        "short": { i, j, _, _, _, g, _ in plain(i, j, g) },
+        "pattern1": { i, j, _, _, _, g, _ in plain(i, j, g) },
+        "s2": { i, j, h, _, n, g, heads in h >= heads / 2 ? shifted(i, j, n, g) : plain(i, j, g) },
+        "pattern2": { i, j, _, _, n, g, _ in shifted(i, j, n, g) },
+        "s2-layers": { i, j, _, layer, n, g, _ in layer % 2 == 1 ? shifted(i, j, n, g) : plain(i, j, g) },
+        "s2-roll": { i, j, h, _, n, g, heads in
+            guard h >= heads / 2 && g < n else { return plain(i, j, g) }
             // Roll the sequence by -G/2: rolled position of p is (p - G/2) mod n.
             let ri = (i - g / 2 + n) % n, rj = (j - g / 2 + n) % n
             return ri / g == rj / g && rj <= ri
-        case "dilated":
-            return upper ? (i / (2 * g) == j / (2 * g) && (i - j) % 2 == 0) : plain()
-        case "block-sparse":
-            let b = g / 4, d = 1 + head % 4, gap = i / b - j / b
-            return gap == 0 || gap == d || gap == 2 * d
-        case "stride-sparse":
-            return upper ? (i - j) % (n / g) == 0 : i - j < g / 2
-        default: fatalError("reference has no pattern \(pattern)")
-        }
+        },
+        "dilated": { i, j, h, _, _, g, heads in
+            h >= heads / 2 ? (j <= i && i / (2 * g) == j / (2 * g) && (i - j) % 2 == 0) : plain(i, j, g)
+        },
+        "block-sparse": { i, j, h, _, _, g, _ in
+            let b = g / 4, d = 1 + h % 4, gap = i / b - j / b
+            return j <= i && (gap == 0 || gap == d || gap == 2 * d)
+        },
+        "stride-sparse": { i, j, h, _, n, g, heads in
+            j <= i && (h >= heads / 2 ? (i - j) % (n / g) == 0 : i - j < g / 2)
+        },
+    ]
+
+    /// Whether query i may attend to key j in head `head` of layer `layer`.
+    static func visible(_ pattern: String, i: Int, j: Int, head: Int, layer: Int, n: Int, g: Int, heads: Int) -> Bool {
+        guard let rule = definitions[pattern] else { fatalError("reference has no pattern \(pattern)") }
+        return rule(i, j, head, layer, n, g, heads)
     }
 
     struct Shape {
@@ -126,12 +142,11 @@ struct AttentionCase {
     }
 
     func pattern(_ name: String) throws -> any AttentionPattern {
-        try AttentionPatterns.make(name, groupSize: .tokens(shape.g))
+        try AttentionKind(name).pattern(groupSize: .tokens(shape.g), length: shape.n)
     }
 
     func forward(_ name: String, threads: Int = 1, tiling: Attention.Tiling? = nil) throws -> (out: [Float], lse: [Float]) {
         let p = try pattern(name)
-        try p.validate(geometry: shape.geometry)
         var out = [Float](repeating: .nan, count: q.count)
         var lse = [Float](repeating: .nan, count: shape.heads * shape.n)
         out.withUnsafeMutableBufferPointer { o in

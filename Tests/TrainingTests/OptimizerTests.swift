@@ -40,6 +40,9 @@ import Training
         #expect(cosine.rate(1, step: 0) == 1)
         #expect(abs(cosine.rate(1, step: 5) - 0.55) < 1e-12)
         #expect(abs(cosine.rate(1, step: 10) - 0.1) < 1e-12)
-        #expect(throws: (any Error).self) { try LearningRateSchedule.named("linear", warmup: 0, totalSteps: 1) }
+        // A spec's schedule name builds the same schedule (cosine ends at 10% of the peak).
+        #expect(LearningRateSchedule(.cosine, warmup: 0, totalSteps: 10) == cosine)
+        #expect(LearningRateSchedule(.constant, warmup: 4, totalSteps: 10) == warm)
+        #expect(LearningRateSchedule.Kind.allCases.map { LearningRateSchedule($0, warmup: 1, totalSteps: 2).kind } == LearningRateSchedule.Kind.allCases)
     }
 }

@@ -93,6 +93,22 @@ public struct PasskeyPrompt: Sendable, Equatable {
         self.answer = tokenizer.encode(Self.answerText(key: key).utf8)
     }
 
+    /// The fewest tokens a prompt can have under `tokenizer`: the prompt without filler, for
+    /// the key that tokenizes longest among the shortest and longest key of each digit
+    /// count (exact for the byte tokenizer, whose count only depends on the digits).
+    /// A passkey length below this is refused (`init` throws for it).
+    public static func minimumTokens(tokenizer: any Tokenizer) -> Int {
+        var keys: [Int] = []
+        var low = 1
+        while low <= keyRange.upperBound {
+            keys += [max(low, keyRange.lowerBound), min(low * 10 - 1, keyRange.upperBound)]
+            low *= 10
+        }
+        return keys.map { key in
+            1 + tokenizer.encode(text(key: key, fillerCharacters: 0, depth: 0).utf8).count
+        }.max()!
+    }
+
     /// Draws a key in 1...49999 and a depth in [0, 1) from `rng`.
     public static func draw(targetTokens: Int, tokenizer: any Tokenizer, rng: inout SplitMix64) throws -> PasskeyPrompt {
         let key = keyRange.lowerBound + Int(rng.nextUniform() * Double(keyRange.count))

@@ -10,14 +10,13 @@ import Support
 enum AnalyticProjection {
     static func metrics(_ config: RunConfig) throws -> [String: Double] {
         let plan = config.analytic
-        let model = try ModelConfig.preset(plan.model)
+        let model = plan.model
         let recipe = config.finetune
         let n = plan.context
         // The group keeps its fraction of the context (an absolute G scales with it).
         let setup = try recipe.fineTuneSetup(checkpointing: true, flashAttention: true)
-        let forward = FLOPs.forward(model, context: n, attention: setup.attention,
-                                    group: groupSize(context: n, ratio: setup.groupRatio))
-        let cluster = Cluster(gpus: plan.gpus, zeroStage: 2, device: try DeviceProfile.named(plan.device))
+        let forward = FLOPs.forward(model, context: n, attention: setup.attention, groupRatio: setup.groupRatio)
+        let cluster = Cluster(gpus: plan.gpus, zeroStage: 2, device: plan.device)
         let calibration = Calibration.paper
         let memory = calibration.memoryModel.estimate(model, context: n, setup: setup, cluster: cluster)
         let hours = GPUHours.hours(model, context: n, setup: setup, recipe: .paper, cluster: cluster, mfu: calibration.mfu)

@@ -20,19 +20,16 @@ public struct CorpusDataStage: DataStage {
         if FileManager.default.fileExists(atPath: url.path) {
             let manifest = try CorpusManifest.read(from: directory)
             let isByte = manifest.tokenizer.id == ByteTokenizer().id
-            guard isByte == (recipe.tokenizer == "byte"), isByte || manifest.tokenizer.vocabSize == recipe.vocabSize else {
+            guard isByte == (recipe.tokenizer == .byte), isByte || manifest.tokenizer.vocabSize == recipe.vocabSize else {
                 throw UserError("\(url.path): corpus '\(corpus)' was built with tokenizer \(manifest.tokenizer.id) "
-                    + "(vocabulary \(manifest.tokenizer.vocabSize)), the spec asks for \(recipe.tokenizer) with \(recipe.vocabSize)",
-                    hint: "longlora data build --corpus \(corpus) --tokenizer \(recipe.tokenizer)")
+                    + "(vocabulary \(manifest.tokenizer.vocabSize)), the spec asks for \(recipe.tokenizer.rawValue) with \(recipe.vocabSize)",
+                    hint: "longlora data build --corpus \(corpus) --tokenizer \(recipe.tokenizer.rawValue)")
             }
             return url
         }
         progress(.message("building corpus \(corpus) into \(directory.path)"))
         var builder = CorpusBuilder(corpus: corpus, dataDirectory: dataDirectory)
-        guard let kind = TokenizerKind(rawValue: recipe.tokenizer) else {
-            throw UserError("data.tokenizer: '\(recipe.tokenizer)' is not byte or bpe")
-        }
-        builder.tokenizer = kind
+        builder.tokenizer = recipe.tokenizer
         builder.vocabSize = recipe.vocabSize
         builder.threads = threads
         try builder.build(progress: progress)
@@ -43,11 +40,11 @@ public struct CorpusDataStage: DataStage {
 /// A split of a built corpus as one token stream (documents concatenated, as the paper's
 /// evaluation and packed training both read it).
 public enum CorpusSplit {
-    public static func load(_ corpus: String, split: String, dataDirectory: URL) throws -> TokenShard {
+    public static func load(_ corpus: String, split: Split, dataDirectory: URL) throws -> TokenShard {
         let directory = dataDirectory.appendingPathComponent(corpus)
         let manifest = try CorpusManifest.read(from: directory)
-        guard let which = Split(rawValue: split), let info = manifest.split(which) else {
-            throw UserError("\(directory.appendingPathComponent(CorpusManifest.fileName).path): corpus '\(corpus)' has no split '\(split)'")
+        guard let info = manifest.split(split) else {
+            throw UserError("\(directory.appendingPathComponent(CorpusManifest.fileName).path): corpus '\(corpus)' has no split '\(split.rawValue)'")
         }
         return try TokenShard(contentsOf: directory.appendingPathComponent(info.shard))
     }

@@ -36,9 +36,10 @@ public struct LlamaFinetuneStage: FinetuneStage {
             // The paper's "no fine-tuning" row: the base model with position interpolation only.
             return FinetuneOutcome(model: base, groups: ["analytic": try analytic(config)])
         }
-        let attention = try PatternAttention(recipe.attention, groupSize: recipe.group)
-        let shard = try CorpusSplit.load(config.data.corpus, split: "train", dataDirectory: dataDirectory)
-        let training = try recipe.training.trainingConfig(stage: "finetune", threads: threads, recompute: recipe.recompute)
+        let attention = try recipe.trainingAttention()
+        let shard = try CorpusSplit.load(config.data.corpus, split: .train, dataDirectory: dataDirectory)
+        var training = recipe.training
+        training.threads = threads
         // Its own data stream: not the pretraining's sequences even when the seeds are equal.
         let dataSeed = SplitMix64(seed: UInt64(truncatingIfNeeded: config.seed)).fork("finetune data").state
         let batches = try ShardBatches(shard: shard, seed: dataSeed,
@@ -103,9 +104,8 @@ public struct LlamaFinetuneStage: FinetuneStage {
     /// The base model made ready for fine-tuning: PI, the training pattern, fresh LoRA.
     public static func prepareModel(_ config: RunConfig, base: URL, attention: any AttentionBackend, threads: Int) throws -> LlamaModel {
         let recipe = config.finetune
-        let trainable = try TrainableParts(parsing: recipe.trainable.joined(separator: ","))
-        let lora = trainable.contains(.lora) ? try loraConfig(recipe.lora) : nil
-        let model = try LlamaModel.load(from: base, trainable: trainable, rope: rope(config), attention: attention,
+        let lora = recipe.trainable.contains(.lora) ? recipe.lora : nil
+        let model = try LlamaModel.load(from: base, trainable: recipe.trainable, rope: rope(config), attention: attention,
                                         threads: threads, addLoRA: lora)
         model.initializeLoRA(rng: SplitMix64(seed: UInt64(truncatingIfNeeded: config.seed)).fork("lora"))
         return model
@@ -116,20 +116,9 @@ public struct LlamaFinetuneStage: FinetuneStage {
         rope(base: config.model.ropeBase, factor: config.finetune.positionInterpolation, scaling: config.finetune.ropeScaling)
     }
 
-    /// `scaling` is `linear` (position interpolation) or `ntk`; a factor of 1 scales nothing.
-    public static func rope(base: Double, factor: Double, scaling: String) -> RoPE {
-        guard factor > 1 else { return RoPE(base: base, scaling: .none) }
-        return RoPE(base: base, scaling: scaling == "ntk" ? .ntkAware(factor: factor) : .positionInterpolation(factor: factor))
-    }
-
-    static func loraConfig(_ settings: LoRASettings) throws -> LoRAConfig {
-        let targets = try settings.targets.map { name -> LoRATarget in
-            guard let target = LoRATarget(rawValue: name) else {
-                throw UserError("finetune.lora.targets: '\(name)' is not one of q, k, v, o")
-            }
-            return target
-        }
-        return LoRAConfig(rank: settings.rank, alpha: settings.alpha, targets: targets)
+    /// Position interpolation (or NTK-aware scaling) by `factor` on `base`; a factor of 1 scales nothing.
+    public static func rope(base: Double, factor: Double, scaling: PositionScaling) -> RoPE {
+        RoPE(base: base, scaling: scaling.scaling(factor: factor))
     }
 
     static func checkpointURL(_ directory: URL, step: Int) -> URL {
@@ -153,7 +142,7 @@ public struct LlamaFinetuneStage: FinetuneStage {
         let recipe = config.finetune
         let setup = try recipe.fineTuneSetup(checkpointing: recipe.recompute, flashAttention: false)
         let perStep = FLOPs.training(config.model, context: recipe.context, setup: setup)
-            .scaled(by: Double(recipe.training.sequencesPerStep))
+            .scaled(by: Double(recipe.training.batchSize))
         return ["flops_attention_per_step": perStep.attention, "flops_projections_per_step": perStep.projections,
                 "flops_ffn_per_step": perStep.ffn, "flops_others_per_step": perStep.others,
                 "flops_per_step": perStep.total]

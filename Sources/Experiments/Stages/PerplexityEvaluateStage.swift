@@ -25,14 +25,14 @@ public struct PerplexityEvaluateStage: EvaluateStage {
         var tables: [EvaluationTable] = []
         var passkeyTokenizer: (any Tokenizer)?
         for dataset in plan.datasets {
-            let stream = try DataSource.parse("\(dataset.corpus):\(dataset.split)", dataDirectory: dataDirectory).load()
+            let stream = try DataSource.parse(dataset.description, dataDirectory: dataDirectory).load()
             passkeyTokenizer = passkeyTokenizer ?? stream.tokenizer
             let ids = stream.tokens.tokens(0..<stream.tokens.count)
             let tokenBytes = stream.tokenizer.map { TokenBytes($0) }
             var rows: [PerplexityResult] = []
             for length in plan.lengths {
-                for name in plan.attention {
-                    let evaluator = try plan.evaluator(attention: AttentionChoice(pattern: name, groupSize: config.finetune.group))
+                for pattern in plan.attention {
+                    let evaluator = plan.evaluator(attention: AttentionChoice(pattern: pattern, groupSize: config.finetune.group))
                     rows.append(try evaluator.evaluate(model, stream: ids, length: length, data: stream.name,
                                                        tokenBytes: tokenBytes, progress: progress))
                 }
@@ -48,11 +48,11 @@ public struct PerplexityEvaluateStage: EvaluateStage {
             if bits.count == rows.count { numbers.append(("bits_per_byte", bits)) }
             // Names as the attention was asked for (`s2`), not with its group size.
             tables.append(EvaluationTable(
-                dataset: "\(dataset.corpus)-\(dataset.split)", numbers: numbers,
-                texts: [("protocol", rows.map(\.evaluationProtocol.rawValue)), ("attention", rows.map(\.attention.pattern)),
+                dataset: "\(dataset.corpus)-\(dataset.split.rawValue)", numbers: numbers,
+                texts: [("protocol", rows.map(\.evaluationProtocol.rawValue)), ("attention", rows.map(\.attention.pattern.rawValue)),
                         // `train` when tested with the fine-tuning pattern: the paper's "tested with
                         // the training pattern" column, whatever that pattern is.
-                        ("tested_with", rows.map { $0.attention.pattern == config.finetune.attention ? "train" : $0.attention.pattern })]))
+                        ("tested_with", rows.map { $0.attention.pattern == config.finetune.attention ? "train" : $0.attention.pattern.rawValue })]))
         }
         if !plan.passkeyLengths.isEmpty {
             let tokenizer = try passkeyTokenizer ?? CorpusManifest.read(from: dataDirectory.appendingPathComponent(config.data.corpus))
@@ -68,16 +68,5 @@ public struct PerplexityEvaluateStage: EvaluateStage {
             ]))
         }
         return tables
-    }
-}
-
-extension EvaluationPlan {
-    /// A perplexity evaluator with the plan's protocol, stride and `max_windows`.
-    func evaluator(attention: AttentionChoice) throws -> PerplexityEvaluator {
-        guard let kind = PerplexityProtocol(rawValue: protocolName) else {
-            throw UserError("evaluate.protocol: '\(protocolName)' is not one of \(PerplexityProtocol.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return PerplexityEvaluator(protocol: kind, stride: stride, attention: attention,
-                                   maxWindows: maxWindows > 0 ? maxWindows : nil)
     }
 }

@@ -24,10 +24,10 @@ struct ValidationCurve {
     private(set) var points: [Point]
 
     init(config: RunConfig, dataDirectory: URL, checkpoints: URL, resumedAt step: Int) throws {
-        let shard = try CorpusSplit.load(config.data.corpus, split: "validation", dataDirectory: dataDirectory)
+        let shard = try CorpusSplit.load(config.data.corpus, split: .validation, dataDirectory: dataDirectory)
         stream = shard.tokens(0..<shard.count)
         length = config.finetune.context
-        evaluator = try config.evaluate.evaluator(attention: .full)
+        evaluator = config.evaluate.evaluator(attention: .full)
         file = checkpoints.appendingPathComponent("eval-curve.json")
         let saved = (try? Data(contentsOf: file)).flatMap { try? JSONDecoder().decode([Point].self, from: $0) } ?? []
         points = saved.filter { $0.step <= step }

@@ -42,11 +42,9 @@ public enum Attention {
         let scale: Float
 
         init(geometry g: AttentionGeometry, pattern: any AttentionPattern, tiling: Tiling?) {
-            do {
-                try pattern.validate(geometry: g)
-            } catch {
-                preconditionFailure("attention pattern '\(pattern.name)': \(error)")
-            }
+            // The pattern was checked for this length when it was made (`AttentionKind.pattern`).
+            precondition(g.n > 0 && g.nHeads > 0 && g.nKVHeads > 0 && g.headDim > 0 && g.nHeads % g.nKVHeads == 0,
+                         "attention shape invalid: n \(g.n), heads \(g.nHeads), kv heads \(g.nKVHeads), head dim \(g.headDim)")
             self.g = g
             masks = (0..<g.nHeads).map { pattern.mask(head: $0, geometry: g) }
             let tiling = tiling ?? .default(headDim: g.headDim)

@@ -1,5 +1,3 @@
-import Support
-
 /// `block-sparse`: block-sparse attention across heads with 4 block structures.
 ///
 /// The paper says only "a 4-block causal block pattern"; our definition: the sequence is
@@ -9,16 +7,15 @@ import Support
 /// blocks, head 3 skips whole groups (d*b = G). Four structures over heads, as in the
 /// paper's wording. Cost per query is about 2.5 b = 0.625 G keys versus S2's 0.5 G:
 /// close enough that the comparison is about sparsity structure, not budget.
-public struct BlockSparseAttention: GroupedAttentionPattern {
+public struct BlockSparseAttention: AttentionPattern {
     public let name = "block-sparse"
-    public let groupSize: GroupSize
+    /// G in tokens, a multiple of 4 (the registry checks it).
+    public let group: Int
 
-    public init(groupSize: GroupSize) { self.groupSize = groupSize }
-
-    public var groupMultiple: Int { 4 }
+    public init(group: Int) { self.group = group }
 
     public func mask(head: Int, geometry: AttentionGeometry) -> any AttentionMask {
-        let g = group(geometry)
+        let g = group
         let d = 1 + head % 4
         return BlockMask(block: g / 4, distances: [d, 2 * d])
     }

@@ -8,16 +8,15 @@
 /// Doubling the segment for the rate-2 heads keeps their cost at about n*G/2 pairs, the
 /// same as a rate-1 head, so the pattern costs what S2 costs (the paper's premise for
 /// comparing patterns); it also lets the dilated heads reach twice as far back.
-public struct DilatedAttention: GroupedAttentionPattern {
+public struct DilatedAttention: AttentionPattern {
     public let name = "dilated"
-    public let groupSize: GroupSize
+    /// G in tokens.
+    public let group: Int
 
-    public init(groupSize: GroupSize) { self.groupSize = groupSize }
-
-    public var groupMultiple: Int { 1 }
+    public init(group: Int) { self.group = group }
 
     public func mask(head: Int, geometry: AttentionGeometry) -> any AttentionMask {
-        let g = group(geometry)
+        let g = group
         if geometry.isUpperHalf(head: head) {
             return DilatedMask(segment: 2 * g, rate: 2)
         }

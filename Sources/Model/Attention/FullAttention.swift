@@ -5,10 +5,6 @@ public struct FullAttention: AttentionPattern {
 
     public init() {}
 
-    public func validate(geometry: AttentionGeometry) throws {
-        try PatternCheck.geometry(geometry)
-    }
-
     public func mask(head: Int, geometry: AttentionGeometry) -> any AttentionMask {
         SegmentedCausalMask(size: max(geometry.n, 1))
     }

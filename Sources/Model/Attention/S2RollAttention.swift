@@ -7,16 +7,15 @@
 /// holds the last G/2 tokens followed by the first G/2, so the first G/2 queries see the
 /// last G/2 tokens: the future-token leak the authors acknowledged, reproduced on purpose.
 /// With a single group (G = n) nothing is rolled (see `ShiftedSparseAttention`).
-public struct S2RollAttention: GroupedAttentionPattern {
+public struct S2RollAttention: AttentionPattern {
     public let name = "s2-roll"
-    public let groupSize: GroupSize
+    /// G in tokens, even (the registry checks it).
+    public let group: Int
 
-    public init(groupSize: GroupSize) { self.groupSize = groupSize }
-
-    public var groupMultiple: Int { 2 }
+    public init(group: Int) { self.group = group }
 
     public func mask(head: Int, geometry: AttentionGeometry) -> any AttentionMask {
-        let g = group(geometry)
+        let g = group
         if geometry.isUpperHalf(head: head) && g < geometry.n {
             return RolledMask(groups: SegmentedCausalMask(size: g), shift: g / 2, n: geometry.n)
         }

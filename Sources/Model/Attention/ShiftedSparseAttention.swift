@@ -14,24 +14,21 @@
 /// - `s2`: heads [H/2, H) shifted (S2 across heads, the paper's default);
 /// - `pattern2`: every head shifted ("only pattern 2");
 /// - `s2-layers`: even layers unshifted, odd layers shifted (S2 across layers).
-public struct ShiftedSparseAttention: GroupedAttentionPattern {
+public struct ShiftedSparseAttention: AttentionPattern {
     public enum Shifted: Sendable, Hashable {
         case none, upperHalfOfHeads, allHeads, oddLayers
     }
 
     public let name: String
-    public let groupSize: GroupSize
+    /// G in tokens (a multiple of 2 when heads are shifted by G/2: the registry checks it).
+    public let group: Int
     public let shifted: Shifted
 
-    public init(name: String, groupSize: GroupSize, shifted: Shifted) {
+    public init(name: String, group: Int, shifted: Shifted) {
         self.name = name
-        self.groupSize = groupSize
+        self.group = group
         self.shifted = shifted
     }
-
-    /// A G/2 shift needs an even G; the unshifted patterns accept any G.
-    public var groupMultiple: Int { shifted == .none ? 1 : 2 }
-
 
     public func isShifted(head: Int, geometry: AttentionGeometry, groupSize g: Int) -> Bool {
         if g >= geometry.n { return false }
@@ -44,7 +41,7 @@ public struct ShiftedSparseAttention: GroupedAttentionPattern {
     }
 
     public func mask(head: Int, geometry: AttentionGeometry) -> any AttentionMask {
-        let g = group(geometry)
+        let g = group
         return SegmentedCausalMask(size: g, offset: isShifted(head: head, geometry: geometry, groupSize: g) ? Self.shift(g) : 0)
     }
 

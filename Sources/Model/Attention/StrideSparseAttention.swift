@@ -8,16 +8,15 @@
 /// neighbour closer than s, which is why the paper found this pattern the weakest.
 /// On the tiled kernel the strided heads touch every causal tile, so they run at about
 /// the speed of full attention even though they score fewer pairs.
-public struct StrideSparseAttention: GroupedAttentionPattern {
+public struct StrideSparseAttention: AttentionPattern {
     public let name = "stride-sparse"
-    public let groupSize: GroupSize
+    /// G in tokens, even, dividing n (the registry checks it).
+    public let group: Int
 
-    public init(groupSize: GroupSize) { self.groupSize = groupSize }
-
-    public var groupMultiple: Int { 2 }
+    public init(group: Int) { self.group = group }
 
     public func mask(head: Int, geometry: AttentionGeometry) -> any AttentionMask {
-        let g = group(geometry)
+        let g = group
         if geometry.isUpperHalf(head: head) {
             return DilatedMask(segment: geometry.n, rate: geometry.n / g)
         }

@@ -49,11 +49,13 @@ struct BenchCommand: ParsableCommand {
             }
             return n
         }
-        let names = patterns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = try patterns.split(separator: ",").map { try AttentionKind($0.trimmingCharacters(in: .whitespaces)) }
         guard steps >= 1 else { throw UserError("--steps: expected at least 1, got \(steps)") }
         guard tokenizerBytes >= 1024 else { throw UserError("--tokenizer-bytes: expected at least 1024, got \(tokenizerBytes)") }
         // Fail on a bad pattern or length before spending a minute on the sgemm peak.
-        for name in names { _ = try PatternAttention(name, groupSize: .ratio(groupRatio)) }
+        for name in names {
+            for n in ns { _ = try PatternAttention(name, groupSize: .ratio(groupRatio), length: n) }
+        }
 
         if let peak = rowPeak {
             guard ns.count == 1, names.count == 1 else { throw UserError("--row-peak measures exactly one row") }
@@ -71,11 +73,11 @@ struct BenchCommand: ParsableCommand {
                                      sgemmPeakGFLOPs: peak, sgemmSize: sgemmSize, measurements: [])
         for n in ns {
             for name in names {
-                let row = try measureInChild(pattern: name, n: n, peak: peak)
+                let row = try measureInChild(pattern: name.rawValue, n: n, peak: peak)
                 report.measurements.append(row)
                 if !output.quiet {
                     print(String(format: "%@ n=%d: %.0f tokens/s, %.1f GFLOP/s (%.0f%% of peak, %.0f%% of local peak), peak RSS %.0f MB",
-                                 name, n, row.tokensPerSecond, row.gflops, 100 * row.fractionOfPeak, 100 * row.fractionOfLocalPeak,
+                                 name.rawValue, n, row.tokensPerSecond, row.gflops, 100 * row.fractionOfPeak, 100 * row.fractionOfLocalPeak,
                                  Double(row.peakRSSBytes) / 1e6))
                 }
             }
@@ -95,14 +97,14 @@ struct BenchCommand: ParsableCommand {
          "recompute": .int(recompute ? 1 : 0), "threads": .int(Int64(compute.threads))]
     }
 
-    private func measureRow(config: ModelConfig, parts: TrainableParts, pattern: String, n: Int,
+    private func measureRow(config: ModelConfig, parts: TrainableParts, pattern: AttentionKind, n: Int,
                             peak: Double) throws -> ThroughputMeasurement {
         // Warm OpenBLAS (its buffers) first, so the baseline excludes them.
         _ = BLAS.bestSgemmGFLOPs(size: 64)
         // Each row's peak starts here, not at an earlier (longer) row's peak.
         ProcessStats.resetPeakRSS()
         let baseline = ProcessStats.currentRSSBytes()
-        let attention = try PatternAttention(pattern, groupSize: .ratio(groupRatio))
+        let attention = try PatternAttention(pattern, groupSize: .ratio(groupRatio), length: n)
         let factor = max(1, Double((n + config.maxContext - 1) / config.maxContext))
         let m = try LlamaModel(config: config, lora: parts.contains(.lora) ? LoRAConfig() : nil,
                                trainable: parts, rope: RoPE(base: config.ropeBase,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Kernels
+import Model
 
 /// Options shared by every subcommand that computes.
 struct ComputeOptions: ParsableArguments {
@@ -14,3 +15,7 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Print only results and errors.")
     var quiet = false
 }
+
+/// `--attention NAME`: parsed against the attention registry, so the help lists every
+/// registered pattern and an unknown name is a usage error.
+extension AttentionKind: ExpressibleByArgument {}

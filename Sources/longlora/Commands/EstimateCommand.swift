@@ -68,7 +68,12 @@ struct EstimateCommand: ParsableCommand {
         guard gpus > 0, steps > 0, batch > 0, loraRank > 0 else {
             throw UserError("--gpus, --steps, --batch and --lora-rank must be positive")
         }
-        guard groupRatio > 0, groupRatio <= 1 else { throw UserError("--group-ratio \(groupRatio): expected (0, 1]") }
+        // G by the harness's one rule (a whole number of tokens dividing each context).
+        for n in contexts {
+            do { _ = try setup.attention.group(.ratio(groupRatio), length: n) } catch let error as UserError {
+                throw UserError("--group-ratio \(groupRatio): \(error.message)")
+            }
+        }
         let cluster = Cluster(gpus: gpus, zeroStage: zero, device: try DeviceProfile.named(device))
 
         let calibration = Calibration.paper

@@ -140,13 +140,13 @@ struct EvalCommand: ParsableCommand {
     }
 
     /// `--attention`, with `train` naming the pattern the checkpoint was trained with.
-    func trainingPattern(_ reference: CheckpointReference) throws -> String {
-        guard attention == "train" else { return attention }
+    func trainingPattern(_ reference: CheckpointReference) throws -> AttentionKind {
+        guard attention == "train" else { return try AttentionKind(attention) }
         guard let metadata = reference.metadata else {
             throw UserError("--attention train: \(checkpoint) records no training pattern",
                             hint: "pass a run's checkpoint (RESULTS.h5#RUN_ID) or name the pattern")
         }
-        return metadata.attention
+        return try AttentionKind(metadata.attention)
     }
 
     func resolvedLengths() throws -> [Int] {

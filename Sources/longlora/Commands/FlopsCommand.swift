@@ -15,8 +15,8 @@ struct FlopsCommand: ParsableCommand {
     @Option(help: "Context lengths, comma separated (e.g. 8192,16384).")
     var context: String
 
-    @Option(help: "Attention pattern: \(AttentionCost.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var attention: String = "full"
+    @Option(help: "Attention pattern.")
+    var attention: AttentionKind = .full
 
     @Option(help: "Group size G as a fraction of the context (sparse patterns).")
     var groupRatio: Double = 0.25
@@ -39,9 +39,12 @@ struct FlopsCommand: ParsableCommand {
     func run() throws {
         let config = try ModelConfig.preset(model)
         let contexts = try parseContexts(context)
-        let pattern = try AttentionCost.parse(attention)
-        guard groupRatio > 0, groupRatio <= 1 else {
-            throw UserError("--group-ratio \(groupRatio): expected a fraction in (0, 1]")
+        let pattern = attention
+        // G by the harness's one rule (a whole number of tokens dividing each context).
+        for n in contexts {
+            do { _ = try pattern.group(.ratio(groupRatio), length: n) } catch let error as UserError {
+                throw UserError("--group-ratio \(groupRatio): \(error.message)")
+            }
         }
         guard let counting = AttentionCounting(rawValue: counting) else {
             throw UserError("--counting '\(self.counting)': expected whole-matrix or causal")
