@@ -25,41 +25,17 @@ public final class ResultFileRecorder: RunRecorder {
 
     /// Records the run as started. A complete run of the same id but another content hash
     /// (other code, data or config) stays in the file under `<id>@<hash prefix>`.
-    public func markRunning(_ report: RunReport) throws {
-        try store.markRunning(Self.record(report, threads: threads))
+    public func markRunning(_ record: RunRecord) throws {
+        try store.markRunning(withExecution(record))
     }
 
-    public func record(_ report: RunReport) throws { try store.record(Self.record(report, threads: threads)) }
+    public func record(_ record: RunRecord) throws { try store.record(withExecution(record)) }
 
-    /// The result file's form of a run report. Evaluation columns whose values are all
-    /// whole numbers and named as counts (length, tokens, windows) are stored as int64.
-    public static func record(_ report: RunReport, threads: Int) -> RunRecord {
-        let status: RunStatus = switch report.status {
-        case .running: .running
-        case .complete: .complete
-        case .failed: .failed
-        }
-        var eval: [String: Table] = [:]
-        for table in report.evaluations {
-            var out = Table()
-            for (name, values) in table.numbers {
-                let counts: Set<String> = ["length", "tokens", "windows", "trials"]
-                if counts.contains(name), values.allSatisfy({ $0 == $0.rounded() && abs($0) < 9e15 }) {
-                    out.append(name, .int(values.map { Int64($0) }))
-                } else {
-                    out.append(name, .double(values))
-                }
-            }
-            for (name, values) in table.texts { out.append(name, .string(values)) }
-            eval[table.dataset] = out
-        }
-        return RunRecord(
-            id: report.id, config: report.config, configHash: report.hash, seed: Int64(report.seed),
-            codeFingerprint: report.version.code, dataManifests: report.version.dataManifests,
-            checkpoint: report.checkpoint, status: status, error: report.error, provenance: report.provenance,
-            started: RunRecord.timestamp(report.started), finished: report.finished.map { RunRecord.timestamp($0) } ?? "",
-            attributes: ["blas": .string(BLAS.configuration), "threads": .int(Int64(threads))],
-            curves: report.curves, eval: eval,
-            metrics: report.metrics.filter { !$0.value.isEmpty }.mapValues { $0.mapValues { Value.double($0) } })
+    /// The run with what executed it: the BLAS build and the thread count actually used.
+    func withExecution(_ record: RunRecord) -> RunRecord {
+        var record = record
+        record.attributes["blas"] = .string(BLAS.configuration)
+        record.attributes["threads"] = .int(Int64(threads))
+        return record
     }
 }

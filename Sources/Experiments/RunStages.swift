@@ -1,4 +1,5 @@
 import Foundation
+import Results
 import Support
 
 // The runner's stages, one protocol each, so the runner's logic (hashing, skipping,
@@ -34,16 +35,17 @@ extension RunRecorder {
     public func setCurrent(_ version: CodeVersion) throws {}
 }
 
-/// Where runs are recorded (the experiment's result file).
+/// Where runs are recorded (the experiment's result file), as the result file's own
+/// `RunRecord`: the runner fills in what it computed, the recorder what ran it.
 public protocol RunRecorder: AnyObject {
     /// Whether a run with this content hash is already complete (then it is skipped).
     func isComplete(hash: String) -> Bool
     /// Makes `version` the current code and data: recorded runs of others become stale.
     func setCurrent(_ version: CodeVersion) throws
     /// Records a run as started, so a crash leaves a visible `running` entry.
-    func markRunning(_ report: RunReport) throws
+    func markRunning(_ record: RunRecord) throws
     /// Records a finished run, complete or failed.
-    func record(_ report: RunReport) throws
+    func record(_ record: RunRecord) throws
 }
 
 public struct FinetuneOutcome: Sendable {
@@ -84,25 +86,20 @@ public struct EvaluationTable: Equatable, Sendable {
     }
 }
 
-/// What the runner knows about one run, for the recorder.
-public struct RunReport: Sendable {
-    public enum Status: String, Sendable { case running, complete, failed }
-    public var id: String
-    /// The resolved config as canonical JSON, plus `variant` when the spec has variants.
-    public var config: String
-    public var hash: String
-    public var seed: Int
-    public var status: Status
-    public var error: String
-    public var started: Date
-    public var finished: Date?
-    public var curves: [String: [Double]]
-    public var evaluations: [EvaluationTable]
-    /// Named groups of scalars: `resources` (measured), `analytic` (FLOPs, memory), `training`.
-    public var metrics: [String: [String: Double]]
-    public var provenance: Provenance
-    /// The code fingerprint and data manifests in the hash.
-    public var version: CodeVersion
-    /// The checkpoint directory relative to the results folder (`checkpoints/<hash>`), or empty.
-    public var checkpoint: String
+extension EvaluationTable {
+    /// The result file's form: columns whose values are all whole numbers and named as
+    /// counts (length, tokens, windows, trials) are stored as int64.
+    var resultTable: Table {
+        var out = Table()
+        for (name, values) in numbers {
+            let counts: Set<String> = ["length", "tokens", "windows", "trials"]
+            if counts.contains(name), values.allSatisfy({ $0 == $0.rounded() && abs($0) < 9e15 }) {
+                out.append(name, .int(values.map { Int64($0) }))
+            } else {
+                out.append(name, .double(values))
+            }
+        }
+        for (name, values) in texts { out.append(name, .string(values)) }
+        return out
+    }
 }

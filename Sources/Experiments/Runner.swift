@@ -1,5 +1,6 @@
 import CodeIdentity
 import Foundation
+import Results
 import Support
 
 /// Runs an experiment's planned runs through the stages:
@@ -66,22 +67,25 @@ public struct Runner {
                 continue
             }
             let checkpoints = resultsDirectory.appendingPathComponent("checkpoints").appendingPathComponent(run.finetuneHash(version))
-            var report = RunReport(id: run.id, config: run.recordedConfig, hash: hash, seed: run.seed, status: .running,
-                                   error: "", started: Date(), finished: nil, curves: [:], evaluations: [],
-                                   metrics: [:], provenance: provenance, version: version,
-                                   checkpoint: run.config.analytic.only ? "" : "checkpoints/\(checkpoints.lastPathComponent)")
+            var report = RunRecord(id: run.id, config: run.recordedConfig, configHash: hash, seed: Int64(run.seed),
+                                   codeFingerprint: version.code, dataManifests: version.dataManifests,
+                                   checkpoint: run.config.analytic.only ? "" : "checkpoints/\(checkpoints.lastPathComponent)",
+                                   status: .running, provenance: provenance, started: RunRecord.timestamp())
+            var metrics: [String: [String: Double]] = [:]
             try recorder.markRunning(report)
             do {
-                report.metrics["projection"] = try AnalyticProjection.metrics(run.config)
+                metrics["projection"] = try AnalyticProjection.metrics(run.config)
                 if !run.config.analytic.only {
                     if let problem = run.corpora.compactMap({ dataProblems[$0] }).first { throw UserError(problem) }
                     let base = try baseModel(for: run, version: version)
                     let tuned = try finetune.finetune(run.config, base: base, checkpoints: checkpoints, progress: progress)
                     try CheckpointMetadata(run.config, model: tuned.model, base: base, directory: checkpoints).write(to: checkpoints)
                     report.curves = tuned.curves
-                    report.metrics["training"] = tuned.metrics
-                    report.metrics.merge(tuned.groups) { _, new in new }
-                    report.evaluations = try evaluate.evaluate(run.config, model: tuned.model, progress: progress)
+                    metrics["training"] = tuned.metrics
+                    metrics.merge(tuned.groups) { _, new in new }
+                    for table in try evaluate.evaluate(run.config, model: tuned.model, progress: progress) {
+                        report.eval[table.dataset] = table.resultTable
+                    }
                 }
                 report.status = .complete
                 summary.completed.append(run.id)
@@ -91,7 +95,8 @@ public struct Runner {
                 summary.failed.append(run.id)
                 progress(.message("\(run.id): failed: \(report.error)"))
             }
-            report.finished = Date()
+            report.finished = RunRecord.timestamp()
+            report.metrics = metrics.filter { !$0.value.isEmpty }.mapValues { $0.mapValues { Value.double($0) } }
             try recorder.record(report)
         }
         return summary

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Experiments
+import Results
 import Support
 
 /// Stages that do no learning but behave like real ones on disk: they let the tests
@@ -10,7 +11,7 @@ final class RecordingStages: DataStage, PretrainStage, FinetuneStage, EvaluateSt
     var pretrained: [String] = []
     var finetuned: [String] = []
     var evaluated: [String] = []
-    var reports: [RunReport] = []
+    var reports: [RunRecord] = []
     var running: [String] = []
     /// Fine-tuning of a run whose attention is this fails at this step (a simulated kill).
     var killAt: (attention: String, step: Int)?
@@ -55,9 +56,9 @@ final class RecordingStages: DataStage, PretrainStage, FinetuneStage, EvaluateSt
         return [EvaluationTable(dataset: "pg19-mini-test", numbers: [("length", lengths), ("perplexity", lengths.map { _ in 5 })])]
     }
 
-    func isComplete(hash: String) -> Bool { reports.contains { $0.hash == hash && $0.status == .complete } }
-    func markRunning(_ report: RunReport) throws { running.append(report.id) }
-    func record(_ report: RunReport) throws {
+    func isComplete(hash: String) -> Bool { reports.contains { $0.configHash == hash && $0.status == .complete } }
+    func markRunning(_ report: RunRecord) throws { running.append(report.id) }
+    func record(_ report: RunRecord) throws {
         reports.removeAll { $0.id == report.id }
         reports.append(report)
     }
@@ -95,7 +96,7 @@ final class RecordingStages: DataStage, PretrainStage, FinetuneStage, EvaluateSt
         // One base for all four runs; one fine-tune per attention, shared by both window counts.
         #expect(stages.pretrained.count == 1)
         #expect(stages.finetuned == ["full from 0", "full from 4", "s2 from 0", "s2 from 4"])
-        #expect(stages.reports.allSatisfy { $0.status == .complete && $0.hash.count == 64 })
+        #expect(stages.reports.allSatisfy { $0.status == .complete && $0.configHash.count == 64 })
 
         let second = try makeRunner(stages, root: root).run(runs)
         #expect(second.skipped.count == 4 && second.completed.isEmpty)
