@@ -32,8 +32,15 @@ public enum ModelTokenizer {
         func id(_ key: String) throws -> Int32? { try file.optionalInt(key).map { Int32(clamping: $0) } }
         let specials = HFTokenizer.Specials(bos: try id("tokenizer.ggml.bos_token_id"), eos: try id("tokenizer.ggml.eos_token_id"),
                                             pad: try id("tokenizer.ggml.padding_token_id"))
+        let scores = try file.metadata["tokenizer.ggml.scores"].map { value -> [Double] in
+            guard let items = value.array, case let numbers = items.compactMap(\.double), numbers.count == items.count else {
+                throw UserError("\(source): metadata key 'tokenizer.ggml.scores' is not an array of numbers")
+            }
+            return numbers
+        }
         return try HFTokenizer(ggufModel: model, pre: try file.string("tokenizer.ggml.pre"), tokens: tokens,
-                               merges: try file.strings("tokenizer.ggml.merges") ?? [], types: types,
+                               merges: try file.strings("tokenizer.ggml.merges"), scores: scores, types: types,
+                               unknown: try file.optionalInt("tokenizer.ggml.unknown_token_id"),
                                specials: specials, source: source)
     }
 

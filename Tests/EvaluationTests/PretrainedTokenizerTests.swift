@@ -9,7 +9,9 @@ import Testing
 /// on every document of pg19-mini and proof-pile-mini validation: SmolLM2's tokenizer read
 /// from its GGUF file and from the `tokenizer.json` transformers derives from it, Llama 3 and
 /// SmolLM hub-style pre-tokenizers over the same vocabulary, and Llama 2-style SentencePiece
-/// BPE (`▁`, byte fallback) trained here by `tokenizers`, in its normalizer and Metaspace forms.
+/// BPE (`▁`, byte fallback) trained here by `tokenizers`, in its normalizer and Metaspace forms
+/// and as a GGUF `llama` tokenizer (tokens and scores, merges implied), which we read directly
+/// and transformers converts to the `tokenizer.json` the reference ids come from.
 @Suite(.serialized) struct PretrainedTokenizerTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -51,7 +53,7 @@ import Testing
         try #require(result.status == 0, "python failed: \(String(decoding: result.stderr, as: UTF8.self))")
         let report = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
         let variants = try #require(report["variants"] as? [String])
-        #expect(variants.count == 5)
+        #expect(variants.count == 6)
 
         let fromGGUF = try #require(try ModelTokenizer.load(Self.smolLM2))
         #expect(fromGGUF.vocabSize == 49152 && fromGGUF.bos == 1 && fromGGUF.eos == 2)
@@ -59,7 +61,12 @@ import Testing
             let vdir = dir.appendingPathComponent(variant)
             let ours = try #require(try ModelTokenizer.load(vdir), "\(variant): no tokenizer.json")
             var candidates: [(String, HFTokenizer)] = [(variant, ours)]
-            if variant == "smollm2-from-gguf" { candidates.append(("GGUF metadata", fromGGUF)) }
+            if variant == "smollm2-from-gguf" { candidates.append(("SmolLM2 GGUF metadata", fromGGUF)) }
+            if variant == "llama2-gguf" {
+                let sp = try #require(try ModelTokenizer.load(vdir.appendingPathComponent("sp.gguf")))
+                #expect(sp.bos == 1 && sp.eos == 2)
+                candidates.append(("llama GGUF metadata", sp))
+            }
             for (name, docs) in corpora {
                 let expected = try Self.readIDs(vdir.appendingPathComponent("\(name).ids"), documents: docs.count)
                 for (label, tokenizer) in candidates {
@@ -149,6 +156,24 @@ import Testing
     metaspace = json.loads(sp.to_str())
     metaspace["pre_tokenizer"] = {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "first", "split": False}
     save("llama2-metaspace", metaspace, sp_config); variants.append("llama2-metaspace")
+
+    # The same vocabulary as a GGUF `llama` tokenizer: tokens, scores (merge order), token types.
+    import gguf
+    os.makedirs(f"{out}/llama2-gguf", exist_ok=True)
+    inverse = {i: t for t, i in sp.get_vocab().items()}
+    tokens = [inverse[i] for i in range(len(inverse))]
+    w = gguf.GGUFWriter(f"{out}/llama2-gguf/sp.gguf", "llama")
+    w.add_context_length(64); w.add_embedding_length(8); w.add_block_count(1); w.add_feed_forward_length(8)
+    w.add_head_count(2); w.add_layer_norm_rms_eps(1e-5); w.add_vocab_size(len(tokens))
+    w.add_tokenizer_model("llama")
+    w.add_token_list(tokens)
+    w.add_token_scores([-float(i) for i in range(len(tokens))])
+    w.add_token_types([2 if t == "<unk>" else 3 if t in ("<s>", "</s>") else 6 if t.startswith("<0x") else 1 for t in tokens])
+    w.add_unk_token_id(0); w.add_bos_token_id(1); w.add_eos_token_id(2)
+    w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
+    converted = transformers.AutoTokenizer.from_pretrained(f"{out}/llama2-gguf", gguf_file="sp.gguf")
+    converted.save_pretrained(f"{out}/llama2-gguf")
+    variants.append("llama2-gguf")
 
     for v in variants:
         t = Tokenizer.from_file(f"{out}/{v}/tokenizer.json")
