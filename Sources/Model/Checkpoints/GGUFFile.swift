@@ -213,7 +213,7 @@ private struct Reader {
             let itemType = try u32("\(field) array type")
             let n = try count("\(field) array length", limit: data.count - position)
             var items: [GGUFFile.Value] = []
-            items.reserveCapacity(n)
+            items.reserveCapacity(min(n, 1 << 16))  // n is bounded by the bytes left, not by memory
             for i in 0..<n { items.append(try value(type: itemType, field: "\(field)[\(i)]", depth: depth + 1)) }
             return .array(items)
         case 10:
