@@ -41,7 +41,7 @@ public struct LlamaDecoder: IncrementalDecoder {
                   q: linear(l, .q), k: linear(l, .k), v: linear(l, .v), o: linear(l, .o),
                   gate: linear(l, .gate), up: linear(l, .up), down: linear(l, .down))
         }
-        head = Linear(weight: store.view(LlamaNames.head), lora: nil)
+        head = Linear(weight: store.view(model.config.isTied ? LlamaNames.embedding : LlamaNames.head), lora: nil)
         keys = Array(repeating: [], count: plain.config.nLayers)
         values = keys
     }

@@ -14,49 +14,94 @@ public enum HFConfig {
             "num_attention_heads": c.nHeads, "num_key_value_heads": c.nKVHeads,
             "num_hidden_layers": c.nLayers, "vocab_size": c.vocabSize, "head_dim": c.headDim,
             "rms_norm_eps": Double("\(c.normEps)")!, "rope_theta": rope.effectiveBase(headDim: c.headDim),
-            "max_position_embeddings": c.maxContext, "tie_word_embeddings": false,
+            "max_position_embeddings": c.maxContext, "tie_word_embeddings": c.isTied,
             "torch_dtype": "float32", "hidden_act": "silu", "attention_bias": false, "mlp_bias": false,
             "initializer_range": 0.02, "longlora_preset": c.name,
         ]
         if case .positionInterpolation(let f) = rope.scaling, f != 1 {
             out["rope_scaling"] = ["type": "linear", "rope_type": "linear", "factor": f]
         }
+        if case .llama3(let f, let low, let high, let original) = rope.scaling {
+            out["rope_scaling"] = ["rope_type": "llama3", "factor": f, "low_freq_factor": low,
+                                   "high_freq_factor": high, "original_max_position_embeddings": original]
+        }
         return out
     }
 
-    /// Parses a `config.json` back into a model shape and RoPE setting.
+    /// Parses a `config.json` as transformers 4.x (`rope_theta`, `rope_scaling`) or 5.x
+    /// (`rope_parameters`) writes it into a model shape and RoPE setting.
     public static func parseLlama(_ json: [String: Any], source: String) throws -> (ModelConfig, RoPE) {
-        func int(_ key: String) throws -> Int {
-            guard let v = json[key] as? Int else { throw UserError("\(source): key '\(key)' is missing or not an integer") }
-            return v
+        func number(_ value: Any?) -> Double? {
+            guard let n = value as? NSNumber, !(value is Bool) else { return nil }
+            return n.doubleValue
         }
-        func double(_ key: String) throws -> Double {
-            guard let v = json[key] as? Double else { throw UserError("\(source): key '\(key)' is missing or not a number") }
-            return v
+        func int(_ key: String) throws -> Int {
+            guard let v = number(json[key]), v == v.rounded(), v >= 0 else {
+                throw UserError("\(source): key '\(key)' is missing or not an integer")
+            }
+            return Int(v)
         }
         if let arch = json["architectures"] as? [String], !arch.contains("LlamaForCausalLM") {
             throw UserError("\(source): architectures \(arch) is not LlamaForCausalLM")
         }
-        if (json["tie_word_embeddings"] as? Bool) == true {
-            throw UserError("\(source): tie_word_embeddings true is not supported (the head is untied)")
+        for key in ["attention_bias", "mlp_bias"] where (json[key] as? Bool) == true {
+            throw UserError("\(source): key '\(key)' is true; only bias-free LLaMA projections are supported")
         }
-        let theta = try double("rope_theta")
+        if let act = json["hidden_act"] as? String, act != "silu" {
+            throw UserError("\(source): hidden_act '\(act)' is not supported (expected silu)")
+        }
+        let dim = try int("hidden_size"), heads = try int("num_attention_heads")
+        if json["head_dim"] != nil, !(json["head_dim"] is NSNull) {
+            let hd = try int("head_dim")
+            guard heads > 0, hd * heads == dim else {
+                throw UserError("\(source): head_dim \(hd) differs from hidden_size / num_attention_heads = \(dim) / \(heads); only head_dim x heads = hidden_size is supported")
+            }
+        }
+        let rope = try parseRoPE(json, source: source)
+        guard let eps = number(json["rms_norm_eps"]) else {
+            throw UserError("\(source): key 'rms_norm_eps' is missing or not a number")
+        }
+        let kvHeads = json["num_key_value_heads"] is NSNull || json["num_key_value_heads"] == nil
+            ? heads : try int("num_key_value_heads")
         let config = ModelConfig(
             name: json["longlora_preset"] as? String ?? "hf", vocabSize: try int("vocab_size"),
-            dim: try int("hidden_size"), nLayers: try int("num_hidden_layers"),
-            nHeads: try int("num_attention_heads"), nKVHeads: (json["num_key_value_heads"] as? Int),
+            dim: dim, nLayers: try int("num_hidden_layers"), nHeads: heads, nKVHeads: kvHeads,
             ffnDim: try int("intermediate_size"), maxContext: try int("max_position_embeddings"),
-            ropeBase: theta, normEps: Float(try double("rms_norm_eps")))
-        try config.validate()
-        var rope = RoPE(base: theta)
-        if let scaling = json["rope_scaling"] as? [String: Any] {
-            let type = scaling["type"] as? String ?? scaling["rope_type"] as? String
-            guard type == "linear", let f = scaling["factor"] as? Double else {
-                throw UserError("\(source): rope_scaling \(scaling) is not supported (expected type linear with a factor)")
-            }
-            rope.scaling = .positionInterpolation(factor: f)
-        }
+            ropeBase: rope.base, normEps: Float(eps),
+            tieWordEmbeddings: (json["tie_word_embeddings"] as? Bool) ?? false)
+        do { try config.validate() } catch let e as UserError { throw UserError("\(source): \(e.message)") }
         return (config, rope)
+    }
+
+    /// RoPE base and scaling: `rope_theta` + `rope_scaling` (4.x) or `rope_parameters` (5.x).
+    static func parseRoPE(_ json: [String: Any], source: String) throws -> RoPE {
+        let parameters = json["rope_parameters"] as? [String: Any]
+        let scalingKey = parameters != nil ? "rope_parameters" : "rope_scaling"
+        let scaling = parameters ?? (json["rope_scaling"] as? [String: Any])
+        guard let theta = ((json["rope_theta"] ?? parameters?["rope_theta"]) as? NSNumber)?.doubleValue else {
+            throw UserError("\(source): key 'rope_theta' (or 'rope_parameters.rope_theta') is missing or not a number")
+        }
+        var rope = RoPE(base: theta)
+        guard let scaling else { return rope }
+        let type = scaling["rope_type"] as? String ?? scaling["type"] as? String ?? "default"
+        func value(_ key: String) throws -> Double {
+            guard let v = (scaling[key] as? NSNumber)?.doubleValue else {
+                throw UserError("\(source): key '\(scalingKey).\(key)' is missing or not a number (rope_type \(type))")
+            }
+            return v
+        }
+        switch type {
+        case "default": break
+        case "linear": rope.scaling = .positionInterpolation(factor: try value("factor"))
+        case "llama3":
+            rope.scaling = .llama3(factor: try value("factor"), lowFrequencyFactor: try value("low_freq_factor"),
+                                   highFrequencyFactor: try value("high_freq_factor"),
+                                   originalContext: Int(try value("original_max_position_embeddings")))
+        default:
+            throw UserError("\(source): key '\(scalingKey).rope_type' is '\(type)', which is not supported; expected default, linear or llama3")
+        }
+        do { try rope.validate() } catch let e as UserError { throw UserError("\(source): \(scalingKey): \(e.message)") }
+        return rope
     }
 
     public static func peftAdapter(_ lora: LoRAConfig) -> [String: Any] {

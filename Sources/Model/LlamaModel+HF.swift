@@ -28,12 +28,17 @@ extension LlamaModel {
         }, metadata: ["format": "pt"], to: url)
     }
 
-    /// Loads a directory written by `writeHF` (or any float32 LLaMA safetensors directory
-    /// with these tensor names). Adapter files, if present, attach LoRA; otherwise `addLoRA`
-    /// attaches fresh adapters (all zero until `initializeLoRA`), e.g. to fine-tune a base model.
+    /// Loads a directory written by `writeHF` or by transformers' `save_pretrained` (LLaMA
+    /// family, safetensors in F32, F16 or BF16, single or sharded), or a `.gguf` file.
+    /// Adapter files, if present, attach LoRA; otherwise `addLoRA` attaches fresh adapters
+    /// (all zero until `initializeLoRA`), e.g. to fine-tune a base model.
     public static func load(from dir: URL, trainable: TrainableParts = .all, rope: RoPE? = nil,
                             attention: any AttentionBackend, threads: Int = 1,
                             addLoRA: LoRAConfig? = nil) throws -> LlamaModel {
+        if dir.pathExtension.lowercased() == "gguf" {
+            return try loadGGUF(dir, trainable: trainable, rope: rope, attention: attention, threads: threads,
+                                addLoRA: addLoRA)
+        }
         let configURL = dir.appendingPathComponent(configFile)
         guard FileManager.default.fileExists(atPath: configURL.path) else {
             throw UserError("\(dir.path): not a model directory (no \(configFile))")
@@ -46,20 +51,31 @@ extension LlamaModel {
         let model = try LlamaModel(config: config, lora: lora,
                                    trainable: lora == nil ? trainable.subtracting(.lora) : trainable,
                                    rope: rope ?? savedRope, attention: attention, threads: threads)
-        try model.fill(from: dir.appendingPathComponent(weightsFile), prefix: "model.")
-        if hasAdapter { try model.fill(from: dir.appendingPathComponent(adapterWeightsFile), prefix: "base_model.") }
+        try model.fill(from: try SafetensorsCheckpoint(directory: dir, weightsFile: weightsFile), prefix: "model.")
+        if hasAdapter {
+            try model.fill(from: try SafetensorsCheckpoint(directory: dir, weightsFile: adapterWeightsFile),
+                           prefix: "base_model.")
+        }
         return model
     }
 
-    /// Copies every tensor whose name starts with `prefix` (or is `lm_head`) from a safetensors file.
-    func fill(from url: URL, prefix: String) throws {
-        let tensors = try Safetensors.read(url)
-        for spec in parameters.tensors where spec.name.hasPrefix(prefix) || (prefix == "model." && spec.name == LlamaNames.head) {
-            guard let t = tensors[spec.name] else { throw UserError("\(url.path): tensor '\(spec.name)' is missing") }
-            guard t.shape == spec.shape else {
-                throw UserError("\(url.path): tensor '\(spec.name)' has shape \(t.shape), expected \(spec.shape)")
+    /// Copies every tensor whose name starts with `prefix` (or is `lm_head`) from the checkpoint's files.
+    func fill(from checkpoint: SafetensorsCheckpoint, prefix: String) throws {
+        var wanted = Set(parameters.tensors.lazy.map(\.name)
+            .filter { $0.hasPrefix(prefix) || (prefix == "model." && $0 == LlamaNames.head) })
+        try checkpoint.forEachFile { url, tensors in
+            for (name, t) in tensors where wanted.contains(name) {
+                let spec = parameters.spec(name)!
+                guard t.shape == spec.shape else {
+                    throw UserError("\(url.path): tensor '\(name)' has shape \(t.shape), expected \(spec.shape)")
+                }
+                parameters.setValues(of: name, t.values)
+                wanted.remove(name)
             }
-            parameters.setValues(of: spec.name, t.values)
+        }
+        if let missing = wanted.sorted().first {
+            throw UserError("\(checkpoint.source): tensor '\(missing)' is missing"
+                + (wanted.count > 1 ? " (and \(wanted.count - 1) more)" : ""))
         }
     }
 

@@ -4,7 +4,8 @@ import Support
 
 /// A LLaMA-architecture language model in float32 on the CPU: token embedding; per layer
 /// RMSNorm -> attention (q, k, v, o with grouped-query heads, RoPE) -> residual,
-/// RMSNorm -> SwiGLU MLP -> residual; final RMSNorm; untied output head.
+/// RMSNorm -> SwiGLU MLP -> residual; final RMSNorm; output head, separate or tied to the
+/// embedding (then the head's weight gradient adds into the embedding's).
 ///
 /// Parameters live in one `ParameterStore` under Hugging Face names; gradients exist only for
 /// the `trainable` parts. Forward and backward are in `LlamaModel+Forward/Backward.swift`.
@@ -45,7 +46,7 @@ public final class LlamaModel {
 
         let base = LlamaNames.baseLayout(config).map {
             (name: $0.name, shape: $0.shape,
-             trainable: trainable.contains(.all) || (!$0.kind.isEmpty && trainable.contains($0.kind)))
+             trainable: trainable.contains(.all) || !trainable.isDisjoint(with: $0.kind))
         }
         let adapters = lora.map { LlamaNames.loraLayout(config, $0) } ?? []
         let store = ParameterStore(layout: base + adapters.map {
@@ -53,7 +54,7 @@ public final class LlamaModel {
         })
         parameters = store
         blocks = (0..<config.nLayers).map { Block(layer: $0, store: store, lora: lora) }
-        head = Linear(weight: store.view(LlamaNames.head), lora: nil)
+        head = Linear(weight: store.view(config.isTied ? LlamaNames.embedding : LlamaNames.head), lora: nil)
     }
 
     /// Random initialisation: projections and embeddings N(0, 0.02) (Hugging Face's

@@ -15,7 +15,8 @@ public enum LlamaNames {
 
     /// Base tensors in buffer order with their shapes ([out, in] for projections).
     public static func baseLayout(_ c: ModelConfig) -> [(name: String, shape: [Int], kind: TrainableParts)] {
-        var out: [(String, [Int], TrainableParts)] = [(embedding, [c.vocabSize, c.dim], .embed)]
+        // A tied embedding is also the head: training either part trains it.
+        var out: [(String, [Int], TrainableParts)] = [(embedding, [c.vocabSize, c.dim], c.isTied ? [.embed, .head] : .embed)]
         for l in 0..<c.nLayers {
             out.append((inputNorm(layer: l), [c.dim], .norm))
             for t in [LoRATarget.q, .k, .v, .o] {
@@ -29,7 +30,7 @@ public enum LlamaNames {
             }
         }
         out.append((finalNorm, [c.dim], .norm))
-        out.append((head, [c.vocabSize, c.dim], .head))
+        if !c.isTied { out.append((head, [c.vocabSize, c.dim], .head)) }
         return out.map { (name: $0.0, shape: $0.1, kind: $0.2) }
     }
 

@@ -20,9 +20,13 @@ public struct ModelConfig: Codable, Hashable, Sendable {
     public var maxContext: Int
     public var ropeBase: Double
     public var normEps: Float
+    /// The output head reuses the token embedding (Hugging Face `tie_word_embeddings`, as in
+    /// SmolLM2 and Llama 3.2). Optional so that untied configurations encode, and hash, as before.
+    public var tieWordEmbeddings: Bool?
 
     public init(name: String, vocabSize: Int, dim: Int, nLayers: Int, nHeads: Int, nKVHeads: Int? = nil,
-                ffnDim: Int, maxContext: Int, ropeBase: Double = 10000, normEps: Float = 1e-5) {
+                ffnDim: Int, maxContext: Int, ropeBase: Double = 10000, normEps: Float = 1e-5,
+                tieWordEmbeddings: Bool = false) {
         self.name = name
         self.vocabSize = vocabSize
         self.dim = dim
@@ -33,7 +37,10 @@ public struct ModelConfig: Codable, Hashable, Sendable {
         self.maxContext = maxContext
         self.ropeBase = ropeBase
         self.normEps = normEps
+        self.tieWordEmbeddings = tieWordEmbeddings ? true : nil
     }
+
+    public var isTied: Bool { tieWordEmbeddings ?? false }
 
     public var headDim: Int { dim / nHeads }
     public var kvDim: Int { nKVHeads * headDim }
@@ -51,12 +58,12 @@ public struct ModelConfig: Codable, Hashable, Sendable {
         }
     }
 
-    /// Parameter count: embedding, per-layer q/k/v/o + SwiGLU + 2 norms, final norm, untied head.
+    /// Parameter count: embedding, per-layer q/k/v/o + SwiGLU + 2 norms, final norm, head (unless tied).
     public var parameterCount: Int {
         let attention = dim * dim * 2 + dim * kvDim * 2
         let mlp = 3 * dim * ffnDim
         let perLayer = attention + mlp + 2 * dim
-        return vocabSize * dim * 2 + nLayers * perLayer + dim
+        return vocabSize * dim * (isTied ? 1 : 2) + nLayers * perLayer + dim
     }
 
     // MARK: presets

@@ -11,6 +11,10 @@ public enum RoPEScaling: Hashable, Codable, Sendable {
     case positionInterpolation(factor: Double)
     /// NTK-aware scaling, the paper's training-free baseline: base' = base * f^(hd / (hd - 2)).
     case ntkAware(factor: Double)
+    /// Llama 3.1's frequency-dependent scaling (Hugging Face `rope_type: llama3`): wavelengths
+    /// longer than originalContext / lowFrequencyFactor are interpolated by `factor`, shorter
+    /// than originalContext / highFrequencyFactor kept, and those between blended smoothly.
+    case llama3(factor: Double, lowFrequencyFactor: Double, highFrequencyFactor: Double, originalContext: Int)
 }
 
 /// How a spec stretches RoPE by its position-interpolation factor (`finetune.rope_scaling`).
@@ -68,17 +72,33 @@ public struct RoPE: Hashable, Codable, Sendable {
         case .none: break
         case .positionInterpolation(let f), .ntkAware(let f):
             guard f >= 1, f.isFinite else { throw UserError("RoPE scaling factor must be >= 1, got \(f)") }
+        case .llama3(let f, let low, let high, let original):
+            guard f >= 1, f.isFinite, low > 0, high > low, original > 0 else {
+                throw UserError("llama3 RoPE scaling needs factor >= 1, 0 < low_freq_factor < high_freq_factor and an original context, got \(f), \(low), \(high), \(original)")
+            }
         }
+    }
+
+    /// The angular frequency of dimension pair i (of hd/2).
+    public func frequency(_ i: Int, headDim hd: Int) -> Double {
+        let f = pow(effectiveBase(headDim: hd), -2 * Double(i) / Double(hd))
+        guard case .llama3(let factor, let low, let high, let original) = scaling else { return f }
+        let wavelength = 2 * Double.pi / f, context = Double(original)
+        if wavelength < context / high { return f }
+        if wavelength > context / low { return f / factor }
+        let smooth = (context / wavelength - low) / (high - low)
+        return (1 - smooth) * f / factor + smooth * f
     }
 
     /// cos and sin for `positions` (each [count, hd/2]), computed in Double then rounded.
     public func table(positions: Range<Int>, headDim hd: Int) -> RoPETable {
-        let half = hd / 2, b = effectiveBase(headDim: hd)
+        let half = hd / 2
+        let frequencies = (0..<half).map { frequency($0, headDim: hd) }
         var cos = [Float](repeating: 0, count: positions.count * half), sin = cos
         for (row, p) in positions.enumerated() {
             let t = scaledPosition(p)
             for i in 0..<half {
-                let angle = t * pow(b, -2 * Double(i) / Double(hd))
+                let angle = t * frequencies[i]
                 cos[row * half + i] = Float(Foundation.cos(angle))
                 sin[row * half + i] = Float(Foundation.sin(angle))
             }

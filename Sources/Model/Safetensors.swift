@@ -1,7 +1,7 @@
 import Foundation
 import Support
 
-/// The safetensors format, float32 only: an 8-byte little-endian header length, a JSON header
+/// The safetensors format (written as F32; read from F32, F16 or BF16): an 8-byte little-endian header length, a JSON header
 /// `{name: {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, "__metadata__": {...}}`
 /// padded with spaces to a multiple of 8, then the raw little-endian data.
 public enum Safetensors {
@@ -46,7 +46,7 @@ public enum Safetensors {
     /// Reads every tensor; errors name the file and the tensor at fault.
     public static func read(_ url: URL) throws -> [String: Tensor] {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
             throw UserError("\(url.path): cannot read safetensors file (\(error.localizedDescription))")
         }
         return try decode(data, source: url.path)
@@ -69,21 +69,47 @@ public enum Safetensors {
                   let shape = e["shape"] as? [Int], let offsets = e["data_offsets"] as? [Int], offsets.count == 2 else {
                 throw fail("tensor '\(name)': expected dtype, shape and data_offsets [begin, end]")
             }
-            guard dtype == "F32" else { throw fail("tensor '\(name)': dtype \(dtype) is not supported (expected F32)") }
-            let count = shape.reduce(1, *)
-            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] - offsets[0] == 4 * count,
-                  start + offsets[1] <= data.count else {
-                throw fail("tensor '\(name)': data_offsets \(offsets) do not fit shape \(shape) in the file")
+            guard let width = ["F32": 4, "F16": 2, "BF16": 2][dtype] else {
+                throw fail("tensor '\(name)': dtype \(dtype) is not supported (expected F32, F16 or BF16)")
             }
-            var values = [Float](repeating: 0, count: count)
-            values.withUnsafeMutableBytes { dst in
-                _ = data.copyBytes(to: dst, from: (start + offsets[0])..<(start + offsets[1]))
+            guard let count = elementCount(shape) else {
+                throw fail("tensor '\(name)': shape \(shape) is not a list of sizes that fit in memory")
             }
-            #if _endian(big)
-            values = values.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
-            #endif
+            guard offsets[0] >= 0, offsets[1] - offsets[0] == width * count,
+                  offsets[1] <= data.count - start else {
+                throw fail("tensor '\(name)': data_offsets \(offsets) do not fit shape \(shape) of \(dtype) in the file")
+            }
+            let values = data.withUnsafeBytes { raw in
+                let bytes = UnsafeRawBufferPointer(rebasing: raw[(start + offsets[0])..<(start + offsets[1])])
+                return [Float](unsafeUninitializedCapacity: count) { out, initialized in
+                    func half(_ i: Int) -> UInt16 {
+                        UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+                    }
+                    switch dtype {
+                    case "F32":
+                        for i in 0..<count {
+                            out[i] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                        }
+                    case "F16": for i in 0..<count { out[i] = HalfPrecision.float(half: half(i)) }
+                    default: for i in 0..<count { out[i] = HalfPrecision.float(bfloat16: half(i)) }
+                    }
+                    initialized = count
+                }
+            }
             out[name] = Tensor(shape: shape, values: values)
         }
         return out
+    }
+
+    /// The product of `shape`, or nil when a size is negative or the product overflows.
+    public static func elementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for size in shape {
+            guard size >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            guard !overflow, product < Int(Int32.max) * 64 else { return nil }
+            count = product
+        }
+        return count
     }
 }

@@ -13,6 +13,10 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Perplexity of a checkpoint under the longlora or strided protocol, or passkey retrieval.",
         discussion: """
+            The model: a harness checkpoint, a Hugging Face LLaMA directory (transformers 4.x or
+            5.x config, safetensors F32/F16/BF16, sharded or not) or a llama GGUF file. Text
+            data is tokenized with the model's tokenizer (tokenizer.json or the GGUF's); data
+            whose tokenizer or vocabulary differs from the model's is refused.
             Perplexity: windows of each --length over the --data stream, every window scored
             (longlora) or only its --stride newest tokens (strided). Passkey (--task passkey):
             --trials prompts per length, key in 1...49999 at a random depth, greedy decoding.
@@ -23,7 +27,7 @@ struct EvalCommand: ParsableCommand {
     enum Task: String, ExpressibleByArgument, CaseIterable { case perplexity, passkey }
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, md }
 
-    @Argument(help: "A checkpoint: a model directory (Hugging Face LLaMA layout, PEFT adapter files optional), a run's checkpoint directory, or RESULTS.h5#RUN_ID (see `longlora status`).")
+    @Argument(help: "A checkpoint: a model directory (Hugging Face LLaMA layout, PEFT adapter files optional), a .gguf file, a run's checkpoint directory, or RESULTS.h5#RUN_ID (see `longlora status`).")
     var checkpoint: String
 
     @Option(help: "Data: a built corpus split (pg19-mini:test), a LongLoRA .bin, a .tokens shard, or a PG19, proof-pile or text folder.")
@@ -100,8 +104,18 @@ struct EvalCommand: ParsableCommand {
         let savedRope = reference.trainedRoPE(base: model.rope.base) ?? model.rope
         let pattern = try trainingPattern(reference)
         let groupSize: GroupSize = groupRatio.map { .ratio($0) } ?? reference.metadata?.group ?? .ratio(0.25)
-        let stream = try data.map {
-            try DataSource.parse($0, dataDirectory: URL(fileURLWithPath: dataDir)).load()
+        let modelTokenizer = try ModelTokenizer.load(reference.model)
+        if let modelTokenizer { try ModelTokenizer.check(modelTokenizer, vocabSize: model.config.vocabSize, what: checkpoint) }
+        let stream = try data.map { spec -> TokenStream in
+            let stream = try DataSource.parse(spec, dataDirectory: URL(fileURLWithPath: dataDir)).load(tokenizer: modelTokenizer)
+            if let tokenizer = stream.tokenizer {
+                if let modelTokenizer, tokenizer.id != modelTokenizer.id {
+                    throw UserError("--data \(stream.name): tokenized with '\(tokenizer.id)', the model's tokenizer is '\(modelTokenizer.id)'",
+                                    hint: "pass text (a file or folder) to tokenize with the model's tokenizer, or a token file")
+                }
+                try ModelTokenizer.check(tokenizer, vocabSize: model.config.vocabSize, what: "--data \(stream.name)")
+            }
+            return stream
         }
         let progress = output.quiet ? Progress.silent : Self.stderrProgress
         let table: String
@@ -126,7 +140,7 @@ struct EvalCommand: ParsableCommand {
             if let note = PerplexityTable.subsetNote(rows) { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
             table = format == .csv ? PerplexityTable.csv(rows) : PerplexityTable.markdown(rows)
         case .passkey:
-            let tokenizer = try passkeyTokenizer(stream: stream, vocabSize: model.config.vocabSize)
+            let tokenizer = try modelTokenizer ?? passkeyTokenizer(stream: stream, vocabSize: model.config.vocabSize)
             var rows: [PasskeyLengthResult] = []
             for n in lengths {
                 model.rope = try rope(for: n, saved: savedRope, trained: model.config.maxContext)

@@ -1,0 +1,29 @@
+import Foundation
+import Support
+
+extension LlamaModel {
+    /// Loads a llama-architecture GGUF file (see `GGUFLlama`), every tensor dequantized to float32.
+    static func loadGGUF(_ url: URL, trainable: TrainableParts, rope: RoPE?, attention: any AttentionBackend,
+                         threads: Int, addLoRA: LoRAConfig?) throws -> LlamaModel {
+        let file = try GGUFFile(url)
+        let (config, savedRope) = try GGUFLlama.configuration(file)
+        let model = try LlamaModel(config: config, lora: addLoRA,
+                                   trainable: addLoRA == nil ? trainable.subtracting(.lora) : trainable,
+                                   rope: rope ?? savedRope, attention: attention, threads: threads)
+        for spec in model.parameters.tensors where !spec.name.hasPrefix("base_model.") {
+            guard let name = GGUFLlama.ggufName(spec.name), let info = file.tensors[name] else {
+                throw UserError("\(url.path): tensor '\(GGUFLlama.ggufName(spec.name) ?? spec.name)' is missing")
+            }
+            guard info.shape == spec.shape else {
+                throw UserError("\(url.path): tensor '\(name)' has shape \(info.shape), expected \(spec.shape)")
+            }
+            var values = file.values(of: info)
+            if name.hasSuffix("attn_q.weight") || name.hasSuffix("attn_k.weight") {
+                let heads = name.hasSuffix("attn_q.weight") ? config.nHeads : config.nKVHeads
+                values = GGUFLlama.unpermuteRows(values, heads: heads, columns: config.dim)
+            }
+            model.parameters.setValues(of: spec.name, values)
+        }
+        return model
+    }
+}
