@@ -23,14 +23,15 @@ public struct LlamaPretrainStage: PretrainStage {
     func pretrain(_ config: RunConfig, into directory: URL, sink progress: @escaping ProgressSink) throws {
         let recipe = config.base
         let seed = UInt64(truncatingIfNeeded: recipe.seed)
-        let model = try LlamaModel(config: config.model, attention: PatternAttention.full, threads: threads)
+        let model = try LlamaModel(config: config.model)
         model.initialize(rng: SplitMix64(seed: seed).fork("base model"))
         let shard = try CorpusSplit.load(config.data.corpus, split: "train", dataDirectory: dataDirectory)
-        let training = try recipe.trainingConfig(stage: "base", threads: threads, recompute: false)
+        let training = try recipe.trainingConfig(stage: "base")
         let batches = try ShardBatches(shard: shard, seed: seed, batchSize: training.batchSize, length: training.length,
                                        source: "\(config.data.corpus):train")
         progress(.message("pretraining base model: \(model.parameterCount) parameters, \(recipe.steps) steps at \(recipe.context) tokens"))
-        let trainer = try Trainer(model: model, config: training, batches: batches.provider, progress: progress)
+        let trainer = try Trainer(model: model, config: training, attention: PatternAttention.full,
+                                  execution: Execution(threads: threads), batches: batches.provider, progress: progress)
         try trainer.run()
         try model.writeHF(into: directory)
         // The curve of pretraining is kept beside the weights, for inspection.

@@ -4,7 +4,7 @@ import Training
 extension TrainingRecipe {
     /// The trainer's config for this recipe; `stage` (`base` or `finetune`) names the keys
     /// in messages. One sequence per micro-batch row: batch size = batch_tokens / context.
-    func trainingConfig(stage: String, threads: Int, recompute: Bool) throws -> TrainingConfig {
+    func trainingConfig(stage: String) throws -> TrainingConfig {
         guard sequencesPerStep >= 1 else {
             throw UserError("\(stage).batch_tokens \(batchTokens) is less than one sequence of \(stage).context \(context)")
         }
@@ -18,9 +18,7 @@ extension TrainingRecipe {
         config.adamW = AdamWConfig(beta1: optimizer.beta1, beta2: optimizer.beta2, eps: optimizer.eps,
                                    weightDecay: optimizer.weightDecay)
         config.clipNorm = optimizer.clip
-        config.recompute = recompute
         config.seed = UInt64(truncatingIfNeeded: seed)
-        config.threads = threads
         return config
     }
 }

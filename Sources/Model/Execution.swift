@@ -1,0 +1,19 @@
+/// How a forward or backward pass runs, as opposed to what it computes: passed to every
+/// call (`LlamaModel.forwardBackward(..., execution:)`, the trainer), never stored in a
+/// model, a recipe's content hash or a checkpoint. Neither setting changes the function;
+/// a given thread count repeats bit for bit.
+public struct Execution: Hashable, Sendable {
+    /// Threads of the elementwise and attention loops and of the projections' products.
+    public var threads: Int
+    /// Keep only each layer's input and recompute the layer during backward (activation
+    /// checkpointing): one more layer forward per step for a fraction of the memory.
+    public var recompute: Bool
+
+    public init(threads: Int = 1, recompute: Bool = false) {
+        self.threads = max(1, threads)
+        self.recompute = recompute
+    }
+
+    /// One thread, every activation kept: what tests use for bit-exact comparisons.
+    public static let serial = Execution()
+}
