@@ -1,7 +1,9 @@
-/// How a forward or backward pass runs, as opposed to what it computes: passed to every
-/// call (`LlamaModel.forwardBackward(..., execution:)`, the trainer), never stored in a
-/// model, a recipe's content hash or a checkpoint. Neither setting changes the function;
-/// a given thread count repeats bit for bit.
+/// How a forward or backward pass runs, as opposed to what it computes: an argument of every
+/// call (`LlamaModel.forwardBackward(..., execution:)`, the trainer), never stored in a model
+/// or a checkpoint. Recomputation changes no bit of the results; another thread count changes
+/// only their last bits (products are split in one band per thread), and a given count
+/// repeats bit for bit. So threads belong to no recipe or content hash; recomputation is
+/// chosen by the spec (`finetune.recompute`), whose memory and FLOPs it changes.
 public struct Execution: Hashable, Sendable {
     /// Threads of the elementwise and attention loops and of the projections' products.
     public var threads: Int
