@@ -1,12 +1,17 @@
 import Model
 import Support
 
-/// A `LlamaModel` seen as a `CausalLanguageModel`: windows run through the model's
-/// forward pass under the requested attention pattern; decoding uses `LlamaDecoder`.
+/// A `LlamaModel` seen as a `CausalLanguageModel`: windows run through the model's forward
+/// pass under the requested attention pattern; decoding runs the same forward with a
+/// `KVCache`. `execution` is how every call runs (threads).
 public struct LlamaLanguageModel: CausalLanguageModel {
     public let model: LlamaModel
+    public let execution: Execution
 
-    public init(_ model: LlamaModel) { self.model = model }
+    public init(_ model: LlamaModel, execution: Execution) {
+        self.model = model
+        self.execution = execution
+    }
 
     public var vocabSize: Int { model.config.vocabSize }
 
@@ -15,10 +20,35 @@ public struct LlamaLanguageModel: CausalLanguageModel {
     /// prediction has no target and is dropped.
     public func nextTokenLosses(_ tokens: [Int32], attention: AttentionChoice) throws -> [Float] {
         let n = tokens.count
-        model.attention = try PatternAttention(attention.pattern, groupSize: attention.groupSize, length: n)
-        let losses = try model.tokenLosses(batch: tokens + [0], batchSize: 1, length: n)  // [n]
+        let pattern = try PatternAttention(attention.pattern, groupSize: attention.groupSize, length: n)
+        let losses = try model.tokenLosses(batch: tokens + [0], batchSize: 1, length: n, attention: pattern,
+                                           execution: execution)  // [n]
         return Array(losses[..<(n - 1)])
     }
 
-    public func makeDecoder() throws -> any IncrementalDecoder { try LlamaDecoder(model: model) }
+    public func makeDecoder() throws -> any IncrementalDecoder { Decoder(self) }
+
+    /// Greedy decoding's session: the tokens so far live in the cache, and each call runs
+    /// only the new ones; the logits returned are the last new token's row.
+    struct Decoder: IncrementalDecoder {
+        let model: LlamaModel
+        let execution: Execution
+        let cache: KVCache
+
+        init(_ lm: LlamaLanguageModel) {
+            model = lm.model
+            execution = lm.execution
+            cache = KVCache(config: lm.model.config)
+        }
+
+        var position: Int { cache.count }
+
+        mutating func append(_ token: Int32) throws -> [Float] { try prefill([token]) }
+
+        mutating func prefill(_ tokens: [Int32]) throws -> [Float] {
+            guard !tokens.isEmpty else { throw UserError("decoder: no tokens to append") }
+            let logits = try model.logits(tokens: tokens, cache: cache, execution: execution)  // [m, V]
+            return Array(logits[((tokens.count - 1) * model.config.vocabSize)...])
+        }
+    }
 }

@@ -46,8 +46,9 @@ public struct FinetuneRecipe: Hashable, Sendable {
 
     public var context: Int { training.length }
     public var isFullFinetune: Bool { trainable == .all }
-    /// Gradient checkpointing (`finetune.recompute`).
-    public var recompute: Bool { training.recompute }
+    /// Gradient checkpointing (`finetune.recompute`): the spec's choice, handed to the
+    /// trainer as part of its `Execution`.
+    public var recompute: Bool
     /// The training attention, resolved (and its group size checked) at the training length.
     public func trainingAttention() throws -> PatternAttention {
         try PatternAttention(attention, groupSize: group, length: context)
@@ -120,17 +121,16 @@ extension RunConfig {
         case .int(let g): .tokens(g)
         default: .ratio(v.double("finetune.group"))
         }
-        var tuning = training("finetune", seed: seed)
-        tuning.recompute = v.bool("finetune.recompute")
         finetune = FinetuneRecipe(
-            training: tuning,
+            training: training("finetune", seed: seed),
             positionInterpolation: v.double("finetune.position_interpolation"),
             ropeScaling: PositionScaling(rawValue: v.string("finetune.rope_scaling"))!,
             attention: AttentionKind(rawValue: v.string("finetune.attention"))!, group: group,
             trainable: try! TrainableParts(parsing: v.strings("finetune.trainable").joined(separator: ",")),
             lora: LoRAConfig(rank: v.int("finetune.lora.rank"), alpha: v.double("finetune.lora.alpha"),
                              targets: v.strings("finetune.lora.targets").map { LoRATarget(rawValue: $0)! }),
-            evalEvery: v.int("finetune.eval_every"), checkpointEvery: v.int("finetune.checkpoint_every"))
+            evalEvery: v.int("finetune.eval_every"), checkpointEvery: v.int("finetune.checkpoint_every"),
+            recompute: v.bool("finetune.recompute"))
         evaluate = EvaluationPlan(
             datasets: v.strings("evaluate.datasets").map { entry in
                 let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)

@@ -6,15 +6,17 @@ extension LlamaModel {
     /// Forward and backward over one batch [B, n + 1]: adds d(gradientScale * mean loss)/dθ
     /// into the gradients of the trainable tensors (the caller zeroes them once per step, so
     /// micro-batches accumulate). Returns the mean loss.
-    public func forwardBackward(batch: [Int32], batchSize: Int, length: Int,
-                                gradientScale: Float = 1) throws -> Double {
-        let w = try forward(batch: batch, batchSize: batchSize, length: length)
+    public func forwardBackward(batch: [Int32], batchSize: Int, length: Int, attention: any AttentionBackend,
+                                execution: Execution, gradientScale: Float = 1) throws -> Double {
+        let w = try forward(batch: batch, batchSize: batchSize, length: length, attention: attention,
+                            execution: execution)
         let loss = meanLoss(w)
-        try backward(w, scale: gradientScale / Float(w.rows))
+        try backward(w, scale: gradientScale / Float(w.rows), attention: attention, threads: execution.threads)
         return loss
     }
 
-    func backward(_ w: Workspace, scale: Float) throws {
+    /// `w` as the forward with `attention` left it (one layer's activations when it recomputes).
+    func backward(_ w: Workspace, scale: Float, attention: any AttentionBackend, threads: Int) throws {
         let c = config, rows = w.rows
         w.targets.withUnsafeBufferPointer {
             CrossEntropy.backward(logits: w.logits.pointer, targets: $0.baseAddress!, lse: w.lseV.pointer,
@@ -29,8 +31,8 @@ extension LlamaModel {
                          dy: w.dxn.pointer, dx: w.dres.pointer, dweight: norm.gradient,
                          rows: rows, dim: c.dim, threads: threads)
         for l in stride(from: c.nLayers - 1, through: 0, by: -1) {
-            if recompute { try layerForward(l, w) }
-            try layerBackward(l, w)
+            if w.recompute { try layerForward(l, w, attention: attention, rope: w.rope, threads: threads) }
+            try layerBackward(l, w, attention: attention, threads: threads)
         }
         if let dE = parameters.view(LlamaNames.embedding).gradient {
             w.inputs.withUnsafeBufferPointer {
@@ -41,7 +43,7 @@ extension LlamaModel {
     }
 
     /// d(residual[l + 1]) in dres -> d(residual[l]) in dres, accumulating parameter gradients.
-    func layerBackward(_ l: Int, _ w: Workspace) throws {
+    func layerBackward(_ l: Int, _ w: Workspace, attention: any AttentionBackend, threads: Int) throws {
         let c = config, blk = blocks[l], a = w.activations(layer: l), rows = w.rows, n = w.length
         let dres = w.dres.pointer, dxn = w.dxn.pointer, scratch = w.dhidden.pointer
         // MLP half (residual: dres already holds d(x1) from the skip path).

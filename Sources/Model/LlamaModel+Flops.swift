@@ -4,7 +4,8 @@ extension LlamaModel {
     /// weight-gradient product; recomputation repeats each layer's forward; attention scores
     /// `scoredPairs` (query, key) pairs, 4 hd FLOPs each forward (QK^T, PV) and 10 hd backward
     /// (the tiled kernel recomputes QK^T, then dV, dP, dQ, dK). Elementwise work is not counted.
-    public func trainingFlops(batchSize B: Int, length n: Int) throws -> Double {
+    public func trainingFlops(batchSize B: Int, length n: Int, attention: any AttentionBackend,
+                              recompute: Bool) throws -> Double {
         let rows = B * n
         var forward = 0.0, backward = 0.0
         for l in 0..<config.nLayers {

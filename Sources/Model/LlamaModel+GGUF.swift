@@ -3,13 +3,12 @@ import Support
 
 extension LlamaModel {
     /// Loads a llama-architecture GGUF file (see `GGUFLlama`), every tensor dequantized to float32.
-    static func loadGGUF(_ url: URL, trainable: TrainableParts, rope: RoPE?, attention: any AttentionBackend,
-                         threads: Int, addLoRA: LoRAConfig?) throws -> LlamaModel {
+    static func loadGGUF(_ url: URL, trainable: TrainableParts, rope: RoPE?, addLoRA: LoRAConfig?) throws -> LlamaModel {
         let file = try GGUFFile(url)
         let (config, savedRope) = try GGUFLlama.configuration(file)
         let model = try LlamaModel(config: config, lora: addLoRA,
                                    trainable: addLoRA == nil ? trainable.subtracting(.lora) : trainable,
-                                   rope: rope ?? savedRope, attention: attention, threads: threads)
+                                   rope: rope ?? savedRope)
         for spec in model.parameters.tensors where !spec.name.hasPrefix("base_model.") {
             guard let name = GGUFLlama.ggufName(spec.name), let info = file.tensors[name] else {
                 throw UserError("\(url.path): tensor '\(GGUFLlama.ggufName(spec.name) ?? spec.name)' is missing")

@@ -33,11 +33,9 @@ extension LlamaModel {
     /// Adapter files, if present, attach LoRA; otherwise `addLoRA` attaches fresh adapters
     /// (all zero until `initializeLoRA`), e.g. to fine-tune a base model.
     public static func load(from dir: URL, trainable: TrainableParts = .all, rope: RoPE? = nil,
-                            attention: any AttentionBackend, threads: Int = 1,
                             addLoRA: LoRAConfig? = nil) throws -> LlamaModel {
         if dir.pathExtension.lowercased() == "gguf" {
-            return try loadGGUF(dir, trainable: trainable, rope: rope, attention: attention, threads: threads,
-                                addLoRA: addLoRA)
+            return try loadGGUF(dir, trainable: trainable, rope: rope, addLoRA: addLoRA)
         }
         let configURL = dir.appendingPathComponent(configFile)
         guard FileManager.default.fileExists(atPath: configURL.path) else {
@@ -50,7 +48,7 @@ extension LlamaModel {
             ? try HFConfig.parsePeftAdapter(try HFConfig.readJSON(adapterURL), source: adapterURL.path) : addLoRA
         let model = try LlamaModel(config: config, lora: lora,
                                    trainable: lora == nil ? trainable.subtracting(.lora) : trainable,
-                                   rope: rope ?? savedRope, attention: attention, threads: threads)
+                                   rope: rope ?? savedRope)
         try model.fill(from: try SafetensorsCheckpoint(directory: dir, weightsFile: weightsFile), prefix: "model.")
         if hasAdapter {
             try model.fill(from: try SafetensorsCheckpoint(directory: dir, weightsFile: adapterWeightsFile),
@@ -81,8 +79,7 @@ extension LlamaModel {
 
     /// A copy without adapters whose projections are W + (alpha / r) B A: same outputs, plain LLaMA.
     public func merged() throws -> LlamaModel {
-        let out = try LlamaModel(config: config, lora: nil, trainable: trainable.subtracting(.lora), rope: rope,
-                                 attention: attention, threads: threads, recompute: recompute)
+        let out = try LlamaModel(config: config, lora: nil, trainable: trainable.subtracting(.lora), rope: rope)
         for spec in out.parameters.tensors { out.parameters.setValues(of: spec.name, parameters.values(of: spec.name)) }
         if let lora {
             for l in 0..<config.nLayers {

@@ -9,26 +9,22 @@ import Support
 ///
 /// Parameters live in one `ParameterStore` under Hugging Face names; gradients exist only for
 /// the `trainable` parts. Forward and backward are in `LlamaModel+Forward/Backward.swift`.
+/// How a call runs is an argument of the call, not a property: the attention pattern
+/// (`AttentionBackend`), a `KVCache` when decoding, threads and recomputation (`Execution`).
 public final class LlamaModel {
     public let config: ModelConfig
     public let lora: LoRAConfig?
     public let trainable: TrainableParts
     public let parameters: ParameterStore
     public var rope: RoPE { didSet { workspace = nil } }
-    /// The attention kernel used by every layer (a pattern for training, `full` for evaluation).
-    public var attention: any AttentionBackend
-    /// Threads of the elementwise and attention loops and of the projections' products.
-    public var threads: Int
-    /// Keep only each layer's input and recompute the layer during backward.
-    public var recompute: Bool { didSet { if oldValue != recompute { workspace = nil } } }
 
+    /// Buffers of the last call's shape, reused while the shape stays.
     var workspace: Workspace?
     let blocks: [Block]
     let head: Linear
 
     public init(config: ModelConfig, lora: LoRAConfig? = nil, trainable: TrainableParts = .all,
-                rope: RoPE? = nil, attention: any AttentionBackend, threads: Int = 1,
-                recompute: Bool = false) throws {
+                rope: RoPE? = nil) throws {
         try config.validate()
         try lora?.validate()
         let rope = rope ?? RoPE(base: config.ropeBase)
@@ -40,9 +36,6 @@ public final class LlamaModel {
         self.lora = lora
         self.trainable = trainable
         self.rope = rope
-        self.attention = attention
-        self.threads = max(1, threads)
-        self.recompute = recompute
 
         let base = LlamaNames.baseLayout(config).map {
             (name: $0.name, shape: $0.shape,
@@ -86,7 +79,7 @@ public final class LlamaModel {
         }
     }
 
-    func workspace(batch: Int, length: Int) -> Workspace {
+    func workspace(batch: Int, length: Int, recompute: Bool) -> Workspace {
         if let w = workspace, w.batch == batch, w.length == length, w.recompute == recompute { return w }
         workspace = nil  // free the old buffers before allocating new ones
         let w = Workspace(batch: batch, length: length, recompute: recompute, config: config,
@@ -95,9 +88,10 @@ public final class LlamaModel {
         return w
     }
 
-    func shape(length: Int, layer: Int) -> AttentionGeometry {
+    /// Attention over `length` keys in layer `layer`, queries from position `queryStart` on.
+    func shape(length: Int, layer: Int, queryStart: Int = 0) -> AttentionGeometry {
         AttentionGeometry(n: length, nHeads: config.nHeads, nKVHeads: config.nKVHeads,
-                       headDim: config.headDim, layer: layer, nLayers: config.nLayers)
+                          headDim: config.headDim, layer: layer, nLayers: config.nLayers, queryStart: queryStart)
     }
 }
 

@@ -86,16 +86,16 @@ public enum Benchmark {
     /// Times `steps` training steps (after one untimed warm-up step) of `model` on random tokens
     /// and reports the fastest.
     /// `baselineRSS`: resident set before `model` was built (see `rssGrowthBytes`).
-    public static func measure(model: LlamaModel, batchSize: Int, length: Int, steps: Int, threads: Int,
-                               peak: Double, sgemmSize: Int = 1024, baselineRSS: Int = 0) throws -> ThroughputMeasurement {
+    public static func measure(model: LlamaModel, attention: any AttentionBackend, execution: Execution,
+                               batchSize: Int, length: Int, steps: Int, peak: Double, sgemmSize: Int = 1024,
+                               baselineRSS: Int = 0) throws -> ThroughputMeasurement {
         // Before the trainer exists, so its buffers do not add to the row's peak RSS.
         // `bench` measures each row in a process of its own, so OpenBLAS's threads may be tried too.
         let localPeak = BLAS.bestSgemmGFLOPs(size: sgemmSize, minimumSeconds: 0.3, alsoOpenBLASThreads: true)
-        var config = TrainingConfig(steps: steps + 1, batchSize: batchSize, length: length)
-        config.threads = threads
-        config.recompute = model.recompute
+        let config = TrainingConfig(steps: steps + 1, batchSize: batchSize, length: length)
         let data = SyntheticBatches(seed: 1, vocabSize: model.config.vocabSize, batchSize: batchSize, length: length)
-        let trainer = try Trainer(model: model, config: config, batches: data.provider)
+        let trainer = try Trainer(model: model, config: config, attention: attention, execution: execution,
+                                  batches: data.provider)
         try trainer.trainStep()
         // Fastest timed step: on a shared machine other jobs only ever slow a step down.
         var perStep = Double.infinity
@@ -104,9 +104,10 @@ public enum Benchmark {
             try trainer.trainStep()
             perStep = min(perStep, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
         }
-        let flops = try model.trainingFlops(batchSize: batchSize, length: length)
+        let flops = try model.trainingFlops(batchSize: batchSize, length: length, attention: attention,
+                                            recompute: execution.recompute)
         return ThroughputMeasurement(
-            attention: model.attention.name, length: length, batchSize: batchSize,
+            attention: attention.name, length: length, batchSize: batchSize,
             trainable: model.trainable.description, steps: steps, secondsPerStep: perStep,
             tokensPerSecond: Double(batchSize * length) / perStep, flopsPerStep: flops,
             gflops: flops / perStep / 1e9, fractionOfPeak: flops / perStep / 1e9 / peak,

@@ -5,10 +5,15 @@ import Support
 
 /// The training loop: micro-batches -> gradient accumulation -> NaN/Inf check -> global-norm
 /// clipping -> AdamW with the learning-rate schedule. Progress goes to a `ProgressSink` as typed
-/// events and, per step, to `onStep` (for training curves).
+/// events and, per step, to `onStep` (for training curves). Every step runs `model` under the
+/// training `attention` pattern, as `execution` says.
 public final class Trainer {
     public let model: LlamaModel
     public let config: TrainingConfig
+    public let attention: any AttentionBackend
+    /// Threads and recomputation: how the steps run, not what they compute, so not saved in
+    /// checkpoints (a resumed run uses the ones it is given).
+    public let execution: Execution
     public let optimizer: AdamW
     public var batches: TokenBatchProvider
     public var progress: ProgressSink
@@ -18,18 +23,18 @@ public final class Trainer {
     public private(set) var history: [TrainingStep] = []
 
     /// Trains `model` as it is (already initialised or loaded).
-    public init(model: LlamaModel, config: TrainingConfig, batches: @escaping TokenBatchProvider,
-                progress: @escaping ProgressSink = Progress.silent) throws {
+    public init(model: LlamaModel, config: TrainingConfig, attention: any AttentionBackend, execution: Execution,
+                batches: @escaping TokenBatchProvider, progress: @escaping ProgressSink = Progress.silent) throws {
         try config.validate()
         guard model.parameters.trainableCount > 0 else { throw UserError("nothing to train: every tensor is frozen") }
         self.model = model
         self.config = config
+        self.attention = attention
+        self.execution = execution
         self.batches = batches
         self.progress = progress
         optimizer = AdamW(config: config.adamW, parameters: model.parameters)
         step = 0
-        model.threads = config.threads
-        model.recompute = config.recompute
     }
 
     /// Continues from a restored optimizer state (see `TrainerCheckpoint`).
@@ -57,6 +62,7 @@ public final class Trainer {
         for micro in 0..<config.accumulation {
             let batch = try batches(step, micro)
             loss += try model.forwardBackward(batch: batch, batchSize: config.batchSize, length: config.length,
+                                              attention: attention, execution: execution,
                                               gradientScale: 1 / Float(config.accumulation))
         }
         loss /= Double(config.accumulation)

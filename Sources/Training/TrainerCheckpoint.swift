@@ -5,7 +5,9 @@ import Support
 /// A resumable checkpoint: the model in Hugging Face layout (config.json, model.safetensors,
 /// PEFT adapter files) plus `optimizer.safetensors` (AdamW moments under `exp_avg.<name>` and
 /// `exp_avg_sq.<name>`) and `trainer_state.json` (step, training config, trainable parts,
-/// history). Data order needs no RNG state: batches are a function of (seed, step).
+/// history). Data order needs no RNG state: batches are a function of (seed, step). How the
+/// run executes (`Execution`: threads, recomputation) is not saved; a thread count that
+/// checkpoints of earlier versions hold in their training config is ignored.
 public enum TrainerCheckpoint {
     public static let stateFile = "trainer_state.json"
     public static let optimizerFile = "optimizer.safetensors"
@@ -41,18 +43,20 @@ public enum TrainerCheckpoint {
         }
     }
 
-    /// Rebuilds the trainer of `dir` so that further steps equal those of an uninterrupted run.
-    /// `attention` must be the kernel the run used; `batches` the same provider.
-    public static func resume(from dir: URL, attention: any AttentionBackend, batches: @escaping TokenBatchProvider,
+    /// Rebuilds the trainer of `dir` so that further steps equal those of an uninterrupted run
+    /// (bit for bit with the same thread count). `attention` must be the kernel the run used;
+    /// `batches` the same provider.
+    public static func resume(from dir: URL, attention: any AttentionBackend, execution: Execution,
+                              batches: @escaping TokenBatchProvider,
                               progress: @escaping ProgressSink = Progress.silent) throws -> Trainer {
         let stateURL = dir.appendingPathComponent(stateFile)
         let state: State
         do { state = try JSONDecoder().decode(State.self, from: Data(contentsOf: stateURL)) } catch {
             throw UserError("\(stateURL.path): not a trainer state (\(error.localizedDescription))")
         }
-        let model = try LlamaModel.load(from: dir, trainable: state.trainable, attention: attention,
-                                        threads: state.training.threads)
-        let trainer = try Trainer(model: model, config: state.training, batches: batches, progress: progress)
+        let model = try LlamaModel.load(from: dir, trainable: state.trainable)
+        let trainer = try Trainer(model: model, config: state.training, attention: attention, execution: execution,
+                                  batches: batches, progress: progress)
         let optURL = dir.appendingPathComponent(optimizerFile)
         let moments = try Safetensors.read(optURL)
         var m = [Float](repeating: 0, count: model.parameters.trainableCount), v = m

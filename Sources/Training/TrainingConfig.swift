@@ -2,7 +2,8 @@ import Foundation
 import Model
 import Support
 
-/// Everything that fixes a training run besides the model and the data.
+/// Everything that fixes a training run besides the model, the data and the attention
+/// pattern; how the steps run (threads, recomputation) is `Execution`, not part of it.
 /// Defaults follow the paper's recipe (section 3 of the digest) at miniature batch size.
 public struct TrainingConfig: Codable, Hashable, Sendable {
     public var steps: Int
@@ -16,10 +17,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public var adamW = AdamWConfig()
     /// Global gradient-norm clipping (0 turns it off).
     public var clipNorm: Double = 1.0
-    /// Recompute each block in backward instead of keeping its activations (gradient checkpointing).
-    public var recompute: Bool = false
     public var seed: UInt64 = 0
-    public var threads: Int = 1
 
     public init(steps: Int, batchSize: Int, length: Int) {
         self.steps = steps; self.batchSize = batchSize; self.length = length
@@ -29,8 +27,8 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
 
     public func validate() throws {
         func fail(_ what: String) -> UserError { UserError("training config: \(what)") }
-        guard steps > 0, batchSize > 0, length > 0, accumulation > 0, threads > 0 else {
-            throw fail("steps, batch size, length, accumulation and threads must be positive")
+        guard steps > 0, batchSize > 0, length > 0, accumulation > 0 else {
+            throw fail("steps, batch size, length and accumulation must be positive")
         }
         guard learningRate >= 0, learningRate.isFinite else { throw fail("learning rate must be >= 0") }
         guard (0..<1).contains(adamW.beta1), (0..<1).contains(adamW.beta2) else {

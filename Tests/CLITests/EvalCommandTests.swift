@@ -11,7 +11,7 @@ import Testing
     var bin: String { dir.appendingPathComponent("test.bin").path }
 
     init() throws {
-        let model = try LlamaModel(config: .micro, trainable: [], attention: PatternAttention.full)
+        let model = try LlamaModel(config: .micro, trainable: [])
         model.initialize(rng: SplitMix64(seed: 1))
         try model.writeHF(into: dir.appendingPathComponent("ckpt"))
         var rng = SplitMix64(seed: 2)

@@ -10,8 +10,8 @@ import Testing
     @Test func lossesAreNextTokenCrossEntropy() throws {
         let m = try randomLlama()
         let tokens = randomTokens(48, seed: 2)
-        let losses = try LlamaLanguageModel(m).nextTokenLosses(tokens, attention: .full)
-        let logits = try m.logits(tokens: tokens)
+        let losses = try LlamaLanguageModel(m, execution: .serial).nextTokenLosses(tokens, attention: .full)
+        let logits = try m.logits(tokens: tokens, execution: .serial)
         #expect(losses.count == 47)
         for i in 0..<47 {
             let row = logits[(i * 259)..<((i + 1) * 259)].map(Double.init)
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func trainingPatternsRunOnTheWholeWindow() throws {
-        let lm = LlamaLanguageModel(try randomLlama())
+        let lm = LlamaLanguageModel(try randomLlama(), execution: .serial)
         let tokens = randomTokens(64, seed: 6)
         let full = try lm.nextTokenLosses(tokens, attention: .full)
         let s2 = try lm.nextTokenLosses(tokens, attention: AttentionChoice(pattern: AttentionKind(rawValue: "s2")!))
@@ -41,19 +41,20 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eval-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         try m.writeHF(into: dir)
-        let loaded = try LlamaModel.load(from: dir, trainable: [], attention: PatternAttention.full)
+        let loaded = try LlamaModel.load(from: dir, trainable: [])
         #expect(loaded.rope == m.rope)
         let stream = randomTokens(400, seed: 1)
         let evaluator = PerplexityEvaluator(protocol: .strided, stride: 32)
-        let a = try evaluator.evaluate(LlamaLanguageModel(m), stream: stream, length: 64, data: "random")
-        let b = try evaluator.evaluate(LlamaLanguageModel(loaded), stream: stream, length: 64, data: "random")
+        let a = try evaluator.evaluate(LlamaLanguageModel(m, execution: .serial), stream: stream, length: 64, data: "random")
+        let b = try evaluator.evaluate(LlamaLanguageModel(loaded, execution: .serial), stream: stream, length: 64,
+                                       data: "random")
         #expect(a.tokens == 399)
         #expect(abs(a.loss - b.loss) < 1e-6)
     }
 
     @Test func passkeyRunsThroughTheCachedDecoder() throws {
         let results = try PasskeyRetrieval(lengths: [260], trials: 2, seed: 1)
-            .run(LlamaLanguageModel(try randomLlama()), tokenizer: ByteTokenizer())
+            .run(LlamaLanguageModel(try randomLlama(), execution: .serial), tokenizer: ByteTokenizer())
         #expect(results.count == 1 && results[0].trials.count == 2)
         #expect(results[0].trials.allSatisfy { $0.promptTokens == 260 && $0.generated.count == " \($0.key)".utf8.count })
     }

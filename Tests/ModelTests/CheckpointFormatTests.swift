@@ -16,7 +16,7 @@ import Testing
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         try CheckpointDirectory.write(dir) { try m.writeHF(into: $0) }
-        let back = try LlamaModel.load(from: dir, trainable: .longLoRA, attention: NaiveFullAttention())
+        let back = try LlamaModel.load(from: dir, trainable: .longLoRA)
         #expect(back.config == m.config)
         #expect(back.lora == m.lora)
         #expect(back.rope == m.rope)

@@ -58,14 +58,14 @@ import Testing
         let gguf = try VenvPython.requireSmolLM2()
         let dir = try VenvPython.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let model = try LlamaModel.load(from: gguf, trainable: [], attention: PatternAttention.full, threads: 2)
+        let model = try LlamaModel.load(from: gguf, trainable: [])
         #expect(model.config.nLayers == 30 && model.config.dim == 576 && model.config.nHeads == 9)
         #expect(model.config.nKVHeads == 3 && model.config.vocabSize == 49152 && model.config.isTied)
         #expect(model.rope.base == 100000)
         let tokens: [Int32] = [1, 9690, 198, 2683, 359, 253, 5356, 5646, 11173, 3365, 28, 2, 198, 1, 4093, 198,
                                19556, 905, 28, 281, 260, 3616, 8879, 33, 34, 35, 30, 49151, 0, 16, 42, 7, 33,
                                1900, 260, 12, 2600, 198, 198, 216]
-        let ours = try model.logits(tokens: tokens)
+        let ours = try model.logits(tokens: tokens, execution: Execution(threads: 2))
         let expected = dir.appendingPathComponent("ours.f32")
         try ours.withUnsafeBytes { try Data($0).write(to: expected) }
         let report = try VenvPython.run(Self.compareScript,

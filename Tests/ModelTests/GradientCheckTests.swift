@@ -20,7 +20,7 @@ import Testing
 
     @Test func lossMatchesFloat64Reference() throws {
         let (m, batch) = try Self.setUp()
-        let loss = try m.loss(batch: batch, batchSize: Self.batchSize, length: Self.length)
+        let loss = try m.loss(batch: batch, batchSize: Self.batchSize, length: Self.length, attention: TestModels.attention, execution: .serial)
         let ref = ReferenceLlama(model: m).loss(batch: batch, batchSize: Self.batchSize, length: Self.length)
         // Float32 rounding through ~10 sequential ops per layer: ~1e-6 relative is expected.
         #expect(abs(loss - ref) / ref < 1e-5, "float32 \(loss) vs float64 \(ref)")
@@ -29,7 +29,7 @@ import Testing
     @Test func everyParameterKindMatchesFiniteDifferences() throws {
         let (m, batch) = try Self.setUp()
         m.parameters.gradients.zero()
-        _ = try m.forwardBackward(batch: batch, batchSize: Self.batchSize, length: Self.length)
+        _ = try m.forwardBackward(batch: batch, batchSize: Self.batchSize, length: Self.length, attention: TestModels.attention, execution: .serial)
         var ref = ReferenceLlama(model: m)
         var rng = SplitMix64(seed: 3)
         let step = 1e-5

@@ -23,10 +23,10 @@ import Testing
             let expected = try #require(info["logits"] as? [Double])
             for style in ["as saved", "4.x"] {
                 if style == "4.x" { try Self.rewriteAs4x(modelDir.appendingPathComponent("config.json")) }
-                let model = try LlamaModel.load(from: modelDir, trainable: [], attention: PatternAttention.full)
+                let model = try LlamaModel.load(from: modelDir, trainable: [])
                 #expect(model.config.isTied == (info["tied"] as? Bool), "\(name)")
                 #expect(model.config.nKVHeads == info["kv_heads"] as? Int, "\(name)")
-                let ours = try model.logits(tokens: tokens)
+                let ours = try model.logits(tokens: tokens, execution: .serial)
                 let diff = zip(ours, expected).map { abs(Double($0) - $1) }.max() ?? .infinity
                 #expect(ours.count == expected.count && diff < 1e-5, "\(name) (\(style)): logits differ by \(diff)")
             }
@@ -83,8 +83,8 @@ import Testing
         #expect(tied.parameters.spec(LlamaNames.head) == nil)
         #expect(tied.parameterCount == tiedConfig.parameterCount)
         let batch = TestModels.batch(tiedConfig, batchSize: 2, length: 12, seed: 9)
-        let lossTied = try tied.forwardBackward(batch: batch, batchSize: 2, length: 12)
-        let lossUntied = try untied.forwardBackward(batch: batch, batchSize: 2, length: 12)
+        let lossTied = try tied.forwardBackward(batch: batch, batchSize: 2, length: 12, attention: PatternAttention.full, execution: .serial)
+        let lossUntied = try untied.forwardBackward(batch: batch, batchSize: 2, length: 12, attention: PatternAttention.full, execution: .serial)
         #expect(lossTied == lossUntied)
         let g = try #require(tied.parameters.gradient(of: LlamaNames.embedding))
         let ge = try #require(untied.parameters.gradient(of: LlamaNames.embedding))

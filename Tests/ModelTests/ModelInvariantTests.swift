@@ -14,7 +14,7 @@ import Testing
 
     @Test func untrainedLossIsNearLogV() throws {
         let m = try TestModels.model()
-        let loss = try m.loss(batch: batch, batchSize: Self.batchSize, length: Self.length)
+        let loss = try m.loss(batch: batch, batchSize: Self.batchSize, length: Self.length, attention: TestModels.attention, execution: .serial)
         // Logits ~ N(0, 0.02^2 d) at init: expected loss ln V + O(0.01).
         #expect(abs(loss - log(Double(m.config.vocabSize))) < 0.05, "loss \(loss)")
     }
@@ -23,7 +23,7 @@ import Testing
         let base = try TestModels.model(seed: 4)
         let adapted = try TestModels.model(lora: LoRAConfig(targets: LoRATarget.allCases), trainable: .longLoRA, seed: 4)
         let tokens = Array(batch.prefix(Self.length))
-        #expect(try base.logits(tokens: tokens) == adapted.logits(tokens: tokens))
+        #expect(try base.logits(tokens: tokens, attention: TestModels.attention, execution: .serial) == adapted.logits(tokens: tokens, attention: TestModels.attention, execution: .serial))
     }
 
     @Test func mergedLoRAEqualsUnmerged() throws {
@@ -32,7 +32,8 @@ import Testing
         let tokens = Array(batch.prefix(Self.length))
         let merged = try m.merged()
         #expect(merged.lora == nil)
-        let diff = maxDifference(try m.logits(tokens: tokens), try merged.logits(tokens: tokens))
+        let diff = maxDifference(try m.logits(tokens: tokens, attention: TestModels.attention, execution: .serial),
+                                 try merged.logits(tokens: tokens, attention: TestModels.attention, execution: .serial))
         #expect(diff < 1e-5, "max logit difference \(diff)")
     }
 
@@ -54,8 +55,8 @@ import Testing
         func gradients(recompute: Bool) throws -> [Float] {
             let m = try TestModels.model(lora: LoRAConfig(), trainable: [.all, .lora], seed: 6)
             TestModels.perturb(m, seed: 8)
-            m.recompute = recompute
-            _ = try m.forwardBackward(batch: batch, batchSize: Self.batchSize, length: Self.length)
+            _ = try m.forwardBackward(batch: batch, batchSize: Self.batchSize, length: Self.length,
+                                      attention: TestModels.attention, execution: Execution(recompute: recompute))
             return m.parameters.gradients.array
         }
         #expect(try gradients(recompute: true) == gradients(recompute: false))
@@ -74,8 +75,8 @@ import Testing
     @Test func elementwiseLoopsDoNotDependOnThreadCount() throws {
         func run(threads: Int) throws -> ([Float], Double) {
             let m = try TestModels.model(lora: LoRAConfig(), trainable: .longLoRA, seed: 6)
-            m.threads = threads
-            let loss = try m.forwardBackward(batch: batch, batchSize: Self.batchSize, length: Self.length)
+            let loss = try m.forwardBackward(batch: batch, batchSize: Self.batchSize, length: Self.length,
+                                             attention: TestModels.attention, execution: Execution(threads: threads))
             return (m.parameters.gradients.array, loss)
         }
         let (g1, l1) = try run(threads: 1), (g2, l2) = try run(threads: 2)
@@ -85,7 +86,7 @@ import Testing
 
     @Test func badTokenIsAUserError() throws {
         let m = try TestModels.model()
-        #expect(throws: (any Error).self) { try m.logits(tokens: [1, 2, 9999]) }
-        #expect(throws: (any Error).self) { try m.loss(batch: [1, 2, 3], batchSize: 1, length: 5) }
+        #expect(throws: (any Error).self) { try m.logits(tokens: [1, 2, 9999], attention: TestModels.attention, execution: .serial) }
+        #expect(throws: (any Error).self) { try m.loss(batch: [1, 2, 3], batchSize: 1, length: 5, attention: TestModels.attention, execution: .serial) }
     }
 }

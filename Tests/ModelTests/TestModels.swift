@@ -11,10 +11,13 @@ enum TestModels {
         return c
     }()
 
+    /// The kernel the Model tests run the model with: the naive reference, so that these
+    /// tests check the blocks around attention independently of the tiled kernel.
+    static let attention = NaiveFullAttention()
+
     static func model(_ config: ModelConfig = .micro, lora: LoRAConfig? = nil,
                       trainable: TrainableParts = .all, rope: RoPE? = nil, seed: UInt64 = 1) throws -> LlamaModel {
-        let m = try LlamaModel(config: config, lora: lora, trainable: trainable, rope: rope,
-                               attention: NaiveFullAttention(), threads: 1)
+        let m = try LlamaModel(config: config, lora: lora, trainable: trainable, rope: rope)
         m.initialize(rng: SplitMix64(seed: seed))
         return m
     }

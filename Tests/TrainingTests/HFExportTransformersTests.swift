@@ -50,7 +50,7 @@ extension HFExportTests {
 
     /// Our logits for `tokens`, as JSON beside the export, for an outside reference to compare.
     func writeExpected(_ model: LlamaModel, tokens: [Int32], in dir: URL) throws -> URL {
-        let logits = try model.logits(tokens: tokens)
+        let logits = try model.logits(tokens: tokens, execution: .serial)
         let expected = ["tokens": tokens.map(Int.init), "logits": logits.map(Double.init)] as [String: Any]
         let url = dir.appendingPathComponent("expected.json")
         try JSONSerialization.data(withJSONObject: expected).write(to: url)

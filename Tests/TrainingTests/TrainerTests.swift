@@ -8,7 +8,7 @@ import Training
     @Test func sameSeedGivesBitIdenticalLosses() throws {
         func losses() throws -> [Double] {
             let c = Fixtures.config()
-            let t = try Trainer(model: try Fixtures.model(), config: c, batches: Fixtures.batches(c))
+            let t = try Trainer(model: try Fixtures.model(), config: c, attention: PatternAttention.full, execution: .serial, batches: Fixtures.batches(c))
             try t.run()
             return t.history.map(\.loss)
         }
@@ -21,7 +21,7 @@ import Training
         var c = Fixtures.config(steps: 8)
         c.accumulation = 1
         let fixed = SyntheticBatches(seed: 1, vocabSize: 259, batchSize: 2, length: 16).batch(step: 0, microBatch: 0)
-        let t = try Trainer(model: try Fixtures.model(trainable: .all), config: c, batches: { _, _ in fixed })
+        let t = try Trainer(model: try Fixtures.model(trainable: .all), config: c, attention: PatternAttention.full, execution: .serial, batches: { _, _ in fixed })
         try t.run()
         #expect(t.history.last!.loss < t.history.first!.loss - 0.5, "\(t.history.map(\.loss))")
     }
@@ -30,7 +30,7 @@ import Training
         let m = try Fixtures.model(trainable: .longLoRA)
         let before = Dictionary(uniqueKeysWithValues: m.parameters.tensors.map { ($0.name, m.parameters.values(of: $0.name)) })
         let c = Fixtures.config(steps: 3)
-        try Trainer(model: m, config: c, batches: Fixtures.batches(c)).run()
+        try Trainer(model: m, config: c, attention: PatternAttention.full, execution: .serial, batches: Fixtures.batches(c)).run()
         for spec in m.parameters.tensors {
             let changed = m.parameters.values(of: spec.name) != before[spec.name]
             if spec.isTrainable {
@@ -44,16 +44,48 @@ import Training
 
     @Test func resumeGivesBitIdenticalLosses() throws {
         let c = Fixtures.config(steps: 4)
-        let whole = try Trainer(model: try Fixtures.model(), config: c, batches: Fixtures.batches(c))
+        let whole = try Trainer(model: try Fixtures.model(), config: c, attention: PatternAttention.full, execution: .serial, batches: Fixtures.batches(c))
         try whole.run()
 
         let dir = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let first = try Trainer(model: try Fixtures.model(), config: c, batches: Fixtures.batches(c))
+        let first = try Trainer(model: try Fixtures.model(), config: c, attention: PatternAttention.full, execution: .serial, batches: Fixtures.batches(c))
         try first.run(until: 2)
         try TrainerCheckpoint.save(first, to: dir)
-        let resumed = try TrainerCheckpoint.resume(from: dir, attention: PatternAttention.full, batches: Fixtures.batches(c))
+        let resumed = try TrainerCheckpoint.resume(from: dir, attention: PatternAttention.full, execution: .serial,
+                                                   batches: Fixtures.batches(c))
         #expect(resumed.step == 2)
+        try resumed.run()
+        #expect(resumed.history.map(\.loss) == whole.history.map(\.loss))
+        #expect(resumed.model.parameters.values.array == whole.model.parameters.values.array)
+    }
+
+    /// How a run executes is not part of its checkpoint: the state holds no thread count or
+    /// recomputation flag, and a checkpoint of an earlier version, whose training config held
+    /// them, resumes with the execution it is given and still equals the uninterrupted run.
+    @Test func checkpointsHoldNoExecutionAndOldOnesStillResume() throws {
+        let c = Fixtures.config(steps: 4)
+        let whole = try Trainer(model: try Fixtures.model(), config: c, attention: PatternAttention.full,
+                                execution: .serial, batches: Fixtures.batches(c))
+        try whole.run()
+        let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let first = try Trainer(model: try Fixtures.model(), config: c, attention: PatternAttention.full,
+                                execution: Execution(threads: 2, recompute: true), batches: Fixtures.batches(c))
+        try first.run(until: 2)
+        try TrainerCheckpoint.save(first, to: dir)
+        let stateURL = dir.appendingPathComponent(TrainerCheckpoint.stateFile)
+        var state = try JSONSerialization.jsonObject(with: Data(contentsOf: stateURL)) as! [String: Any]
+        var training = state["training"] as! [String: Any]
+        #expect(training["threads"] == nil && training["recompute"] == nil, "\(training.keys.sorted())")
+        // What the previous format wrote.
+        training["threads"] = 7
+        training["recompute"] = true
+        state["training"] = training
+        try JSONSerialization.data(withJSONObject: state).write(to: stateURL)
+        let resumed = try TrainerCheckpoint.resume(from: dir, attention: PatternAttention.full, execution: .serial,
+                                                   batches: Fixtures.batches(c))
+        #expect(resumed.execution == .serial)
         try resumed.run()
         #expect(resumed.history.map(\.loss) == whole.history.map(\.loss))
         #expect(resumed.model.parameters.values.array == whole.model.parameters.values.array)
@@ -63,7 +95,7 @@ import Training
         let m = try Fixtures.model()
         m.parameters.view(LlamaNames.finalNorm).value[0] = .nan
         let c = Fixtures.config()
-        let t = try Trainer(model: m, config: c, batches: Fixtures.batches(c))
+        let t = try Trainer(model: m, config: c, attention: PatternAttention.full, execution: .serial, batches: Fixtures.batches(c))
         do {
             try t.trainStep()
             Issue.record("a NaN weight did not stop training")
@@ -78,7 +110,7 @@ import Training
             var c = Fixtures.config(steps: 1)
             c.accumulation = accumulation
             c.clipNorm = 0
-            let t = try Trainer(model: try Fixtures.model(trainable: .all), config: c, batches: { _, _ in fixed })
+            let t = try Trainer(model: try Fixtures.model(trainable: .all), config: c, attention: PatternAttention.full, execution: .serial, batches: { _, _ in fixed })
             try t.run()
             return t.model.parameters.values.array
         }

@@ -6,8 +6,7 @@ import Training
 enum Fixtures {
     static func model(lora: LoRAConfig? = LoRAConfig(rank: 4, alpha: 8), trainable: TrainableParts = .longLoRA,
                       rope: RoPE? = nil, seed: UInt64 = 1) throws -> LlamaModel {
-        let m = try LlamaModel(config: .micro, lora: lora, trainable: trainable, rope: rope,
-                               attention: PatternAttention.full, threads: 1)
+        let m = try LlamaModel(config: .micro, lora: lora, trainable: trainable, rope: rope)
         m.initialize(rng: SplitMix64(seed: seed))
         return m
     }

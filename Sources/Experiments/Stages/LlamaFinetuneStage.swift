@@ -6,8 +6,8 @@ import Support
 import Training
 
 /// Extends a base model's context: loads it, stretches RoPE by the position-interpolation
-/// factor, swaps in the training attention pattern, attaches LoRA and freezes all but the
-/// trainable parts, then trains on `finetune.context`-token sequences of the train split.
+/// factor, attaches LoRA and freezes all but the trainable parts, then trains on
+/// `finetune.context`-token sequences of the train split under the training attention pattern.
 ///
 /// Checkpoints `step-NNNNNN/` (resumable `TrainerCheckpoint`s) go under the runner's
 /// per-hash directory every `checkpoint_every` steps and at the end; an invocation starts
@@ -38,8 +38,8 @@ public struct LlamaFinetuneStage: FinetuneStage {
         }
         let attention = try recipe.trainingAttention()
         let shard = try CorpusSplit.load(config.data.corpus, split: .train, dataDirectory: dataDirectory)
-        var training = recipe.training
-        training.threads = threads
+        let training = recipe.training
+        let execution = Execution(threads: threads, recompute: recipe.recompute)
         // Its own data stream: not the pretraining's sequences even when the seeds are equal.
         let dataSeed = SplitMix64(seed: UInt64(truncatingIfNeeded: config.seed)).fork("finetune data").state
         let batches = try ShardBatches(shard: shard, seed: dataSeed,
@@ -48,10 +48,12 @@ public struct LlamaFinetuneStage: FinetuneStage {
         let trainer: Trainer
         if let latest = try Self.latestCheckpoint(in: checkpoints) {
             progress(.message("resuming fine-tuning from \(latest.lastPathComponent)"))
-            trainer = try TrainerCheckpoint.resume(from: latest, attention: attention, batches: batches.provider, progress: progress)
+            trainer = try TrainerCheckpoint.resume(from: latest, attention: attention, execution: execution,
+                                                   batches: batches.provider, progress: progress)
         } else {
-            let model = try Self.prepareModel(config, base: base, attention: attention, threads: threads)
-            trainer = try Trainer(model: model, config: training, batches: batches.provider, progress: progress)
+            let model = try Self.prepareModel(config, base: base)
+            trainer = try Trainer(model: model, config: training, attention: attention, execution: execution,
+                                  batches: batches.provider, progress: progress)
         }
         let resumedFrom = trainer.step
         let every = recipe.checkpointEvery > 0 ? recipe.checkpointEvery : recipe.training.steps
@@ -66,7 +68,8 @@ public struct LlamaFinetuneStage: FinetuneStage {
         func measureCurve() throws {
             guard var c = curve, c.wants(step: trainer.step, every: recipe.evalEvery) else { return }
             let start = ProcessStats.monotonicSeconds()
-            try c.measure(trainer.model, step: trainer.step, corpus: config.data.corpus, progress: progress)
+            try c.measure(trainer.model, step: trainer.step, corpus: config.data.corpus,
+                          execution: execution, progress: progress)
             curve = c
             evaluationSeconds += ProcessStats.monotonicSeconds() - start
         }
@@ -84,7 +87,8 @@ public struct LlamaFinetuneStage: FinetuneStage {
         if !FileManager.default.fileExists(atPath: final.path) { try TrainerCheckpoint.save(trainer, to: final) }
 
         let stepsRun = training.steps - resumedFrom
-        let flopsPerStep = try trainer.model.trainingFlops(batchSize: training.batchSize, length: training.length)
+        let flopsPerStep = try trainer.model.trainingFlops(batchSize: training.batchSize, length: training.length,
+                                                           attention: attention, recompute: execution.recompute)
         let used = meter.finish(tokens: stepsRun * training.tokensPerStep, flops: flopsPerStep * Double(stepsRun),
                                 sgemmPeakGFLOPs: sgemmPeakGFLOPs, excludingSeconds: evaluationSeconds)
         var resources: [String: Double] = [
@@ -101,12 +105,11 @@ public struct LlamaFinetuneStage: FinetuneStage {
                                groups: ["resources": resources, "analytic": analytic])
     }
 
-    /// The base model made ready for fine-tuning: PI, the training pattern, fresh LoRA.
-    public static func prepareModel(_ config: RunConfig, base: URL, attention: any AttentionBackend, threads: Int) throws -> LlamaModel {
+    /// The base model made ready for fine-tuning: PI, fresh LoRA.
+    public static func prepareModel(_ config: RunConfig, base: URL) throws -> LlamaModel {
         let recipe = config.finetune
         let lora = recipe.trainable.contains(.lora) ? recipe.lora : nil
-        let model = try LlamaModel.load(from: base, trainable: recipe.trainable, rope: rope(config), attention: attention,
-                                        threads: threads, addLoRA: lora)
+        let model = try LlamaModel.load(from: base, trainable: recipe.trainable, rope: rope(config), addLoRA: lora)
         model.initializeLoRA(rng: SplitMix64(seed: UInt64(truncatingIfNeeded: config.seed)).fork("lora"))
         return model
     }

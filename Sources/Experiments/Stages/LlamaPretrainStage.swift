@@ -21,16 +21,16 @@ public struct LlamaPretrainStage: PretrainStage {
     }
 
     func pretrain(_ config: RunConfig, into directory: URL, sink progress: @escaping ProgressSink) throws {
-        var training = config.base
-        training.threads = threads
+        let training = config.base
         let seed = training.seed
-        let model = try LlamaModel(config: config.model, attention: PatternAttention.full, threads: threads)
+        let model = try LlamaModel(config: config.model)
         model.initialize(rng: SplitMix64(seed: seed).fork("base model"))
         let shard = try CorpusSplit.load(config.data.corpus, split: .train, dataDirectory: dataDirectory)
         let batches = try ShardBatches(shard: shard, seed: seed, batchSize: training.batchSize, length: training.length,
                                        source: "\(config.data.corpus):train")
         progress(.message("pretraining base model: \(model.parameterCount) parameters, \(training.steps) steps at \(training.length) tokens"))
-        let trainer = try Trainer(model: model, config: training, batches: batches.provider, progress: progress)
+        let trainer = try Trainer(model: model, config: training, attention: PatternAttention.full,
+                                  execution: Execution(threads: threads), batches: batches.provider, progress: progress)
         try trainer.run()
         try model.writeHF(into: directory)
         // The curve of pretraining is kept beside the weights, for inspection.

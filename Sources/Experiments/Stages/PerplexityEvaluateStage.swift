@@ -19,9 +19,8 @@ public struct PerplexityEvaluateStage: EvaluateStage {
 
     public func evaluate(_ config: RunConfig, model directory: URL, progress: ProgressSink) throws -> [EvaluationTable] {
         let plan = config.evaluate
-        let llama = try LlamaModel.load(from: directory, trainable: [], rope: LlamaFinetuneStage.rope(config),
-                                        attention: PatternAttention.full, threads: threads)
-        let model = LlamaLanguageModel(llama)
+        let llama = try LlamaModel.load(from: directory, trainable: [], rope: LlamaFinetuneStage.rope(config))
+        let model = LlamaLanguageModel(llama, execution: Execution(threads: threads))
         var tables: [EvaluationTable] = []
         var passkeyTokenizer: (any Tokenizer)?
         for dataset in plan.datasets {

@@ -38,11 +38,10 @@ struct ValidationCurve {
         every > 0 && step % every == 0 && !points.contains { $0.step == step }
     }
 
-    /// Measures `model` (restoring its training attention afterwards) and saves the curve.
-    mutating func measure(_ model: LlamaModel, step: Int, corpus: String, progress: ProgressSink) throws {
-        let training = model.attention
-        defer { model.attention = training }
-        let result = try evaluator.evaluate(LlamaLanguageModel(model), stream: stream, length: length,
+    /// Measures `model` and saves the curve.
+    mutating func measure(_ model: LlamaModel, step: Int, corpus: String, execution: Execution,
+                          progress: ProgressSink) throws {
+        let result = try evaluator.evaluate(LlamaLanguageModel(model, execution: execution), stream: stream, length: length,
                                             data: "\(corpus):validation", progress: progress)
         points.append(Point(step: step, loss: result.loss, perplexity: result.perplexity))
         points.sort { $0.step < $1.step }

@@ -11,6 +11,7 @@ extension Attention {
         geometry: AttentionGeometry, pattern: any AttentionPattern, threads: Int,
         tiling: Tiling? = nil  // tests override it; nil picks one for hd
     ) {
+        precondition(geometry.queryStart == 0, "attention backward: a cached decoding step has no backward")
         let plan = Plan(geometry: geometry, pattern: pattern, tiling: tiling)
         let g = geometry, hd = g.headDim, bt = plan.tile, nt = plan.tiles, runRows = plan.runWidth
         let qCount = g.n * g.nHeads * hd

@@ -4,7 +4,8 @@ import Kernels
 extension Attention {
     /// out = softmax(mask(q k^T / sqrt(hd))) v per head; lse[h, i] = log-sum-exp of query i's
     /// visible scaled scores, saved for the backward pass.
-    /// q: [n, H, hd]; k, v: [n, Hkv, hd] (RoPE applied); out: [n, H, hd]; lse: [H, n].
+    /// q: [m, H, hd]; k, v: [n, Hkv, hd] (RoPE applied); out: [m, H, hd]; lse: [H, m], where the
+    /// m = n - queryStart queries are positions queryStart..<n (m = n but in cached decoding).
     public static func forward(
         q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
         out: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
@@ -12,8 +13,8 @@ extension Attention {
         tiling: Tiling? = nil  // tests override it; nil picks one for hd
     ) {
         let plan = Plan(geometry: geometry, pattern: pattern, tiling: tiling)
-        let g = geometry, hd = g.headDim, bt = plan.tile, nt = plan.tiles, ld = plan.runWidth
-        let items = g.nHeads * nt
+        let g = geometry, hd = g.headDim, bt = plan.tile, ld = plan.runWidth
+        let first = g.queryStart, queries = g.n - first, items = g.nHeads * plan.queryTiles.count
         workers(items, threads: threads) { w, count in
             // Per-worker scratch: scores/probabilities [Bq, run width], running max and sum [Bq].
             let s = UnsafeMutablePointer<Float>.allocate(capacity: bt * ld)
@@ -22,11 +23,11 @@ extension Attention {
             defer { s.deallocate(); m.deallocate(); l.deallocate() }
 
             for item in stride(from: w, to: items, by: count) {
-                let h = item % g.nHeads, qt = item / g.nHeads
+                let h = item % g.nHeads, qt = plan.queryTiles.lowerBound + item / g.nHeads
                 let mask = plan.masks[h], kvh = plan.kvHead(h)
-                let qr = plan.range(qt), bq = qr.count
-                let qTile = q + (qr.lowerBound * g.nHeads + h) * hd
-                let oTile = out + (qr.lowerBound * g.nHeads + h) * hd  // accumulates P v, row stride ldq
+                let qr = plan.queryRange(qt), bq = qr.count
+                let qTile = q + ((qr.lowerBound - first) * g.nHeads + h) * hd
+                let oTile = out + ((qr.lowerBound - first) * g.nHeads + h) * hd  // accumulates P v, row stride ldq
                 for r in 0..<bq { (oTile + r * plan.ldq).update(repeating: 0, count: hd) }
                 m.update(repeating: -.infinity, count: bq)
                 l.update(repeating: 0, count: bq)
@@ -63,7 +64,7 @@ extension Attention {
                 for r in 0..<bq {
                     precondition(l[r] > 0, "attention pattern '\(pattern.name)': query \(qr.lowerBound + r) of head \(h) sees no key")
                     TileMath.scale(oTile + r * plan.ldq, count: hd, by: 1 / l[r])
-                    lse[h * g.n + qr.lowerBound + r] = m[r] + Foundation.log(l[r])
+                    lse[h * queries + qr.lowerBound - first + r] = m[r] + Foundation.log(l[r])
                 }
             }
         }

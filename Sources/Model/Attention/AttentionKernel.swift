@@ -45,6 +45,7 @@ public enum Attention {
             // The pattern was checked for this length when it was made (`AttentionKind.pattern`).
             precondition(g.n > 0 && g.nHeads > 0 && g.nKVHeads > 0 && g.headDim > 0 && g.nHeads % g.nKVHeads == 0,
                          "attention shape invalid: n \(g.n), heads \(g.nHeads), kv heads \(g.nKVHeads), head dim \(g.headDim)")
+            precondition((0..<max(g.n, 1)).contains(g.queryStart), "attention: first query \(g.queryStart) outside 0..<\(g.n)")
             self.g = g
             masks = (0..<g.nHeads).map { pattern.mask(head: $0, geometry: g) }
             let tiling = tiling ?? .default(headDim: g.headDim)
@@ -54,6 +55,10 @@ public enum Attention {
         }
 
         var tiles: Int { (g.n + tile - 1) / tile }
+        /// Tiles holding queries: those from the one holding `queryStart` on.
+        var queryTiles: Range<Int> { (g.queryStart / tile)..<tiles }
+        /// Query positions of tile t (the first one starts at `queryStart`).
+        func queryRange(_ t: Int) -> Range<Int> { max(g.queryStart, t * tile)..<min(g.n, (t + 1) * tile) }
         /// The widest run, in rows or keys: the row stride of the score scratch.
         var runWidth: Int { runTiles * tile }
         func range(_ t: Int) -> Range<Int> { (t * tile)..<min(g.n, (t + 1) * tile) }

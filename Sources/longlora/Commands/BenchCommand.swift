@@ -108,11 +108,11 @@ struct BenchCommand: ParsableCommand {
         let factor = max(1, Double((n + config.maxContext - 1) / config.maxContext))
         let m = try LlamaModel(config: config, lora: parts.contains(.lora) ? LoRAConfig() : nil,
                                trainable: parts, rope: RoPE(base: config.ropeBase,
-                                                           scaling: .positionInterpolation(factor: factor)),
-                               attention: attention, threads: compute.threads, recompute: recompute)
+                                                           scaling: .positionInterpolation(factor: factor)))
         m.initialize(rng: SplitMix64(seed: 1))
-        return try Benchmark.measure(model: m, batchSize: max(1, tokensPerStep / n), length: n,
-                                     steps: steps, threads: compute.threads, peak: peak,
+        return try Benchmark.measure(model: m, attention: attention,
+                                     execution: Execution(threads: compute.threads, recompute: recompute),
+                                     batchSize: max(1, tokensPerStep / n), length: n, steps: steps, peak: peak,
                                      sgemmSize: sgemmSize, baselineRSS: baseline)
     }
 

@@ -97,8 +97,8 @@ struct EvalCommand: ParsableCommand {
         compute.apply()
         let lengths = try resolvedLengths()
         let reference = try CheckpointReference(parsing: checkpoint)
-        let model = try LlamaModel.load(from: reference.model, trainable: [],
-                                        attention: PatternAttention.full, threads: compute.threads)
+        let model = try LlamaModel.load(from: reference.model, trainable: [])
+        let execution = Execution(threads: compute.threads)
         // A run's checkpoint evaluates with the run's RoPE (its base model, for a run without
         // fine-tuning, has none of its own) and, by default, the run's group size.
         let savedRope = reference.trainedRoPE(base: model.rope.base) ?? model.rope
@@ -134,7 +134,7 @@ struct EvalCommand: ParsableCommand {
             var rows: [PerplexityResult] = []
             for n in lengths {
                 model.rope = try rope(for: n, saved: savedRope, trained: model.config.maxContext)
-                rows.append(try evaluator.evaluate(LlamaLanguageModel(model), stream: ids, length: n,
+                rows.append(try evaluator.evaluate(LlamaLanguageModel(model, execution: execution), stream: ids, length: n,
                                                    data: stream.name, tokenBytes: tokenBytes, progress: progress))
             }
             if let note = PerplexityTable.subsetNote(rows) { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
@@ -145,7 +145,7 @@ struct EvalCommand: ParsableCommand {
             for n in lengths {
                 model.rope = try rope(for: n, saved: savedRope, trained: model.config.maxContext)
                 rows += try PasskeyRetrieval(lengths: [n], trials: trials, seed: seed)
-                    .run(LlamaLanguageModel(model), tokenizer: tokenizer, progress: progress)
+                    .run(LlamaLanguageModel(model, execution: execution), tokenizer: tokenizer, progress: progress)
             }
             table = format == .csv ? PasskeyTable.csv(rows) : PasskeyTable.markdown(rows)
         }

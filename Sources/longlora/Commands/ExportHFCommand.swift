@@ -32,7 +32,7 @@ struct ExportHFCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: out.path) && !force {
             throw UserError("\(out.path) already exists", hint: "longlora export-hf \(checkpoint) \(dir) --force")
         }
-        try HFExport.export(checkpoint: URL(fileURLWithPath: checkpoint), to: out, attention: PatternAttention.full)
+        try HFExport.export(checkpoint: URL(fileURLWithPath: checkpoint), to: out)
         if !output.quiet { print("wrote \(out.path) (merged weights, config.json, model.safetensors)") }
     }
 }

@@ -1,0 +1,21 @@
+/// How a forward or backward pass runs, as opposed to what it computes: an argument of every
+/// call (`LlamaModel.forwardBackward(..., execution:)`, the trainer), never stored in a model
+/// or a checkpoint. Recomputation changes no bit of the results; another thread count changes
+/// only their last bits (products are split in one band per thread), and a given count
+/// repeats bit for bit. So threads belong to no recipe or content hash; recomputation is
+/// chosen by the spec (`finetune.recompute`), whose memory and FLOPs it changes.
+public struct Execution: Hashable, Sendable {
+    /// Threads of the elementwise and attention loops and of the projections' products.
+    public var threads: Int
+    /// Keep only each layer's input and recompute the layer during backward (activation
+    /// checkpointing): one more layer forward per step for a fraction of the memory.
+    public var recompute: Bool
+
+    public init(threads: Int = 1, recompute: Bool = false) {
+        self.threads = max(1, threads)
+        self.recompute = recompute
+    }
+
+    /// One thread, every activation kept: what tests use for bit-exact comparisons.
+    public static let serial = Execution()
+}
