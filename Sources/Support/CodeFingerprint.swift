@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The identity of the code a binary was built from: a SHA-256 over every file under
@@ -49,9 +50,9 @@ public enum CodeFingerprint {
     public static func of(root: URL, files: [String], dependencies: [String]) throws -> String {
         var text = ""
         for path in files.sorted() {
-            text += "file \(path) \(try SHA256.hex(fileAt: root.appendingPathComponent(path)))\n"
+            text += "file \(path) \(try SHA256.hash(fileAt: root.appendingPathComponent(path)).hex)\n"
         }
         for line in dependencies.sorted() { text += "dependency \(line)\n" }
-        return SHA256.hex(text)
+        return SHA256.hash(data: Array(text.utf8)).hex
     }
 }
