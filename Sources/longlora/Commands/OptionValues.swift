@@ -1,7 +1,9 @@
 import ArgumentParser
+import Foundation
 import Data
 import Evaluation
 import Metrics
+import Results
 import Support
 
 // Option values that are enums: ArgumentParser parses them, lists them in --help and
@@ -13,3 +15,19 @@ extension FLOPsTable.Pass: ExpressibleByArgument {}
 extension FineTuneMethod: ExpressibleByArgument {}
 extension TokenizerKind: ExpressibleByArgument {}
 extension CorpusFormat: ExpressibleByArgument {}
+
+/// `plot --format png,svg`: one or more figure formats, each of `PlotFormat`'s values.
+struct PlotFormats: ExpressibleByArgument {
+    var formats: [PlotFormat]
+
+    init(_ formats: [PlotFormat]) { self.formats = formats }
+
+    init?(argument: String) {
+        let parsed = argument.split(separator: ",").map { PlotFormat(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
+        guard !parsed.isEmpty, !parsed.contains(nil) else { return nil }
+        formats = parsed.compactMap { $0 }
+    }
+
+    static var allValueStrings: [String] { PlotFormat.allCases.map(\.rawValue) }
+    var defaultValueDescription: String { formats.map(\.rawValue).joined(separator: ",") }
+}
