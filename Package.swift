@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "Data", dependencies: ["CZlib", "Kernels", "Support", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Evaluation", dependencies: ["Model", "Data", "Kernels", "Support"]),
         .target(name: "Metrics", dependencies: ["Model", "Kernels", "Support"]),
-        .target(name: "Results", dependencies: ["CHDF5", "Support"]),
+        .target(name: "Results", dependencies: ["CHDF5", "Support", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Experiments", dependencies: [
             "Kernels", "Model", "Training", "Data", "Evaluation", "Metrics", "Results", "Support", "CodeIdentity",
             .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),

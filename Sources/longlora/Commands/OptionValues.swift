@@ -15,6 +15,7 @@ extension FLOPsTable.Pass: ExpressibleByArgument {}
 extension FineTuneMethod: ExpressibleByArgument {}
 extension TokenizerKind: ExpressibleByArgument {}
 extension CorpusFormat: ExpressibleByArgument {}
+extension MetricExport.Format: ExpressibleByArgument {}
 
 /// `plot --format png,svg`: one or more figure formats, each of `PlotFormat`'s values.
 struct PlotFormats: ExpressibleByArgument {
