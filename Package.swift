@@ -38,10 +38,11 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        .target(name: "Support", dependencies: [
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "CSV", package: "CSV.swift"),
-        ]),
+        .target(name: "Support", dependencies: [.product(name: "CSV", package: "CSV.swift")]),
+        // SHA-256 from swift-crypto, kept out of Support: the code-fingerprint build tool
+        // depends on Support, and SwiftPM compiles a tool's dependencies a second time for
+        // the host, which would build BoringSSL twice in every build.
+        .target(name: "Hashing", dependencies: ["Support", .product(name: "Crypto", package: "swift-crypto")]),
         // The code fingerprint of a run's content hash: generated on every build from the
         // sources, Package.swift and the resolved dependencies (Support/CodeFingerprint.swift).
         .executableTarget(name: "code-fingerprint", dependencies: ["Support"]),
@@ -50,12 +51,12 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["COpenBLAS", "Support"]),
         .target(name: "Model", dependencies: ["Kernels", "Support"], swiftSettings: vectorISA),
         .target(name: "Training", dependencies: ["Model", "Kernels", "Support"]),
-        .target(name: "Data", dependencies: ["CZlib", "Kernels", "Support", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Data", dependencies: ["CZlib", "Kernels", "Support", "Hashing", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Evaluation", dependencies: ["Model", "Data", "Kernels", "Support"]),
         .target(name: "Metrics", dependencies: ["Model", "Kernels", "Support"]),
-        .target(name: "Results", dependencies: ["CHDF5", "Support", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Results", dependencies: ["CHDF5", "Support", "Hashing", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Experiments", dependencies: [
-            "Kernels", "Model", "Training", "Data", "Evaluation", "Metrics", "Results", "Support", "CodeIdentity",
+            "Kernels", "Model", "Training", "Data", "Evaluation", "Metrics", "Results", "Support", "Hashing", "CodeIdentity",
             .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "longlora", dependencies: [
@@ -63,11 +64,11 @@ let package = Package(
             "CodeIdentity", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: vectorISACheck),
 
-        .testTarget(name: "SupportTests", dependencies: ["Support", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "SupportTests", dependencies: ["Support", "Hashing", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Kernels"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Kernels"]),
-        .testTarget(name: "DataTests", dependencies: ["Data", "Support", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "DataTests", dependencies: ["Data", "Support", "Hashing", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Model", "Data"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Model", "Support"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Support"]),

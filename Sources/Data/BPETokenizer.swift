@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Hashing
 import Support
 
 /// Byte-level BPE: the 259 byte-level ids (`ByteTokenizer`), then one id per learned

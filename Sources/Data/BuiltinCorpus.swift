@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Hashing
 import Support
 
 /// A document together with the source files it was made from (checksummed in the manifest).

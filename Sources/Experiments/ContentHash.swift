@@ -1,6 +1,7 @@
 import CodeIdentity
 import Crypto
 import Foundation
+import Hashing
 import Support
 
 /// Content hashes: a run is identified by what it computes, not by its name.

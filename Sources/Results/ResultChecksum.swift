@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Hashing
 import Support
 
 /// The integrity seal of a result file, checked before libhdf5 sees a byte of it.

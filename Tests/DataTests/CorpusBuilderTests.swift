@@ -1,6 +1,7 @@
 import Crypto
 import Data
 import Foundation
+import Hashing
 import Support
 import Testing
 

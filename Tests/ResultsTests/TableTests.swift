@@ -25,7 +25,7 @@ import Testing
         #expect(grid.rows == [["s2", "1024"], ["full", "1024"], ["s2", "2048"]])
         #expect(grid.cell(["s2", "1024"], "256")?.n == 3 && grid.cell(["s2", "2048"], "256") == Summary([5]))
         let paper = try PaperNumbers.parse(#"{"ppl": [{"row": ["s2"], "column": 256, "value": 8.5}]}"#, source: "test")
-        let text = TableRenderer(layout: Self.layout, grid: grid, paper: paper).render(.md)
+        let text = GridTable(layout: Self.layout, grid: grid, paper: paper).render(.md)
         #expect(text.contains("| s2 | 2048 | 5.00 | 8.50 |"), "\(text)")
     }
 

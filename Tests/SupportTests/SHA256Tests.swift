@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Hashing
 import Support
 import Testing
 
@@ -32,6 +33,23 @@ import Testing
         let file = dir.appendingPathComponent("x.bin")
         try Data(bytes).write(to: file)
         #expect(try SHA256.hash(fileAt: file) == SHA256.hash(data: bytes))
+    }
+
+    /// The code fingerprint hashes with coreutils' sha256sum (its build tool must not link
+    /// swift-crypto): the same digests.
+    @Test func codeFingerprintAgreesWithSwiftCrypto() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sha-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("Sources"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("// a\n".utf8).write(to: dir.appendingPathComponent("Package.swift"))
+        try Data((0..<3000).map { UInt8(truncatingIfNeeded: $0 * 7) }).write(to: dir.appendingPathComponent("Sources/b c.bin"))
+        var text = ""
+        for path in ["Package.swift", "Sources/b c.bin"] {
+            text += "file \(path) \(try SHA256.hash(fileAt: dir.appendingPathComponent(path)).hex)\n"
+        }
+        text += "dependency x 1234\n"
+        #expect(try CodeFingerprint.of(root: dir, files: CodeFingerprint.inputFiles(root: dir), dependencies: ["x 1234"])
+                == SHA256.hash(data: Array(text.utf8)).hex)
     }
 
     @Test func unreadableFileIsAUserError() {

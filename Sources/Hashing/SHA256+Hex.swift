@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Support
 
 /// SHA-256 comes from swift-crypto (BoringSSL on Linux); manifests and content hashes store
 /// its digests as lower-case hex.
