@@ -26,6 +26,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // SHA-256 of content hashes and manifests (BoringSSL's on Linux).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // RFC 4180 quoting of the CSV tables.
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // System libraries; each module map adds a header of static inline shims
@@ -34,7 +38,11 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        .target(name: "Support"),
+        .target(name: "Support", dependencies: [.product(name: "CSV", package: "CSV.swift")]),
+        // SHA-256 from swift-crypto, kept out of Support: the code-fingerprint build tool
+        // depends on Support, and SwiftPM compiles a tool's dependencies a second time for
+        // the host, which would build BoringSSL twice in every build.
+        .target(name: "Hashing", dependencies: ["Support", .product(name: "Crypto", package: "swift-crypto")]),
         // The code fingerprint of a run's content hash: generated on every build from the
         // sources, Package.swift and the resolved dependencies (Support/CodeFingerprint.swift).
         .executableTarget(name: "code-fingerprint", dependencies: ["Support"]),
@@ -43,23 +51,24 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["COpenBLAS", "Support"]),
         .target(name: "Model", dependencies: ["Kernels", "Support"], swiftSettings: vectorISA),
         .target(name: "Training", dependencies: ["Model", "Kernels", "Support"]),
-        .target(name: "Data", dependencies: ["CZlib", "Kernels", "Support"]),
+        .target(name: "Data", dependencies: ["CZlib", "Kernels", "Support", "Hashing", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Evaluation", dependencies: ["Model", "Data", "Kernels", "Support"]),
         .target(name: "Metrics", dependencies: ["Model", "Kernels", "Support"]),
-        .target(name: "Results", dependencies: ["CHDF5", "Support"]),
+        .target(name: "Results", dependencies: ["CHDF5", "Support", "Hashing", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Experiments", dependencies: [
-            "Kernels", "Model", "Training", "Data", "Evaluation", "Metrics", "Results", "Support", "CodeIdentity",
-            .product(name: "Yams", package: "Yams"),
+            "Kernels", "Model", "Training", "Data", "Evaluation", "Metrics", "Results", "Support", "Hashing", "CodeIdentity",
+            .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "longlora", dependencies: [
             "Experiments", "Model", "Training", "Data", "Evaluation", "Metrics", "Results", "Kernels", "Support",
             "CodeIdentity", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: vectorISACheck),
 
+        .testTarget(name: "SupportTests", dependencies: ["Support", "Hashing", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Kernels"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Kernels"]),
-        .testTarget(name: "DataTests", dependencies: ["Data", "Support"]),
+        .testTarget(name: "DataTests", dependencies: ["Data", "Support", "Hashing", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Model", "Data"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Model", "Support"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Support"]),

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import Hashing
 import Support
 
 /// Byte-level BPE: the 259 byte-level ids (`ByteTokenizer`), then one id per learned
@@ -43,7 +45,7 @@ public struct BPETokenizer: Tokenizer {
         self.vocabSize = vocabSize
         self.mergedID = mergedID
         self.pieces = pieces
-        self.id = "bpe\(vocabSize)-" + String(SHA256.hex(Array(Self.serialize(merges, vocabSize: vocabSize).utf8)).prefix(12))
+        self.id = "bpe\(vocabSize)-" + String(SHA256.hash(data: Array(Self.serialize(merges, vocabSize: vocabSize).utf8)).hex.prefix(12))
     }
 
     @inline(__always) static func key(_ a: Int32, _ b: Int32) -> UInt64 {

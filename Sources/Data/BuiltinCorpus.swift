@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import Hashing
 import Support
 
 /// A document together with the source files it was made from (checksummed in the manifest).
@@ -70,7 +72,7 @@ public enum BuiltinCorpus: String, CaseIterable, Sendable {
         for file in selected.flatMap(\.files) where checksummed.insert(file.path).inserted {
             let path = file.standardizedFileURL.path
             let key = path.hasPrefix(dataPrefix) ? String(path.dropFirst(dataPrefix.count)) : path
-            sources.files[key] = try SHA256.hex(fileAt: file)
+            sources.files[key] = try SHA256.hash(fileAt: file).hex
         }
         return (selected.map(\.document).sorted { $0.name < $1.name }, sources)
     }
@@ -78,7 +80,7 @@ public enum BuiltinCorpus: String, CaseIterable, Sendable {
     static func select(_ candidates: [SourcedDocument], cap: Int, maxDocument: Int) -> [SourcedDocument] {
         let total = candidates.reduce(0) { $0 + $1.document.text.count }
         if total <= cap { return candidates }
-        let order = candidates.map { (key: SHA256.hex($0.document.name.utf8), doc: $0) }.sorted { $0.key < $1.key }
+        let order = candidates.map { (key: SHA256.hash(data: Array($0.document.name.utf8)).hex, doc: $0) }.sorted { $0.key < $1.key }
         var kept: [SourcedDocument] = []
         var bytes = 0
         for (_, doc) in order where doc.document.text.count <= maxDocument && bytes + doc.document.text.count <= cap {

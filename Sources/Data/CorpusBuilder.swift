@@ -1,17 +1,12 @@
+import Crypto
 import Foundation
+import Hashing
 import Kernels
 import Support
 
 /// Input formats for `longlora data build --from PATH --format F`.
 public enum CorpusFormat: String, CaseIterable, Sendable {
     case pg19, proofPile = "proof-pile", text
-
-    public static func named(_ name: String) throws -> CorpusFormat {
-        guard let format = CorpusFormat(rawValue: name) else {
-            throw UserError("unknown format '\(name)'; expected one of: \(allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return format
-    }
 }
 
 public enum TokenizerKind: String, CaseIterable, Sendable {
@@ -127,9 +122,9 @@ public struct CorpusBuilder {
     /// content hash, moves with any edit of the input.
     static func inputChecksums(_ path: URL) throws -> [String: String] {
         guard FileReading.exists(path) else { throw UserError("\(path.path): no such file or folder") }
-        guard FileReading.isDirectory(path) else { return [path.lastPathComponent: try SHA256.hex(fileAt: path)] }
+        guard FileReading.isDirectory(path) else { return [path.lastPathComponent: try SHA256.hash(fileAt: path).hex] }
         var checksums: [String: String] = [:]
-        for file in try FileReading.files(in: path, recursive: true) { checksums[file.relative] = try SHA256.hex(fileAt: file.url) }
+        for file in try FileReading.files(in: path, recursive: true) { checksums[file.relative] = try SHA256.hash(fileAt: file.url).hex }
         return checksums
     }
 

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import Hashing
 import Support
 
 extension HFTokenizer {
@@ -63,7 +65,7 @@ extension HFTokenizer {
         } else {
             preTokenizers = [.metaspace(replacement: "\u{2581}", prependScheme: "first", split: false)]
         }
-        let digest = String(SHA256.hex(Array((tokens + ["\u{0}"] + pairs.map { $0.0 + " " + $0.1 }).joined(separator: "\n").utf8)).prefix(12))
+        let digest = String(SHA256.hash(data: Array((tokens + ["\u{0}"] + pairs.map { $0.0 + " " + $0.1 }).joined(separator: "\n").utf8)).hex.prefix(12))
         let unknownToken = unknown.flatMap { $0 >= 0 && $0 < tokens.count ? tokens[$0] : nil } ?? (byteLevel ? nil : "<unk>")
         try self.init(id: "gguf-\(model)\(tokens.count)-\(digest)", vocab: vocab, merges: pairs, normalizers: [],
                       preTokenizers: preTokenizers, added: added, byteFallback: !byteLevel, unknown: unknownToken,

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import Hashing
 import Support
 
 extension HFTokenizer {
@@ -53,7 +55,7 @@ extension HFTokenizer {
         let normalizers = try Self.normalizers(json["normalizer"], key: "normalizer", fail: fail)
         let preTokenizers = try Self.preTokenizers(json["pre_tokenizer"], key: "pre_tokenizer", source: source, fail: fail)
         let byteLevel = Self.mentions(json["pre_tokenizer"], "ByteLevel") || Self.mentions(json["decoder"], "ByteLevel")
-        let digest = String(SHA256.hex(Array(data)).prefix(12))
+        let digest = String(SHA256.hash(data: data).hex.prefix(12))
         try self.init(id: "hf-bpe\(vocab.count)-\(digest)", vocab: vocab, merges: merges, normalizers: normalizers,
                       preTokenizers: preTokenizers, added: added,
                       byteFallback: model["byte_fallback"] as? Bool ?? false, unknown: model["unk_token"] as? String,

@@ -1,38 +1,39 @@
 import Foundation
+import Support
 
-/// Renders perplexity rows for `longlora eval --format csv|md`.
+/// Perplexity rows as `longlora eval` prints them: CSV with full precision for scripts,
+/// Markdown and LaTeX rounded for reading. Both carry the loss's standard error.
 public enum PerplexityTable {
     /// The CSV header, fixed: scripts and the result store rely on these names.
-    public static let csvHeader = "data,length,protocol,stride,attention,windows,tokens,loss,perplexity,bits_per_byte"
+    public static let csvHeader = ["data", "length", "protocol", "stride", "attention", "windows", "tokens",
+                                   "loss", "loss_se", "perplexity", "bits_per_byte"]
 
-    public static func csv(_ rows: [PerplexityResult]) -> String {
-        var lines = [csvHeader]
-        for r in rows {
-            lines.append([
-                csvField(r.data), "\(r.length)", r.evaluationProtocol.rawValue, "\(r.stride)",
-                csvField(r.attention.description), "\(r.windows)", "\(r.tokens)",
-                fixed(r.loss, 6), fixed(r.perplexity, 4), r.bitsPerByte.map { fixed($0, 6) } ?? "",
-            ].joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
+    public static func render(_ rows: [PerplexityResult], as format: TableFormat) -> String {
+        (format == .csv ? data(rows) : display(rows)).render(format)
     }
 
-    /// A Markdown table with the standard error of the loss; subsets are footnoted.
-    public static func markdown(_ rows: [PerplexityResult]) -> String {
-        var lines = [
-            "| data | length | protocol | stride | attention | windows | tokens | loss | s.e. | perplexity | bits/byte |",
-            "|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|",
-        ]
-        for r in rows {
-            let windows = r.isSubset ? "\(r.windows) of \(r.totalWindows)*" : "\(r.windows)"
-            lines.append("| " + [
-                r.data, "\(r.length)", r.evaluationProtocol.rawValue, "\(r.stride)", r.attention.description,
-                windows, "\(r.tokens)", fixed(r.loss, 4), r.standardError.map { fixed($0, 4) } ?? "-",
-                fixed(r.perplexity, 3), r.bitsPerByte.map { fixed($0, 4) } ?? "-",
-            ].joined(separator: " | ") + " |")
-        }
-        if let note = subsetNote(rows) { lines.append(""); lines.append("\\* " + note) }
-        return lines.joined(separator: "\n") + "\n"
+    /// Unknown values (one window's standard error, bits per byte without a token table) are empty.
+    static func data(_ rows: [PerplexityResult]) -> TextTable {
+        TextTable(header: csvHeader, rows: rows.map { r in
+            [r.data, "\(r.length)", r.evaluationProtocol.rawValue, "\(r.stride)", r.attention.description,
+             "\(r.windows)", "\(r.tokens)", fixed(r.loss, 6), r.standardError.map { fixed($0, 6) } ?? "",
+             fixed(r.perplexity, 4), r.bitsPerByte.map { fixed($0, 6) } ?? ""]
+        })
+    }
+
+    /// Subsets of windows are starred and footnoted; unknown values are `-`.
+    static func display(_ rows: [PerplexityResult]) -> TextTable {
+        TextTable(
+            header: ["data", "length", "protocol", "stride", "attention", "windows", "tokens", "loss", "s.e.",
+                     "perplexity", "bits/byte"],
+            rows: rows.map { r in
+                [r.data, "\(r.length)", r.evaluationProtocol.rawValue, "\(r.stride)", r.attention.description,
+                 r.isSubset ? "\(r.windows) of \(r.totalWindows)*" : "\(r.windows)", "\(r.tokens)",
+                 fixed(r.loss, 4), r.standardError.map { fixed($0, 4) } ?? "-", fixed(r.perplexity, 3),
+                 r.bitsPerByte.map { fixed($0, 4) } ?? "-"]
+            },
+            alignments: [.left, .right, .left, .right, .left] + Array(repeating: .right, count: 6),
+            notes: subsetNote(rows).map { ["\\* " + $0] } ?? [])
     }
 
     /// One sentence saying that windows were subsampled, or nil if none were.
@@ -45,11 +46,5 @@ public enum PerplexityTable {
 
     static func fixed(_ value: Double, _ digits: Int) -> String {
         value.isFinite ? String(format: "%.\(digits)f", value) : "\(value)"
-    }
-
-    /// Quotes a CSV field that holds a comma, quote or newline (RFC 4180).
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -1,5 +1,7 @@
 import CodeIdentity
+import Crypto
 import Foundation
+import Hashing
 import Support
 
 /// Content hashes: a run is identified by what it computes, not by its name.
@@ -37,7 +39,7 @@ public enum ContentHash {
             .init("config", config),
             .init("data_manifests", .map(manifests)),
         ])
-        return SHA256.hex(document.canonicalJSON)
+        return SHA256.hash(data: Array(document.canonicalJSON.utf8)).hex
     }
 }
 
@@ -45,7 +47,7 @@ extension CodeVersion {
     /// The SHA-256 of `data/<corpus>/manifest.json`, or `unbuilt` if the corpus is not built.
     public static func manifestHash(corpus: String, dataDirectory: URL) -> String {
         let manifest = dataDirectory.appendingPathComponent(corpus).appendingPathComponent("manifest.json")
-        return (try? Data(contentsOf: manifest)).map { SHA256.hex([UInt8]($0)) } ?? "unbuilt"
+        return (try? Data(contentsOf: manifest)).map { SHA256.hash(data: $0).hex } ?? "unbuilt"
     }
 
     /// The version of `run` now: the manifests of the corpora it reads, and `code` (by

@@ -1,4 +1,5 @@
 import Model
+import Support
 
 /// The `longlora flops` table: one row per context, values in TFLOPs.
 public enum FLOPsTable {
@@ -7,11 +8,6 @@ public enum FLOPsTable {
 
     public enum Pass: String, CaseIterable, Sendable {
         case forward, training
-
-        public static func parse(_ name: String) throws -> Pass {
-            if let found = Pass(rawValue: name) { return found }
-            throw MetricsError.unknown("pass", name, allCases.map(\.rawValue))
-        }
     }
 
     /// Breakdown of one sequence for each context. Training uses `setup` (its attention
@@ -48,10 +44,11 @@ public enum FLOPsTable {
         rows: [FLOPsBreakdown], decimals: Int
     ) -> TextTable {
         let label = attention.rawValue + (counting == .causal ? "-causal" : "")
-        return TextTable(header: header, rows: zip(contexts, rows).map { n, b in
+        let rows = zip(contexts, rows).map { n, b in
             let p = b.scaled(by: 1e-12).printed(decimals: decimals)
             return [model, String(n), label] + [p.attention, p.projections, p.ffn, p.others, p.total].map { fixed($0, decimals) }
-        })
+        }
+        return TextTable(header: header, rows: rows, alignments: [.left, .right, .left] + Array(repeating: .right, count: 5))
     }
 }
 

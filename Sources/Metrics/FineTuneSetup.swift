@@ -8,11 +8,6 @@ public enum FineTuneMethod: String, CaseIterable, Sendable {
     case lora
     /// LoRA+ (adapters plus embedding and norms trained) with S2-Attn: the paper's method.
     case longlora
-
-    public static func parse(_ name: String) throws -> FineTuneMethod {
-        if let found = FineTuneMethod(rawValue: name) { return found }
-        throw MetricsError.unknown("method", name, allCases.map(\.rawValue))
-    }
 }
 
 /// A fine-tuning run as the analytic models see it.

@@ -109,9 +109,7 @@ public struct MetricExport {
     public func render(_ format: Format) throws -> String {
         switch format {
         case .csv:
-            let header = columns.map(csvField).joined(separator: ",")
-            let lines = rows.map { row in columns.map { csvField(row[$0]?.csv ?? "") }.joined(separator: ",") }
-            return ([header] + lines).joined(separator: "\n") + "\n"
+            return TextTable(header: columns, rows: rows.map { row in columns.map { row[$0]?.csv ?? "" } }).render(.csv)
         case .jsonl:
             return try rows.map { row -> String in
                 var object: [String: Any] = [:]

@@ -114,22 +114,22 @@ public struct RegressionCheck: Sendable {
 
     /// A Markdown table of what moved and a one-line verdict.
     public func report() -> String {
-        var lines: [String] = []
+        var out = ""
         if !entries.isEmpty {
-            lines.append("| run | metric | baseline | current | change | tolerance | verdict |")
-            lines.append("|---|---|---:|---:|---:|---:|---|")
             let ordered = entries.sorted { ($0.verdict == .regression ? 0 : 1, $0.run, $0.metric) < ($1.verdict == .regression ? 0 : 1, $1.run, $1.metric) }
-            for e in ordered {
-                let change = e.change.map { String(format: "%+.3g%%", 100 * $0) } ?? "–"
-                let tolerance = e.tolerance.map { $0 == 0 ? "exact" : String(format: "%.3g%%", 100 * $0) } ?? "ignored"
-                lines.append("| \(e.run) | \(e.metric) | \(e.baseline) | \(e.current) | \(change) | \(tolerance) | \(e.verdict.rawValue) |")
-            }
-            lines.append("")
+            let table = TextTable(
+                header: ["run", "metric", "baseline", "current", "change", "tolerance", "verdict"],
+                rows: ordered.map { e in
+                    let change = e.change.map { String(format: "%+.3g%%", 100 * $0) } ?? "–"
+                    let tolerance = e.tolerance.map { $0 == 0 ? "exact" : String(format: "%.3g%%", 100 * $0) } ?? "ignored"
+                    return [e.run, e.metric, e.baseline, e.current, change, tolerance, e.verdict.rawValue]
+                },
+                alignments: [.left, .left, .right, .right, .right, .right, .left])
+            out = table.render(.md) + "\n"
         }
         let moved = entries.filter { $0.verdict == .ok }.count
-        lines.append("\(passed ? "PASS" : "FAIL"): \(metricsCompared) metrics in \(runsCompared) runs compared; "
-                     + "\(regressions.count) regression(s), \(moved) moved within tolerance, "
-                     + "\(entries.filter { $0.verdict == .ignored }.count) ignored changes, \(unshared) not shared")
-        return lines.joined(separator: "\n") + "\n"
+        return out + "\(passed ? "PASS" : "FAIL"): \(metricsCompared) metrics in \(runsCompared) runs compared; "
+            + "\(regressions.count) regression(s), \(moved) moved within tolerance, "
+            + "\(entries.filter { $0.verdict == .ignored }.count) ignored changes, \(unshared) not shared\n"
     }
 }

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import Hashing
 import Support
 
 /// The integrity seal of a result file, checked before libhdf5 sees a byte of it.
@@ -38,7 +40,7 @@ public enum ResultChecksum {
             throw UserError("\(url.path): cannot seal: the file has no empty \(blockSize)-byte user block")
         }
         let body = bytes[blockSize...]
-        var block = Array("\(magic)bytes \(body.count)\nsha256 \(SHA256.hex(body))\n".utf8)
+        var block = Array("\(magic)bytes \(body.count)\nsha256 \(SHA256.hash(data: body).hex)\n".utf8)
         block += [UInt8](repeating: 0, count: blockSize - block.count)
         try handle.seek(toOffset: 0)
         try handle.write(contentsOf: Data(block))
@@ -69,7 +71,7 @@ public enum ResultChecksum {
         guard body.count == expectedCount else {
             throw UserError("\(url.path): corrupted result file: the seal promises \(expectedCount) bytes after it, the file holds \(body.count) (truncated or appended to)")
         }
-        let actual = SHA256.hex(body)
+        let actual = SHA256.hash(data: body).hex
         guard actual == expectedHash else {
             throw UserError("\(url.path): corrupted result file: SHA-256 of its contents is \(actual), the seal says \(expectedHash)",
                             hint: "restore the file from a copy or rerun the experiment; a corrupted file is never opened")

@@ -46,12 +46,39 @@ public enum CodeFingerprint {
 
     /// SHA-256 hex of `file <path> <sha256>` lines (in path order) then `dependency <line>`
     /// lines (sorted): the paths are part of it, so a renamed or added file counts too.
+    ///
+    /// The digests come from coreutils' `sha256sum`, not swift-crypto: the build tool that
+    /// calls this links Support, and SwiftPM compiles a tool's dependencies a second time
+    /// for the host, so swift-crypto here would build BoringSSL twice in every build.
     public static func of(root: URL, files: [String], dependencies: [String]) throws -> String {
+        let digests = try sha256sum(files: files, in: root)
         var text = ""
-        for path in files.sorted() {
-            text += "file \(path) \(try SHA256.hex(fileAt: root.appendingPathComponent(path)))\n"
-        }
+        for path in files.sorted() { text += "file \(path) \(digests[path] ?? "")\n" }
         for line in dependencies.sorted() { text += "dependency \(line)\n" }
-        return SHA256.hex(text)
+        return String(try sha256sum(["sha256sum"], input: Data(text.utf8)).prefix(64))
+    }
+
+    /// `sha256sum` of `files` (relative to `root`) in one process: hex digest by path.
+    static func sha256sum(files: [String], in root: URL) throws -> [String: String] {
+        guard !files.isEmpty else { return [:] }
+        var digests: [String: String] = [:]
+        for line in try sha256sum(["sha256sum", "--"] + files, in: root).split(separator: "\n") {
+            // `<64 hex digits>  <path>`; a path with a backslash or newline would be escaped.
+            digests[String(line.dropFirst(66))] = String(line.prefix(64))
+        }
+        for path in files where digests[path] == nil {
+            throw UserError("\(root.appendingPathComponent(path).path): sha256sum gave no digest for it")
+        }
+        return digests
+    }
+
+    static func sha256sum(_ arguments: [String], input: Data? = nil, in directory: URL? = nil) throws -> String {
+        guard let result = Shell.run(arguments, input: input, in: directory) else {
+            throw UserError("cannot start sha256sum", hint: "apt-get install coreutils")
+        }
+        guard result.status == 0 else {
+            throw UserError(String(decoding: result.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return String(decoding: result.stdout, as: UTF8.self)
     }
 }

@@ -60,25 +60,27 @@ public struct BenchmarkReport: Codable, Hashable, Sendable {
         self.tokenizers = tokenizers
     }
 
+    /// A line of settings, the throughput table and the tokenizer table, in Markdown.
     public func table() -> String {
-        var lines = [
-            "model \(model), threads \(threads), sgemm peak \(String(format: "%.1f", sgemmPeakGFLOPs)) GFLOP/s (\(sgemmSize)^3), \(blas)",
-            "| attention | n | B | trainable | s/step | tokens/s | GFLOP/step | GFLOP/s | of peak | of local peak | peak RSS MB | RSS growth MB |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|",
-        ]
-        for m in measurements {
-            lines.append(String(format: "| %@ | %d | %d | %@ | %.3f | %.0f | %.2f | %.1f | %.0f%% | %.0f%% | %.0f | %.1f |",
-                                m.attention, m.length, m.batchSize, m.trainable, m.secondsPerStep, m.tokensPerSecond,
-                                m.flopsPerStep / 1e9, m.gflops, 100 * m.fractionOfPeak, 100 * m.fractionOfLocalPeak, Double(m.peakRSSBytes) / 1e6,
-                                Double(m.rssGrowthBytes) / 1e6))
-        }
-        if !tokenizers.isEmpty {
-            lines += ["", "| tokenizer | MB/s | tokens/byte |", "|---|---|---|"]
-            for t in tokenizers {
-                lines.append(String(format: "| %@ | %.1f | %.3f |", t.tokenizer, t.megabytesPerSecond, t.tokensPerByte))
-            }
-        }
-        return lines.joined(separator: "\n")
+        let header = "model \(model), threads \(threads), sgemm peak \(String(format: "%.1f", sgemmPeakGFLOPs)) GFLOP/s (\(sgemmSize)^3), \(blas)\n"
+        let throughput = TextTable(
+            header: ["attention", "n", "B", "trainable", "s/step", "tokens/s", "GFLOP/step", "GFLOP/s", "of peak",
+                     "of local peak", "peak RSS MB", "RSS growth MB"],
+            rows: measurements.map { m in
+                [m.attention, "\(m.length)", "\(m.batchSize)", m.trainable] + [
+                    String(format: "%.3f", m.secondsPerStep), String(format: "%.0f", m.tokensPerSecond),
+                    String(format: "%.2f", m.flopsPerStep / 1e9), String(format: "%.1f", m.gflops),
+                    String(format: "%.0f%%", 100 * m.fractionOfPeak), String(format: "%.0f%%", 100 * m.fractionOfLocalPeak),
+                    String(format: "%.0f", Double(m.peakRSSBytes) / 1e6), String(format: "%.1f", Double(m.rssGrowthBytes) / 1e6),
+                ]
+            },
+            alignments: [.left, .right, .right, .left] + Array(repeating: .right, count: 8))
+        guard !tokenizers.isEmpty else { return header + throughput.render(.md) }
+        let speed = TextTable(
+            header: ["tokenizer", "MB/s", "tokens/byte"],
+            rows: tokenizers.map { [$0.tokenizer, String(format: "%.1f", $0.megabytesPerSecond), String(format: "%.3f", $0.tokensPerByte)] },
+            alignments: [.left, .right, .right])
+        return header + throughput.render(.md) + "\n" + speed.render(.md)
     }
 }
 

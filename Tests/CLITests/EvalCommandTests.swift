@@ -26,16 +26,20 @@ import Testing
                                "--threads", "1", "--quiet", "--out", table.path])
         #expect(out.status == 0, "\(out.stderr)")
         let lines = out.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "data,length,protocol,stride,attention,windows,tokens,loss,perplexity,bits_per_byte")
+        #expect(lines.first == "data,length,protocol,stride,attention,windows,tokens,loss,loss_se,perplexity,bits_per_byte")
         // longlora, 400 ids: range(0, 368, 16) has 23 starts, minus the last: 22 windows of 31
         // predictions; range(0, 336, 16) has 21: 20 windows of 63. A .bin has no tokenizer: no bits per byte.
         #expect(lines.count == 3)
         #expect(lines[1].hasPrefix("test.bin,32,longlora,16,full,22,682,"))
         #expect(lines[2].hasPrefix("test.bin,64,longlora,16,full,20,1260,"))
         #expect(lines[1].hasSuffix(","))
-        // A random micro model is close to uniform over its 259 ids.
-        let ppl = Double(lines[1].split(separator: ",")[8])!
+        // A random micro model is close to uniform over its 259 ids; its 22 window losses differ
+        // a little, so their standard error is small but not zero.
+        let fields = lines[1].split(separator: ",", omittingEmptySubsequences: false)
+        let ppl = Double(fields[9])!
         #expect(ppl > 150 && ppl < 450)
+        let se = Double(fields[8])!
+        #expect(se > 0 && se < 0.5)
         #expect(try String(contentsOf: table, encoding: .utf8) == out.stdout)
     }
 

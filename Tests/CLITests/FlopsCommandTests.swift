@@ -12,6 +12,21 @@ import Foundation
         #expect(lines.last == "llama2-7b,65536,s2,562.9,281.5,567.4,17.3,1429.1")
     }
 
+    @Test func latexIsATabularWithEscapedHeaders() throws {
+        let out = try CLI.run(["flops", "--model", "llama2-7b", "--context", "8192", "--attention", "s2", "--format", "latex"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout == """
+            \\begin{tabular}{lrlrrrrr}
+            \\toprule
+            model & context & attention & attn\\_tflops & proj\\_tflops & ffn\\_tflops & other\\_tflops & total\\_tflops \\\\
+            \\midrule
+            llama2-7b & 8192 & s2 & 8.8 & 35.2 & 70.9 & 2.2 & 117.1 \\\\
+            \\bottomrule
+            \\end{tabular}
+
+            """)
+    }
+
     @Test func markdownSaysHowAttentionIsCounted() throws {
         let out = try CLI.run(["flops", "--model", "llama2-7b", "--context", "16384"])
         #expect(out.status == 0)

@@ -1,5 +1,7 @@
+import Crypto
 import Data
 import Foundation
+import Hashing
 import Support
 import Testing
 
@@ -28,7 +30,7 @@ import Testing
             let manifest = try builder.build()
             #expect(manifest.files.count == count)
             let edited = count == 1 ? input : input.appendingPathComponent("f07.txt")
-            #expect(manifest.files[count == 1 ? "book.txt" : "f07.txt"] == (try SHA256.hex(fileAt: edited)))
+            #expect(manifest.files[count == 1 ? "book.txt" : "f07.txt"] == (try SHA256.hash(fileAt: edited).hex))
             let before = try Foundation.Data(contentsOf: data.appendingPathComponent("mine/manifest.json"))
             var bytes = try [UInt8](Foundation.Data(contentsOf: edited))
             bytes[3] = bytes[3] == UInt8(ascii: "q") ? UInt8(ascii: "z") : UInt8(ascii: "q")

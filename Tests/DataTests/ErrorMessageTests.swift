@@ -8,7 +8,6 @@ import Testing
         let data = try temporaryDirectory("data")
         let text = userErrorText { try CorpusBuilder(corpus: "pg20-mini", dataDirectory: data).build() }
         #expect(text.contains("unknown corpus 'pg20-mini'") && text.contains("pg19-mini, proof-pile-mini"))
-        #expect(userErrorText { _ = try CorpusFormat.named("csv") }.contains("pg19, proof-pile, text"))
     }
 
     @Test func missingPackageAnswersWithTheInstallCommand() {

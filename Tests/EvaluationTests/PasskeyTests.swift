@@ -89,7 +89,7 @@ import Testing
         // A uniform model answers byte 0 every time.
         let uniform = try run.run(UniformModel(vocabSize: 259), tokenizer: ByteTokenizer())
         #expect(uniform.allSatisfy { $0.accuracy == 0 })
-        #expect(PasskeyTable.csv(oracle) == "length,prompt_tokens,trials,correct,accuracy\n300,300.0,4,4,1.0000\n500,500.0,4,4,1.0000\n")
+        #expect(PasskeyTable.render(oracle, as: .csv) == "length,prompt_tokens,trials,correct,accuracy\n300,300.0,4,4,1.0000\n500,500.0,4,4,1.0000\n")
     }
 
     @Test func lengthsFromAStep() throws {

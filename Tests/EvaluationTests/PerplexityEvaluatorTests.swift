@@ -101,7 +101,7 @@ import Testing
         #expect(sub.tokens == 9)
         #expect(PerplexityTable.subsetNote([sub]) == "evenly spaced subset of windows (--max-windows): count @4: 3 of 15")
         #expect(PerplexityTable.subsetNote([all]) == nil)
-        #expect(PerplexityTable.markdown([sub]).contains("3 of 15*"))
+        #expect(PerplexityTable.render([sub], as: .md).contains("3 of 15*"))
     }
 
     @Test func badOptionsAreUserErrors() {

@@ -25,7 +25,7 @@ import Testing
         #expect(grid.rows == [["s2", "1024"], ["full", "1024"], ["s2", "2048"]])
         #expect(grid.cell(["s2", "1024"], "256")?.n == 3 && grid.cell(["s2", "2048"], "256") == Summary([5]))
         let paper = try PaperNumbers.parse(#"{"ppl": [{"row": ["s2"], "column": 256, "value": 8.5}]}"#, source: "test")
-        let text = TableRenderer(layout: Self.layout, grid: grid, paper: paper).render(.md)
+        let text = GridTable(layout: Self.layout, grid: grid, paper: paper).render(.md)
         #expect(text.contains("| s2 | 2048 | 5.00 | 8.50 |"), "\(text)")
     }
 
@@ -60,7 +60,7 @@ import Testing
 
     @Test func markdown() throws {
         let grid = try Grid.build(Fixtures.file(Self.runs()), Self.layout.selection, name: "t")
-        let md = TableRenderer(layout: Self.layout, grid: grid).render(.md)
+        let md = GridTable(layout: Self.layout, grid: grid).render(.md)
         #expect(md.contains("| attention | length=256 | length=512 | length=1024 |\n|---|---:|---:|---:|\n"))
         #expect(md.contains("| s2 | 12.00 ± 4.97 | 24.00 ± 9.94 | 30.00 ± 0.00 |\n"))
         #expect(md.contains("| full | 9.00 | 18.00 | 27.12 |\n"))
@@ -68,7 +68,7 @@ import Testing
 
     @Test func csvIsTidy() throws {
         let grid = try Grid.build(Fixtures.file(Self.runs()), Self.layout.selection, name: "t")
-        let lines = TableRenderer(layout: Self.layout, grid: grid).render(.csv).split(separator: "\n")
+        let lines = GridTable(layout: Self.layout, grid: grid).render(.csv).split(separator: "\n")
         #expect(lines[0] == "attention,length,mean,ci95,n")
         #expect(lines[1].hasPrefix("s2,256,12.0,4.9682754235"))
         #expect(lines[1].hasSuffix(",3"))
@@ -77,7 +77,7 @@ import Testing
 
     @Test func latexEscapesAndUsesPm() throws {
         let grid = try Grid.build(Fixtures.file(Self.runs()), Self.layout.selection, name: "t")
-        let tex = TableRenderer(layout: Self.layout, grid: grid).render(.latex)
+        let tex = GridTable(layout: Self.layout, grid: grid).render(.latex)
         #expect(tex.contains("\\begin{tabular}{lrrr}"))
         #expect(tex.contains("s2 & 12.00 $\\pm$ 4.97 & 24.00 $\\pm$ 9.94 & 30.00 $\\pm$ 0.00 \\\\"))
         #expect(tex.contains("% Perplexity on pg19_mini"))
@@ -87,7 +87,7 @@ import Testing
     @Test func paperNumbersSideBySide() throws {
         let paper = try PaperNumbers.parse(#"{"ppl": [{"row": ["s2"], "column": 256, "value": 8.5}]}"#, source: "x")
         let grid = try Grid.build(Fixtures.file(Self.runs()), Self.layout.selection, name: "t")
-        let renderer = TableRenderer(layout: Self.layout, grid: grid, paper: paper)
+        let renderer = GridTable(layout: Self.layout, grid: grid, paper: paper)
         #expect(renderer.render(.md).contains("| s2 | 12.00 ± 4.97 | 8.50 | 24.00 ± 9.94 | – |"))
         #expect(renderer.render(.csv).split(separator: "\n")[1].hasSuffix(",3,8.5"))
     }

@@ -1,23 +1,19 @@
 import Foundation
+import Support
 
-/// Renders passkey accuracies for `longlora eval --task passkey --format csv|md`.
+/// Passkey accuracies as `longlora eval --task passkey` prints them.
 public enum PasskeyTable {
-    public static let csvHeader = "length,prompt_tokens,trials,correct,accuracy"
+    public static let csvHeader = ["length", "prompt_tokens", "trials", "correct", "accuracy"]
 
-    public static func csv(_ rows: [PasskeyLengthResult]) -> String {
-        let lines = rows.map {
-            "\($0.length),\(String(format: "%.1f", $0.meanPromptTokens)),\($0.trials.count),\($0.correct),"
-                + String(format: "%.4f", $0.accuracy)
-        }
-        return ([csvHeader] + lines).joined(separator: "\n") + "\n"
-    }
-
-    public static func markdown(_ rows: [PasskeyLengthResult]) -> String {
-        let lines = rows.map {
-            "| \($0.length) | \(String(format: "%.1f", $0.meanPromptTokens)) | \($0.trials.count) | \($0.correct) | "
-                + String(format: "%.2f", $0.accuracy) + " |"
-        }
-        return (["| length | prompt tokens | trials | correct | accuracy |", "|---:|---:|---:|---:|---:|"] + lines)
-            .joined(separator: "\n") + "\n"
+    public static func render(_ rows: [PasskeyLengthResult], as format: TableFormat) -> String {
+        let csv = format == .csv
+        return TextTable(
+            header: csv ? csvHeader : ["length", "prompt tokens", "trials", "correct", "accuracy"],
+            rows: rows.map {
+                ["\($0.length)", String(format: "%.1f", $0.meanPromptTokens), "\($0.trials.count)", "\($0.correct)",
+                 String(format: csv ? "%.4f" : "%.2f", $0.accuracy)]
+            },
+            alignments: Array(repeating: .right, count: 5)
+        ).render(format)
     }
 }

@@ -83,7 +83,7 @@ struct BenchCommand: ParsableCommand {
             }
         }
         report.tokenizers = try measureTokenizers()
-        print(report.table())
+        print(report.table(), terminator: "")
         let url = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try BenchResultFile.make(report, started: started, settings: settings).write(url)

@@ -22,7 +22,7 @@ struct DataCommand: ParsableCommand {
         var corpus: String = BuiltinCorpus.pg19Mini.rawValue
 
         @Option(help: "Tokenizer: byte (259 ids) or bpe (trained on the train split).")
-        var tokenizer: String = "byte"
+        var tokenizer: TokenizerKind = .byte
 
         @Option(help: "BPE vocabulary size (1024 to 8192).")
         var vocab: Int = 4096
@@ -36,26 +36,23 @@ struct DataCommand: ParsableCommand {
         @Option(help: "Build from your own corpus at this path instead of a built-in one.")
         var from: String?
 
-        @Option(help: "Format of --from: pg19, proof-pile or text.")
-        var format: String?
+        @Option(help: "Format of --from.")
+        var format: CorpusFormat?
 
         @OptionGroup var compute: ComputeOptions
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             compute.apply()
-            guard let kind = TokenizerKind(rawValue: tokenizer) else {
-                throw UserError("unknown tokenizer '\(tokenizer)'; expected byte or bpe")
-            }
             var builder = CorpusBuilder(corpus: corpus, dataDirectory: URL(fileURLWithPath: dataDir))
-            builder.tokenizer = kind
+            builder.tokenizer = tokenizer
             builder.vocabSize = vocab
             builder.seed = seed
             builder.threads = compute.threads
             switch (from, format) {
-            case let (path?, name?): builder.input = (URL(fileURLWithPath: path), try CorpusFormat.named(name))
+            case let (path?, format?): builder.input = (URL(fileURLWithPath: path), format)
             case (nil, nil): break
-            case (_?, nil): throw UserError("--from needs --format pg19|proof-pile|text")
+            case (_?, nil): throw UserError("--from needs --format \(CorpusFormat.allValueStrings.joined(separator: "|"))")
             case (nil, _?): throw UserError("--format applies only with --from PATH")
             }
             let quiet = output.quiet

@@ -12,8 +12,8 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: "Model preset: \(ModelConfig.presets.map(\.name).joined(separator: ", ")).")
     var model: String?
 
-    @Option(help: "full, lora or longlora.")
-    var method: String?
+    @Option(help: "Fine-tuning method.")
+    var method: FineTuneMethod?
 
     @Option(help: "Context lengths, comma separated.")
     var context: String?
@@ -48,11 +48,10 @@ struct EstimateCommand: ParsableCommand {
     @Flag(help: "Compare with the paper's Figure 1 (Llama2-7B, 8x A100 80GB) and print the errors.")
     var paperFigure1 = false
 
-    @Option(help: "Output format: md or csv.")
-    var format: String = "md"
+    @Option(help: "Output format.")
+    var format: TableFormat = .md
 
     func run() throws {
-        let format = try TextTable.Format.parse(format)
         if paperFigure1 {
             print(Figure1Report.render(format), terminator: "")
             return
@@ -62,7 +61,7 @@ struct EstimateCommand: ParsableCommand {
         }
         let config = try ModelConfig.preset(model)
         let contexts = try parseContexts(context)
-        let setup = FineTuneSetup(method: try FineTuneMethod.parse(method), loraRank: loraRank, groupRatio: groupRatio,
+        let setup = FineTuneSetup(method: method, loraRank: loraRank, groupRatio: groupRatio,
                                   checkpointing: !noCheckpointing, flashAttention: !materialisedAttention)
         guard (0...3).contains(zero) else { throw UserError("--zero \(zero): expected a ZeRO stage 0 to 3") }
         guard gpus > 0, steps > 0, batch > 0, loraRank > 0 else {
@@ -79,7 +78,9 @@ struct EstimateCommand: ParsableCommand {
         let calibration = Calibration.paper
         var table = TextTable(header: ["model", "method", "context", "gpus", "zero", "device", "memory_gb", "fits", "hours",
                                        "params_gb", "grads_gb", "optimizer_gb", "buffers_gb", "activations_gb",
-                                       "logits_gb", "overhead_gb"])
+                                       "logits_gb", "overhead_gb"],
+                              alignments: [.left, .left, .right, .right, .right, .left, .right, .left]
+                                  + Array(repeating: .right, count: 8))
         for n in contexts {
             let m = calibration.memoryModel.estimate(config, context: n, setup: setup, cluster: cluster)
             let hours = GPUHours.hours(config, context: n, setup: setup, recipe: Recipe(steps: steps, globalBatch: batch),
@@ -101,7 +102,7 @@ struct EstimateCommand: ParsableCommand {
 
 /// `longlora estimate --paper-figure1`: our model beside the paper's Figure 1.
 enum Figure1Report {
-    static func render(_ format: TextTable.Format) -> String {
+    static func render(_ format: TableFormat) -> String {
         let cal = Calibration.paper
         let rows = PaperFigure1.compare(calibration: cal)
         func pct(_ e: Double?) -> String { e.map { ($0 >= 0 ? "+" : "") + fixed($0 * 100, 1) + "%" } ?? "-" }
@@ -113,8 +114,9 @@ enum Figure1Report {
                 [r.reference.method.rawValue, String(r.reference.context), num(r.reference.memoryGiB),
                  fixed(r.memory.totalGiB, 1), pct(r.memoryError), num(r.reference.hours), fixed(r.hours, 1),
                  pct(r.hoursError), r.fits ? "yes" : "no", r.withinTolerance ? "yes" : "NO"]
-            })
-        guard format == .md else { return table.render(.csv) }
+            },
+            alignments: [.left] + Array(repeating: .right, count: 7) + [.left, .left])
+        guard format == .md else { return table.render(format) }
         let o = Calibration.overheadPoint, m = Calibration.mfuPoint
         let worstMemory = rows.compactMap(\.memoryError).map(abs).max() ?? 0
         let worstHours = rows.compactMap(\.hoursError).map(abs).max() ?? 0

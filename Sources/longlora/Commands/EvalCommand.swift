@@ -25,7 +25,6 @@ struct EvalCommand: ParsableCommand {
             """)
 
     enum Task: String, ExpressibleByArgument, CaseIterable { case perplexity, passkey }
-    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, md }
 
     @Argument(help: "A checkpoint: a model directory (Hugging Face LLaMA layout, PEFT adapter files optional), a .gguf file, a run's checkpoint directory, or RESULTS.h5#RUN_ID (see `longlora status`).")
     var checkpoint: String
@@ -36,10 +35,10 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Evaluation lengths in tokens, comma-separated (passkey: prompt lengths).")
     var length: String?
 
-    @Option(help: "perplexity or passkey.")
+    @Option(help: "What to measure.")
     var task: Task = .perplexity
 
-    @Option(name: .customLong("protocol"), help: "Perplexity protocol: longlora or strided.")
+    @Option(name: .customLong("protocol"), help: "Perplexity protocol.")
     var evaluationProtocol: PerplexityProtocol = .longlora
 
     @Option(help: "Window stride in tokens.")
@@ -69,8 +68,8 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("max-length"), help: "Largest passkey length with --length-step.")
     var maxLength: Int?
 
-    @Option(help: "Output format: csv or md.")
-    var format: Format = .csv
+    @Option(help: "Output format.")
+    var format: TableFormat = .csv
 
     @Option(help: "Also write the table to this file.")
     var out: String?
@@ -138,7 +137,7 @@ struct EvalCommand: ParsableCommand {
                                                    data: stream.name, tokenBytes: tokenBytes, progress: progress))
             }
             if let note = PerplexityTable.subsetNote(rows) { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
-            table = format == .csv ? PerplexityTable.csv(rows) : PerplexityTable.markdown(rows)
+            table = PerplexityTable.render(rows, as: format)
         case .passkey:
             let tokenizer = try modelTokenizer ?? passkeyTokenizer(stream: stream, vocabSize: model.config.vocabSize)
             var rows: [PasskeyLengthResult] = []
@@ -147,7 +146,7 @@ struct EvalCommand: ParsableCommand {
                 rows += try PasskeyRetrieval(lengths: [n], trials: trials, seed: seed)
                     .run(LlamaLanguageModel(model, execution: execution), tokenizer: tokenizer, progress: progress)
             }
-            table = format == .csv ? PasskeyTable.csv(rows) : PasskeyTable.markdown(rows)
+            table = PasskeyTable.render(rows, as: format)
         }
         print(table, terminator: "")
         if let out { try AtomicFile.write(table, to: URL(fileURLWithPath: out)) }
@@ -203,5 +202,3 @@ struct EvalCommand: ParsableCommand {
         }
     }
 }
-
-extension PerplexityProtocol: ExpressibleByArgument {}

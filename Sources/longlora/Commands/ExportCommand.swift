@@ -19,8 +19,8 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "A result file (results/<experiment>.h5).")
     var results: String
 
-    @Option(help: "csv or jsonl.")
-    var format: String = "csv"
+    @Option(help: "Output format.")
+    var format: MetricExport.Format = .csv
 
     @Option(help: "Output file (default: standard output).")
     var out: String?
@@ -32,12 +32,9 @@ struct ExportCommand: ParsableCommand {
     var completeOnly = false
 
     func run() throws {
-        guard let kind = MetricExport.Format(rawValue: format) else {
-            throw UserError("--format: '\(format)' is not one of \(MetricExport.Format.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         let file = try ResultFile.read(URL(fileURLWithPath: results))
         let runs = completeOnly ? file.runs.filter { $0.status == .complete } : file.runs
-        let text = try MetricExport(runs, curves: curves).render(kind)
+        let text = try MetricExport(runs, curves: curves).render(format)
         if let out {
             try AtomicFile.write(text, to: URL(fileURLWithPath: out))
         } else {

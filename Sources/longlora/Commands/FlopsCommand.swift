@@ -21,20 +21,20 @@ struct FlopsCommand: ParsableCommand {
     @Option(help: "Group size G as a fraction of the context (sparse patterns).")
     var groupRatio: Double = 0.25
 
-    @Option(help: "Score matrix counted: whole-matrix (the paper) or causal (lower triangle).")
-    var counting: String = AttentionCounting.wholeMatrix.rawValue
+    @Option(help: "Score matrix counted: the whole matrix (the paper) or the causal lower triangle.")
+    var counting: AttentionCounting = .wholeMatrix
 
-    @Option(help: "forward, or training (forward + recomputation + backward).")
-    var pass: String = "forward"
+    @Option(help: "The forward pass, or a training step (forward + recomputation + backward).")
+    var pass: FLOPsTable.Pass = .forward
 
-    @Option(help: "Trainable parts for --pass training: full, lora, longlora.")
-    var method: String = "full"
+    @Option(help: "Trainable parts for --pass training.")
+    var method: FineTuneMethod = .full
 
     @Option(help: "Digits after the point (default: 1, more for small models).")
     var decimals: Int?
 
-    @Option(help: "Output format: md or csv.")
-    var format: String = "md"
+    @Option(help: "Output format.")
+    var format: TableFormat = .md
 
     func run() throws {
         let config = try ModelConfig.preset(model)
@@ -46,12 +46,6 @@ struct FlopsCommand: ParsableCommand {
                 throw UserError("--group-ratio \(groupRatio): \(error.message)")
             }
         }
-        guard let counting = AttentionCounting(rawValue: counting) else {
-            throw UserError("--counting '\(self.counting)': expected whole-matrix or causal")
-        }
-        let pass = try FLOPsTable.Pass.parse(pass)
-        let method = try FineTuneMethod.parse(method)
-        let format = try TextTable.Format.parse(format)
         if let decimals, !(0...12).contains(decimals) { throw UserError("--decimals \(decimals): expected 0 to 12") }
 
         let rows = FLOPsTable.breakdowns(config, contexts: contexts, attention: pattern, groupRatio: groupRatio,

@@ -11,8 +11,8 @@ struct PlotCommand: ParsableCommand {
     @Argument(help: "A result file (results/<experiment>.h5).")
     var results: String
 
-    @Option(help: "png, svg or pdf; several separated by commas (png,svg).")
-    var format: String = "png"
+    @Option(help: "Image format; several separated by commas (png,svg).")
+    var format = PlotFormats([.png])
 
     @Option(help: "Output directory; figures are named <experiment>-<figure>.<ext>.")
     var out: String = "plots"
@@ -24,13 +24,8 @@ struct PlotCommand: ParsableCommand {
     var all = false
 
     func run() throws {
-        let formats = try format.split(separator: ",").map { name -> PlotFormat in
-            guard let format = PlotFormat(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                throw UserError("--format: '\(name)' is not png, svg or pdf")
-            }
-            return format
-        }
-        for image in try Self.render(URL(fileURLWithPath: results), formats: formats, into: URL(fileURLWithPath: out), figure: figure, all: all) {
+        for image in try Self.render(URL(fileURLWithPath: results), formats: format.formats, into: URL(fileURLWithPath: out),
+                                     figure: figure, all: all) {
             print(image.relativePath)
         }
     }

@@ -3,8 +3,6 @@ import Foundation
 import Results
 import Support
 
-extension TableFormat: ExpressibleByArgument {}
-
 struct TableCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "table",
@@ -13,7 +11,7 @@ struct TableCommand: ParsableCommand {
     @Argument(help: "A result file (results/<experiment>.h5).")
     var results: String
 
-    @Option(help: "md, csv or latex.")
+    @Option(help: "Output format.")
     var format: TableFormat = .md
 
     @Option(help: "Only the table with this name (default: every table of the layout).")
@@ -50,7 +48,7 @@ struct TableCommand: ParsableCommand {
         guard !tables.isEmpty else { throw UserError("\(url.path): the layout defines no tables") }
         return try tables.map { layout in
             let grid = try Grid.build(file, layout.selection, name: "table \(layout.name)")
-            return TableRenderer(layout: layout, grid: grid, paper: paper).render(format)
+            return GridTable(layout: layout, grid: grid, paper: paper).render(format)
         }.joined(separator: "\n")
     }
 }
