@@ -20,9 +20,9 @@ public struct LongRangeEcho: Sendable, Equatable {
     public var distance: ClosedRange<Int>
     public var seed: UInt64
 
-    /// The mini-mix-echo setting: about one echoed byte in eight, from 128 to 3072 bytes
-    /// back (about 50 to 1100 BPE tokens: most of a 256-token base window's echoes come
-    /// from outside it, a 1024-token window holds nearly all of them).
+    /// The mini-mix-echo setting (adds 8% to the mini-mix text), from 128 to 3072 bytes
+    /// back (about 50 to 1100 BPE tokens: four in five echoes have their source outside a
+    /// 256-token window, nearly all inside a 1024-token one).
     public static let miniMix = LongRangeEcho(every: 1536, passage: 96...320, distance: 128...3072, seed: 0)
 
     public init(every: Int, passage: ClosedRange<Int>, distance: ClosedRange<Int>, seed: UInt64) {
