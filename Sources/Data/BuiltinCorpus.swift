@@ -35,8 +35,19 @@ public enum BuiltinCorpus: String, CaseIterable, Sendable {
     /// Metamath databases (cut at chapters, about 48 MB) + HOL Light .ml files (about 35 MB):
     /// capped to 8 MiB, which keeps about 185 documents.
     case proofPileMini = "proof-pile-mini"
+    /// Both of the above, each as built alone (docs/miniature.md): books and formal mathematics.
+    case miniMix = "mini-mix"
+    /// mini-mix with a synthetic long-range component: earlier lines quoted again (LongRangeEcho).
+    case miniMixEcho = "mini-mix-echo"
 
-    public var byteCap: Int { 8 << 20 }
+    public var byteCap: Int {
+        switch self {
+        case .pg19Mini, .proofPileMini: 8 << 20
+        case .miniMix: Self.mixParts.reduce(0) { $0 + $1.byteCap }
+        // An echo of at most passage.upperBound + 1 bytes follows at least every / 2 bytes.
+        case .miniMixEcho: Self.miniMix.byteCap * 3 / 2
+        }
+    }
     /// Longer documents are left out when the cap applies, so no single Metamath chapter
     /// (some exceed 3 MB) dominates a split; 512 KiB is still 128 windows of 4096 bytes.
     public var maxDocumentBytes: Int { 512 << 10 }
@@ -54,6 +65,7 @@ public enum BuiltinCorpus: String, CaseIterable, Sendable {
 
     /// Collects the corpus's documents (sorted by name) and its provenance.
     public func collect(in environment: DebianEnvironment) throws -> (documents: [Document], sources: CorpusSources) {
+        if self == .miniMix || self == .miniMixEcho { return try Self.collectMix(in: environment, echo: self == .miniMixEcho ? .miniMix : nil) }
         var sources = CorpusSources()
         var candidates: [SourcedDocument] = []
         switch self {
@@ -63,6 +75,8 @@ public enum BuiltinCorpus: String, CaseIterable, Sendable {
         case .proofPileMini:
             candidates += try MetamathDatabases.documents(in: environment, corpus: rawValue, sources: &sources)
             candidates += try HOLLightSources.documents(in: environment, corpus: rawValue, sources: &sources)
+        case .miniMix, .miniMixEcho:
+            preconditionFailure("collected by collectMix")
         }
         let selected = Self.select(candidates, cap: byteCap, maxDocument: maxDocumentBytes)
         var checksummed = Set<String>()
