@@ -73,6 +73,9 @@ public struct EvaluationPlan: Hashable, Sendable {
     public var maxWindows: Int
     public var passkeyLengths: [Int]
     public var passkeyTrials: Int
+    /// Tokens per induction-probe sequence (two copies); 0: no probe.
+    public var inductionLength: Int
+    public var inductionTrials: Int
 
     /// A perplexity evaluator with the plan's protocol, stride and `max_windows`.
     public func evaluator(attention: AttentionChoice) -> PerplexityEvaluator {
@@ -140,7 +143,8 @@ extension RunConfig {
             evaluationProtocol: PerplexityProtocol(rawValue: v.string("evaluate.protocol"))!,
             stride: v.int("evaluate.stride"), attention: v.strings("evaluate.attention").map { AttentionKind(rawValue: $0)! },
             maxWindows: v.int("evaluate.max_windows"),
-            passkeyLengths: v.ints("evaluate.passkey.lengths"), passkeyTrials: v.int("evaluate.passkey.trials"))
+            passkeyLengths: v.ints("evaluate.passkey.lengths"), passkeyTrials: v.int("evaluate.passkey.trials"),
+            inductionLength: v.int("evaluate.induction.length"), inductionTrials: v.int("evaluate.induction.trials"))
         analytic = AnalyticPlan(only: v.bool("analytic.only"), model: try! ModelConfig.preset(v.string("analytic.model")),
                                 context: v.int("analytic.context"), device: try! DeviceProfile.named(v.string("analytic.device")),
                                 gpus: v.int("analytic.gpus"))

@@ -94,6 +94,10 @@ enum RunValidation {
                 throw fail(["evaluate.stride", "finetune.eval_every"], "validation curve at the training context: \(message(error))")
             }
         }
+        if e.inductionLength % 2 != 0 || e.inductionLength == 2 {
+            throw fail(["evaluate.induction.length"],
+                       "induction probe length \(e.inductionLength) must be even and at least 4 (two copies of at least 2 ids), or 0 for no probe")
+        }
         // A passkey prompt cannot be shorter than its text without filler (the BPE prompt
         // is known only once the corpus's tokenizer is trained; the run checks it then).
         if c.data.tokenizer == .byte, let shortest = e.passkeyLengths.min() {

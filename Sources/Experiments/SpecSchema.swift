@@ -19,6 +19,7 @@ public enum SpecSchema {
         .init("finetune.optimizer", "AdamW settings of fine-tuning (paper: betas 0.9/0.95, no weight decay, clipping 1.0)."),
         .init("evaluate", "Evaluation after fine-tuning. Evaluation uses the RoPE factor of the training length."),
         .init("evaluate.passkey", "Passkey retrieval: a random key hidden in filler text, greedy decoding, exact match."),
+        .init("evaluate.induction", "In-context copying: random ids repeated twice, the loss on each copy (an induction-head probe)."),
         .init("analytic", "Projection of each run's recipe onto a real Llama2 with the analytic FLOPs, memory and GPU-hours models (docs/metrics.md), recorded as the run's `projection` group: the paper's FLOPs table and Figure 1 beside our measured runs."),
         .init("paper", "The paper's numbers, printed beside ours by `longlora table`."),
         .init("layout", "What `longlora table` and `longlora plot` draw."),
@@ -106,6 +107,9 @@ public enum SpecSchema {
         .init("evaluate.passkey.lengths", .list(.int(min: 64, max: nil), minCount: 0, unique: true), .ints([]),
               "Prompt lengths of the passkey test, in tokens (empty: no passkey test). The paper goes in steps of about 1k past the training length."),
         .init("evaluate.passkey.trials", .positiveInt, .int(10), "Random keys and depths per length (paper: 10)."),
+        .init("evaluate.induction.length", .count, .int(0),
+              "Tokens of each probe sequence, both copies (even; 0: no probe). A model that copies from its context scores the second copy far below the first; one that does not scores both near ln V."),
+        .init("evaluate.induction.trials", .positiveInt, .int(16), "Random sequences in the induction probe."),
 
         .init("analytic.only", .bool, .bool(false),
               "Record the projection alone: no corpus, no training, no evaluation (for tables of real models, e.g. the FLOPs table)."),

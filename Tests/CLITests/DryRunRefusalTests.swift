@@ -14,6 +14,7 @@ import Testing
         (["evaluate.protocol=strided", "evaluate.stride=64"], "evaluate.stride"),
         (["evaluate.passkey.lengths=[64]"], "evaluate.passkey.lengths"),  // the prompt alone is 248 tokens
         (["model.rope_base=0.5"], "model.rope_base"),  // RoPE needs a base above 1
+        (["evaluate.induction.length=33"], "evaluate.induction.length"),  // two copies need an even length
         (["base.steps=0"], "base.steps"),  // the trainer refuses 0 steps
         (["finetune.group=24"], "finetune.group"),  // 24 does not divide 256
         (["finetune.lora.rank=64"], "finetune.lora.rank"),  // above the width 32 of micro

@@ -53,6 +53,19 @@ import Testing
         #expect(out.stderr.contains("6 of 22"))
     }
 
+    @Test func inductionProbeNeedsNoDataAndRefusesAnOddLength() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = try CLI.run(["eval", checkpoint, "--task", "induction", "--length", "64", "--trials", "2",
+                               "--threads", "1", "--quiet"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "tokens,trials,first_copy_loss,second_copy_loss,copy_gain")
+        let cells = lines.count == 2 ? lines[1].split(separator: ",").compactMap { Double($0) } : []
+        #expect(cells.count == 5 && cells[0] == 64 && cells[1] == 2 && abs(cells[4] - (cells[2] - cells[3])) < 2e-4)
+        let odd = try CLI.run(["eval", checkpoint, "--task", "induction", "--length", "63", "--quiet"])
+        #expect(odd.status != 0 && odd.stderr.contains("one even --length"), "\(odd.stderr)")
+    }
+
     @Test func passkeyReportsAccuracyPerLength() throws {
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = try CLI.run(["eval", checkpoint, "--task", "passkey", "--length-step", "300", "--max-length", "600",

@@ -45,7 +45,7 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
       batch_tokens: 128
       checkpoint_every: \(checkpointEvery)
     evaluate: {datasets: [test], lengths: [32, 64], stride: 32, attention: [full], max_windows: 2,
-               passkey: {lengths: [256], trials: 2}}
+               passkey: {lengths: [256], trials: 2}, induction: {length: 32, trials: 2}}
     grid:
       finetune.steps: \(steps)
 
@@ -192,6 +192,12 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
             let passkey = try #require(run.eval["passkey"])
             #expect(passkey["length"] == .int([256]) && passkey["trials"] == .int([2]))
             if case .double(let accuracy)? = passkey["accuracy"] { #expect(accuracy.allSatisfy { (0...1).contains($0) }) }
+            let induction = try #require(run.eval["induction"])
+            #expect(induction["length"] == .int([32]) && induction["trials"] == .int([2]))
+            if case .double(let first)? = induction["first_copy_loss"], case .double(let second)? = induction["second_copy_loss"],
+               case .double(let gain)? = induction["copy_gain"] {
+                #expect(first[0] > 1 && second[0] > 0 && abs(gain[0] - (first[0] - second[0])) < 1e-12)
+            } else { Issue.record("induction losses must be float columns") }
             #expect(run.metrics["resources"]?["wall_s"]?.number ?? 0 > 0)
             #expect(run.metrics["analytic"]?["flops_per_step"]?.number ?? 0 > 0)
             #expect(run.attributes["threads"] == .int(1))

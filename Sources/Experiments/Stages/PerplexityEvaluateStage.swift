@@ -6,7 +6,7 @@ import Support
 
 /// Measures a fine-tuned model with the Evaluation module: perplexity on each dataset of
 /// the plan, at each length, with each evaluation attention, under the plan's protocol;
-/// then passkey retrieval if the plan has passkey lengths. The model keeps the
+/// then passkey retrieval if the plan has passkey lengths, and the induction probe if asked. The model keeps the
 /// fine-tuning's position interpolation (the paper evaluates with the training RoPE factor).
 public struct PerplexityEvaluateStage: EvaluateStage {
     public var dataDirectory: URL
@@ -64,6 +64,18 @@ public struct PerplexityEvaluateStage: EvaluateStage {
                 ("accuracy", results.map(\.accuracy)),
                 ("trials", results.map { Double($0.trials.count) }),
                 ("prompt_tokens", results.map(\.meanPromptTokens)),
+            ]))
+        }
+        if plan.inductionLength > 0 {
+            let probe = try InductionProbe(length: plan.inductionLength / 2, trials: plan.inductionTrials,
+                                           seed: UInt64(truncatingIfNeeded: config.seed))
+            let result = try probe.run(model, progress: progress)
+            tables.append(EvaluationTable(dataset: "induction", numbers: [
+                ("length", [Double(plan.inductionLength)]),
+                ("first_copy_loss", [result.firstCopyLoss]),
+                ("second_copy_loss", [result.secondCopyLoss]),
+                ("copy_gain", [result.copyGain]),
+                ("trials", [Double(plan.inductionTrials)]),
             ]))
         }
         return tables

@@ -20,11 +20,13 @@ struct EvalCommand: ParsableCommand {
             Perplexity: windows of each --length over the --data stream, every window scored
             (longlora) or only its --stride newest tokens (strided). Passkey (--task passkey):
             --trials prompts per length, key in 1...49999 at a random depth, greedy decoding.
+            Induction (--task induction): --trials sequences of --length/2 random ids repeated
+            twice; the loss on each copy, and the copy gain (how much the model copies).
             The RoPE scaling comes from the checkpoint; --rope-scaling linear:F or ntk:F gives the
             training-free baselines (F = auto: ceil(length / trained context)).
             """)
 
-    enum Task: String, ExpressibleByArgument, CaseIterable { case perplexity, passkey }
+    enum Task: String, ExpressibleByArgument, CaseIterable { case perplexity, passkey, induction }
 
     @Argument(help: "A checkpoint: a model directory (Hugging Face LLaMA layout, PEFT adapter files optional), a .gguf file, a run's checkpoint directory, or RESULTS.h5#RUN_ID (see `longlora status`).")
     var checkpoint: String
@@ -56,7 +58,7 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("rope-scaling"), help: "checkpoint, none, linear:F, ntk:F (F a number or auto).")
     var ropeScaling: String = "checkpoint"
 
-    @Option(help: "Passkey trials per length.")
+    @Option(help: "Passkey trials per length, or induction probe sequences.")
     var trials: Int = 10
 
     @Option(help: "Passkey seed (keys and depths).")
@@ -147,6 +149,14 @@ struct EvalCommand: ParsableCommand {
                     .run(LlamaLanguageModel(model, execution: execution), tokenizer: tokenizer, progress: progress)
             }
             table = PasskeyTable.render(rows, as: format)
+        case .induction:
+            // Random ids need no tokenizer and no data; the one length is the whole sequence.
+            guard lengths.count == 1, lengths[0] % 2 == 0 else {
+                throw UserError("--task induction: give one even --length (the two copies together), not '\(length ?? "")'")
+            }
+            model.rope = try rope(for: lengths[0], saved: savedRope, trained: model.config.maxContext)
+            let probe = try InductionProbe(length: lengths[0] / 2, trials: trials, seed: seed)
+            table = try probe.run(LlamaLanguageModel(model, execution: execution), progress: progress).render(as: format)
         }
         print(table, terminator: "")
         if let out { try AtomicFile.write(table, to: URL(fileURLWithPath: out)) }
