@@ -14,8 +14,10 @@ public protocol DataStage {
 /// Pretrains a base model at the short context.
 public protocol PretrainStage {
     /// Writes the pretrained model into the empty directory `directory`. The runner moves
-    /// it into the cache only if this returns, so a killed pretraining leaves no cache entry.
-    func pretrain(_ config: RunConfig, into directory: URL, progress: ProgressSink) throws
+    /// it into the cache only if this returns, so a killed pretraining leaves no cache entry;
+    /// `checkpoints` (kept across invocations, one per base hash) holds resumable steps so
+    /// that a long pretraining, killed, resumes instead of starting over.
+    func pretrain(_ config: RunConfig, into directory: URL, checkpoints: URL, progress: ProgressSink) throws
 }
 
 /// Extends the base model's context.

@@ -104,16 +104,19 @@ public struct Runner {
 
     /// `cache/base-<hash>/`, pretraining it first if absent. Pretraining writes to a
     /// temporary sibling that is renamed into place only when complete, so an
-    /// interrupted pretraining is redone rather than reused half-trained.
+    /// interrupted pretraining is never reused half-trained; it resumes from its latest
+    /// step checkpoint in `cache/base-<hash>.steps/`, removed once the base is whole.
     public func baseModel(for run: PlannedRun, version: CodeVersion) throws -> URL {
         let cache = resultsDirectory.appendingPathComponent("cache")
         let final = cache.appendingPathComponent("base-\(run.baseHash(version))")
         if FileManager.default.fileExists(atPath: final.path) { return final }
         let temporary = AtomicFile.temporaryURL(for: final)
+        let steps = cache.appendingPathComponent("base-\(run.baseHash(version)).steps")
         try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
         do {
-            try pretrain.pretrain(run.config, into: temporary, progress: progress)
+            try pretrain.pretrain(run.config, into: temporary, checkpoints: steps, progress: progress)
             try AtomicFile.commit(temporary, to: final)
+            try? FileManager.default.removeItem(at: steps)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             // Another process may have finished the same base model meanwhile.

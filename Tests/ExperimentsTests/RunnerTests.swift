@@ -27,7 +27,7 @@ final class RecordingStages: DataStage, PretrainStage, FinetuneStage, EvaluateSt
         return manifest
     }
 
-    func pretrain(_ config: RunConfig, into directory: URL, progress: ProgressSink) throws {
+    func pretrain(_ config: RunConfig, into directory: URL, checkpoints: URL, progress: ProgressSink) throws {
         pretrained.append(directory.lastPathComponent)
         try AtomicFile.write("base", to: directory.appendingPathComponent("model.bin"))
     }
@@ -143,7 +143,7 @@ final class RecordingStages: DataStage, PretrainStage, FinetuneStage, EvaluateSt
 
     @Test func failedPretrainingLeavesNoCacheEntry() throws {
         struct Failing: PretrainStage {
-            func pretrain(_ config: RunConfig, into directory: URL, progress: ProgressSink) throws {
+            func pretrain(_ config: RunConfig, into directory: URL, checkpoints: URL, progress: ProgressSink) throws {
                 try AtomicFile.write("half", to: directory.appendingPathComponent("model.bin"))
                 throw UserError("out of memory")
             }

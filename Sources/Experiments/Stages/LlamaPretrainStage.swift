@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Kernels
 import Model
@@ -6,6 +7,13 @@ import Training
 
 /// Pretrains a fresh LLaMA of the spec's `model` at `base.context` on the train split of
 /// `data.corpus`, then writes it (Hugging Face layout) into the runner's directory.
+///
+/// A base long enough to learn in-context copying takes tens of minutes here, so it
+/// checkpoints: every twentieth of its steps a resumable `TrainerCheckpoint` replaces the
+/// previous one under `checkpoints`, and a new invocation resumes from it (batches are a
+/// function of seed and step, so a resumed base equals an uninterrupted one). At every
+/// checkpoint the induction probe measures how much the model copies from its context,
+/// so `pretrain_curves.json` shows when copying appears.
 public struct LlamaPretrainStage: PretrainStage {
     public var dataDirectory: URL
     public var threads: Int
@@ -15,26 +23,80 @@ public struct LlamaPretrainStage: PretrainStage {
         self.threads = threads
     }
 
-    public func pretrain(_ config: RunConfig, into directory: URL, progress: ProgressSink) throws {
+    /// Random sequences of this many tokens (two copies of half) probe copying.
+    static let probeTokens = 128
+
+    public func pretrain(_ config: RunConfig, into directory: URL, checkpoints: URL, progress: ProgressSink) throws {
         // The trainer keeps the sink only while this call runs.
-        try withoutActuallyEscaping(progress) { try pretrain(config, into: directory, sink: $0) }
+        try withoutActuallyEscaping(progress) { try pretrain(config, into: directory, checkpoints: checkpoints, sink: $0) }
     }
 
-    func pretrain(_ config: RunConfig, into directory: URL, sink progress: @escaping ProgressSink) throws {
+    func pretrain(_ config: RunConfig, into directory: URL, checkpoints: URL, sink progress: @escaping ProgressSink) throws {
         let training = config.base
         let seed = training.seed
-        let model = try LlamaModel(config: config.model)
-        model.initialize(rng: SplitMix64(seed: seed).fork("base model"))
         let shard = try CorpusSplit.load(config.data.corpus, split: .train, dataDirectory: dataDirectory)
         let batches = try ShardBatches(shard: shard, seed: seed, batchSize: training.batchSize, length: training.length,
                                        source: "\(config.data.corpus):train")
-        progress(.message("pretraining base model: \(model.parameterCount) parameters, \(training.steps) steps at \(training.length) tokens"))
-        let trainer = try Trainer(model: model, config: training, attention: PatternAttention.full,
-                                  execution: Execution(threads: threads), batches: batches.provider, progress: progress)
-        try trainer.run()
-        try model.writeHF(into: directory)
-        // The curve of pretraining is kept beside the weights, for inspection.
-        let curves = try JSONSerialization.data(withJSONObject: TrainingCurves.of(trainer.history), options: [.sortedKeys])
-        try AtomicFile.write(curves, to: directory.appendingPathComponent("pretrain_curves.json"))
+        let execution = Execution(threads: threads)
+        let trainer: Trainer
+        var probe = try Self.readProbeCurve(in: checkpoints)
+        if let latest = try LlamaFinetuneStage.latestCheckpoint(in: checkpoints) {
+            progress(.message("resuming pretraining from \(latest.lastPathComponent)"))
+            trainer = try TrainerCheckpoint.resume(from: latest, attention: PatternAttention.full, execution: execution,
+                                                   batches: batches.provider, progress: progress)
+            probe = probe.filter { $0.step <= trainer.step }
+        } else {
+            let model = try LlamaModel(config: config.model)
+            model.initialize(rng: SplitMix64(seed: seed).fork("base model"))
+            progress(.message("pretraining base model: \(model.parameterCount) parameters, \(training.steps) steps at \(training.length) tokens"))
+            trainer = try Trainer(model: model, config: training, attention: PatternAttention.full,
+                                  execution: execution, batches: batches.provider, progress: progress)
+            probe = []
+        }
+        let inductionProbe = try InductionProbe(length: min(Self.probeTokens, training.length) / 2, trials: 16, seed: seed)
+        func measureCopying() throws {
+            guard probe.last?.step != trainer.step else { return }
+            let result = try inductionProbe.run(LlamaLanguageModel(trainer.model, execution: execution))
+            probe.append(ProbePoint(step: trainer.step, copyGain: result.copyGain, secondCopyLoss: result.secondCopyLoss))
+        }
+        try measureCopying()
+        let every = max(1, training.steps / 20)
+        while trainer.step < training.steps {
+            try trainer.run(until: min(training.steps, (trainer.step / every + 1) * every))
+            try measureCopying()
+            guard trainer.step < training.steps else { break }
+            let previous = try LlamaFinetuneStage.latestCheckpoint(in: checkpoints)
+            try TrainerCheckpoint.save(trainer, to: LlamaFinetuneStage.checkpointURL(checkpoints, step: trainer.step))
+            try Self.writeProbeCurve(probe, in: checkpoints)
+            if let previous { try? FileManager.default.removeItem(at: previous) }
+        }
+        try trainer.model.writeHF(into: directory)
+        // The curves of pretraining are kept beside the weights, for inspection.
+        var curves = TrainingCurves.of(trainer.history)
+        curves["probe_step"] = probe.map { Double($0.step) }
+        curves["copy_gain"] = probe.map(\.copyGain)
+        curves["second_copy_loss"] = probe.map(\.secondCopyLoss)
+        let json = try JSONSerialization.data(withJSONObject: curves, options: [.sortedKeys])
+        try AtomicFile.write(json, to: directory.appendingPathComponent("pretrain_curves.json"))
+    }
+
+    struct ProbePoint: Codable, Equatable {
+        var step: Int
+        var copyGain: Double
+        var secondCopyLoss: Double
+    }
+
+    static func probeURL(_ checkpoints: URL) -> URL { checkpoints.appendingPathComponent("copy-probe.json") }
+
+    static func readProbeCurve(in checkpoints: URL) throws -> [ProbePoint] {
+        guard let data = try? Data(contentsOf: probeURL(checkpoints)) else { return [] }
+        do { return try JSONDecoder().decode([ProbePoint].self, from: data) } catch {
+            throw UserError("\(probeURL(checkpoints).path): not a copy-probe curve (\(error.localizedDescription))",
+                            hint: "delete it; the probe is measured again from the next checkpoint")
+        }
+    }
+
+    static func writeProbeCurve(_ probe: [ProbePoint], in checkpoints: URL) throws {
+        try AtomicFile.write(try JSONEncoder().encode(probe), to: probeURL(checkpoints))
     }
 }
