@@ -8,7 +8,12 @@ import Support
 /// the training text can predict; a model that does not scores both alike (about ln V or
 /// worse). Passkey retrieval and reading far context both rest on this ability, so the
 /// probe tells "the base cannot copy" apart from "the window is too short" for the price
-/// of a few forward passes, with no tokenizer and no data.
+/// of a few forward passes.
+///
+/// Ids are drawn from a pool: the ids of the model's own text when there is some (each
+/// draw a token at a random position, so ids come as often as in the data), else the
+/// whole vocabulary. Text ids are the fairer test: an id the model never saw in training
+/// has an untrained output row, which no copying mechanism can raise.
 public struct InductionProbe: Sendable, Equatable {
     /// Ids per copy (the whole sequence is 2 L tokens).
     public var length: Int
@@ -23,20 +28,35 @@ public struct InductionProbe: Sendable, Equatable {
         self.seed = seed
     }
 
-    /// The ids of one trial, uniform over the vocabulary: [x1...xL, x1...xL].
-    public func sequence(trial: Int, vocabSize: Int) -> [Int32] {
+    /// The ids of one trial: [x1...xL, x1...xL], each x a uniform draw from `pool` (the
+    /// text's ids) or, without one, from the whole vocabulary.
+    public func sequence(trial: Int, vocabSize: Int, pool: [Int32]? = nil) -> [Int32] {
         var rng = SplitMix64(seed: seed).fork("induction probe trial \(trial)")
-        let half = (0..<length).map { _ in Int32(min(vocabSize - 1, Int(rng.nextUniform() * Double(vocabSize)))) }
+        func draw(_ n: Int) -> Int { min(n - 1, Int(rng.nextUniform() * Double(n))) }
+        let half: [Int32]
+        if let pool, !pool.isEmpty {
+            half = (0..<length).map { _ in pool[draw(pool.count)] }
+        } else {
+            half = (0..<length).map { _ in Int32(draw(vocabSize)) }
+        }
         return half + half
     }
 
-    public func run(_ model: any CausalLanguageModel, progress: ProgressSink = Progress.silent) throws -> InductionProbeResult {
+    /// At most this many ids of a text make the pool (a prefix is as good as the whole
+    /// for unigram draws, and keeps the probe's memory small).
+    public static let poolLimit = 1 << 20
+
+    public func run(_ model: any CausalLanguageModel, pool: [Int32]? = nil,
+                    progress: ProgressSink = Progress.silent) throws -> InductionProbeResult {
+        if let bad = pool?.first(where: { $0 < 0 || Int($0) >= model.vocabSize }) {
+            throw UserError("induction probe: token id \(bad) is outside the model's vocabulary 0..<\(model.vocabSize)")
+        }
         let task = "induction probe @\(2 * length)"
         progress(.begin(task: task, total: trials))
         let stopwatch = Stopwatch()
         var first = 0.0, second = 0.0
         for trial in 0..<trials {
-            let losses = try model.nextTokenLosses(sequence(trial: trial, vocabSize: model.vocabSize), attention: .full)
+            let losses = try model.nextTokenLosses(sequence(trial: trial, vocabSize: model.vocabSize, pool: pool), attention: .full)
             // losses[i] predicts token i+1. First copy: tokens 1..<L (token 0 has no loss);
             // second copy: tokens L+1..<2L (token L, the first of the copy, is not yet a copy).
             first += losses[0..<(length - 1)].reduce(0.0) { $0 + Double($1) } / Double(length - 1)
@@ -45,7 +65,7 @@ public struct InductionProbe: Sendable, Equatable {
                               metrics: [("copy gain", (first - second) / Double(trial + 1))]))
         }
         progress(.end(task: task, seconds: stopwatch.seconds))
-        return InductionProbeResult(length: length, trials: trials, vocabSize: model.vocabSize,
+        return InductionProbeResult(length: length, trials: trials, vocabSize: model.vocabSize, fromText: pool != nil,
                                     firstCopyLoss: first / Double(trials), secondCopyLoss: second / Double(trials))
     }
 }
@@ -55,6 +75,8 @@ public struct InductionProbeResult: Sendable, Equatable {
     public var length: Int
     public var trials: Int
     public var vocabSize: Int
+    /// Ids drawn from text (true) or from the whole vocabulary.
+    public var fromText: Bool
     public var firstCopyLoss: Double
     public var secondCopyLoss: Double
 

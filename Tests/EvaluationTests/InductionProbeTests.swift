@@ -42,6 +42,16 @@ private struct PerfectCopier: CausalLanguageModel {
         #expect(s != probe.sequence(trial: 2, vocabSize: 259))
     }
 
+    @Test func idsComeFromThePoolWhenGiven() throws {
+        let probe = try InductionProbe(length: 30, trials: 2, seed: 1)
+        let pool: [Int32] = [7, 7, 7, 9, 300]
+        let s = probe.sequence(trial: 0, vocabSize: 4096, pool: pool)
+        #expect(s.count == 60 && Set(s).isSubset(of: [7, 9, 300]) && s.filter { $0 == 7 }.count > 10)
+        let result = try probe.run(UniformModel(vocabSize: 500), pool: [1, 2, 3])
+        #expect(result.fromText)
+        #expect(throws: (any Error).self) { try probe.run(UniformModel(vocabSize: 500), pool: [1, 600]) }
+    }
+
     @Test func tooShortOrNoTrialsIsAUserError() {
         #expect(throws: (any Error).self) { try InductionProbe(length: 1) }
         #expect(throws: (any Error).self) { try InductionProbe(length: 8, trials: 0) }

@@ -53,10 +53,12 @@ public struct LlamaPretrainStage: PretrainStage {
                                   execution: execution, batches: batches.provider, progress: progress)
             probe = []
         }
+        // Ids of the training text: copying is probed on ids the model has learned.
+        let pool = shard.tokens(0..<min(shard.count, InductionProbe.poolLimit))
         let inductionProbe = try InductionProbe(length: min(Self.probeTokens, training.length) / 2, trials: 16, seed: seed)
         func measureCopying() throws {
             guard probe.last?.step != trainer.step else { return }
-            let result = try inductionProbe.run(LlamaLanguageModel(trainer.model, execution: execution))
+            let result = try inductionProbe.run(LlamaLanguageModel(trainer.model, execution: execution), pool: pool)
             probe.append(ProbePoint(step: trainer.step, copyGain: result.copyGain, secondCopyLoss: result.secondCopyLoss))
         }
         try measureCopying()

@@ -23,10 +23,12 @@ public struct PerplexityEvaluateStage: EvaluateStage {
         let model = LlamaLanguageModel(llama, execution: Execution(threads: threads))
         var tables: [EvaluationTable] = []
         var passkeyTokenizer: (any Tokenizer)?
+        var probePool: [Int32]?
         for dataset in plan.datasets {
             let stream = try DataSource.parse(dataset.description, dataDirectory: dataDirectory).load()
             passkeyTokenizer = passkeyTokenizer ?? stream.tokenizer
             let ids = stream.tokens.tokens(0..<stream.tokens.count)
+            probePool = probePool ?? Array(ids.prefix(InductionProbe.poolLimit))
             let tokenBytes = stream.tokenizer.map { TokenBytes($0) }
             var rows: [PerplexityResult] = []
             for length in plan.lengths {
@@ -69,7 +71,8 @@ public struct PerplexityEvaluateStage: EvaluateStage {
         if plan.inductionLength > 0 {
             let probe = try InductionProbe(length: plan.inductionLength / 2, trials: plan.inductionTrials,
                                            seed: UInt64(truncatingIfNeeded: config.seed))
-            let result = try probe.run(model, progress: progress)
+            // Ids of the first evaluation text (the model's own tokenizer), else the vocabulary.
+            let result = try probe.run(model, pool: probePool, progress: progress)
             tables.append(EvaluationTable(dataset: "induction", numbers: [
                 ("length", [Double(plan.inductionLength)]),
                 ("first_copy_loss", [result.firstCopyLoss]),

@@ -20,8 +20,9 @@ struct EvalCommand: ParsableCommand {
             Perplexity: windows of each --length over the --data stream, every window scored
             (longlora) or only its --stride newest tokens (strided). Passkey (--task passkey):
             --trials prompts per length, key in 1...49999 at a random depth, greedy decoding.
-            Induction (--task induction): --trials sequences of --length/2 random ids repeated
-            twice; the loss on each copy, and the copy gain (how much the model copies).
+            Induction (--task induction): --trials sequences of --length/2 random ids (drawn from
+            --data if given, else the vocabulary) repeated twice; the loss on each copy, and the
+            copy gain (how much the model copies).
             The RoPE scaling comes from the checkpoint; --rope-scaling linear:F or ntk:F gives the
             training-free baselines (F = auto: ceil(length / trained context)).
             """)
@@ -150,13 +151,15 @@ struct EvalCommand: ParsableCommand {
             }
             table = PasskeyTable.render(rows, as: format)
         case .induction:
-            // Random ids need no tokenizer and no data; the one length is the whole sequence.
+            // Ids from --data when given (the fairer test), else from the whole vocabulary;
+            // the one length is the whole sequence.
             guard lengths.count == 1, lengths[0] % 2 == 0 else {
                 throw UserError("--task induction: give one even --length (the two copies together), not '\(length ?? "")'")
             }
             model.rope = try rope(for: lengths[0], saved: savedRope, trained: model.config.maxContext)
             let probe = try InductionProbe(length: lengths[0] / 2, trials: trials, seed: seed)
-            table = try probe.run(LlamaLanguageModel(model, execution: execution), progress: progress).render(as: format)
+            let pool = stream.map { $0.tokens.tokens(0..<min($0.tokens.count, InductionProbe.poolLimit)) }
+            table = try probe.run(LlamaLanguageModel(model, execution: execution), pool: pool, progress: progress).render(as: format)
         }
         print(table, terminator: "")
         if let out { try AtomicFile.write(table, to: URL(fileURLWithPath: out)) }
