@@ -1,5 +1,6 @@
-import Data
+@testable import Data
 import Foundation
+import Kernels
 import Testing
 
 @Suite struct LongRangeEchoTests {
@@ -50,6 +51,22 @@ import Testing
         }
         let backs = Set(runs.map { $0.start - firstAt[out[$0.start]]! })
         #expect(backs.count >= 10, "distances are spread over the range")
+    }
+
+    @Test func logUniformDistancesSpreadOverScales() {
+        // Uniform on 16...4096 puts half the echoes beyond 2056 bytes; log-uniform puts
+        // half below the geometric mean 256, and as many in 16..<64 as in 1024..<4096.
+        var rng = SplitMix64(seed: 1)
+        let log = LongRangeEcho(every: 100, passage: 10...20, distance: 16...4096, law: .logUniform, seed: 0)
+        let uniform = LongRangeEcho(every: 100, passage: 10...20, distance: 16...4096, law: .uniform, seed: 0)
+        let a = (0..<20000).map { _ in log.drawDistance(&rng) }
+        let b = (0..<20000).map { _ in uniform.drawDistance(&rng) }
+        #expect(a.allSatisfy { (16...4096).contains($0) } && b.allSatisfy { (16...4096).contains($0) })
+        let belowMean = Double(a.filter { $0 < 256 }.count) / 20000
+        #expect(abs(belowMean - 0.5) < 0.02)
+        let near = a.filter { $0 < 64 }.count, far = a.filter { $0 >= 1024 }.count
+        #expect(abs(Double(near) - Double(far)) < 0.1 * Double(near))
+        #expect(abs(Double(b.filter { $0 < 2056 }.count) / 20000 - 0.5) < 0.02)
     }
 
     @Test func seededByDocumentName() {

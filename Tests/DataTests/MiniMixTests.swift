@@ -21,8 +21,8 @@ import Testing
         #expect(echoed.sources == mix.sources)
         let plain = mix.documents.reduce(0) { $0 + $1.text.count }
         let total = echoed.documents.reduce(0) { $0 + $1.text.count }
-        // LongRangeEcho.miniMix adds about 8% to this text (measured: 11.05 MB of training text against 10.20).
-        #expect(total > plain + plain / 20 && total < plain + plain / 5)
+        // LongRangeEcho.miniMix adds about 38% to this text (measured: 14.07 MB of training text against 10.20).
+        #expect(total > plain + plain * 3 / 10 && total < plain + plain * 45 / 100)
         #expect(total <= BuiltinCorpus.miniMixEcho.byteCap && plain <= BuiltinCorpus.miniMix.byteCap)
         for (a, b) in zip(mix.documents, echoed.documents) {
             #expect(b.text == LongRangeEcho.miniMix.apply(to: a.text, name: a.name))
