@@ -23,6 +23,8 @@ public struct BPETokenizer: Tokenizer {
 
     public static let firstMergeID = Int32(ByteTokenizer.vocabSize)
     public static let vocabRange = 1024...8192
+    /// The vocabulary of `data build --tokenizer bpe` and of a spec's `data.vocab: auto`.
+    public static let defaultVocabSize = 1024
 
     /// `vocabSize` may exceed 259 + merges (a small training text runs out of pairs);
     /// the unused ids decode to nothing.

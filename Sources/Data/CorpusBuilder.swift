@@ -17,7 +17,7 @@ public enum TokenizerKind: String, CaseIterable, Sendable {
 public struct CorpusBuilder {
     public var corpus: String
     public var tokenizer: TokenizerKind = .byte
-    public var vocabSize = 4096
+    public var vocabSize = BPETokenizer.defaultVocabSize
     public var seed: UInt64 = 0
     public var dataDirectory: URL
     /// Read a user's corpus instead of a built-in one.

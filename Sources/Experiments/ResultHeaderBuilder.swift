@@ -13,11 +13,10 @@ public enum ResultHeaderBuilder {
                             tolerances: tolerances.mapValue?.isEmpty == false ? tolerances.canonicalJSON : nil)
     }
 
-    /// The keys a sweep varies (grid, zip, then `variant`): the rows of the default table.
+    /// The rows of the default table and figures: each setting's label (`RunLabel`), which
+    /// names what the sweep varies (its variants, grid and zip keys).
     static func sweptKeys(_ spec: ExperimentSpec) -> [String] {
-        var keys = spec.grid.map(\.path) + spec.zip.map(\.path)
-        if !spec.variants.isEmpty { keys.insert("variant", at: 0) }
-        return keys.isEmpty ? ["finetune.attention"] : keys
+        spec.variants.isEmpty && spec.grid.isEmpty && spec.zip.isEmpty ? ["finetune.attention"] : ["label"]
     }
 
     /// The spec's `layout.tables` / `layout.figures`, each defaulting when empty to: table
@@ -66,7 +65,11 @@ public enum ResultHeaderBuilder {
                 throw UserError("\(spec.file): paper.rows: '\(setting.key)' is not a setting of the sweep (settings: \(Set(runs.map(\.setting)).sorted().joined(separator: ", ")))")
             }
             let row = table.selection.rows.map { key in
-                key == "variant" ? (run.variant ?? "") : label(run.values.entries[key]?.value)
+                switch key {
+                case "variant": run.variant ?? ""
+                case "label": run.label
+                default: label(run.values.entries[key]?.value)
+                }
             }
             for cell in setting.value.mapValue ?? [] {
                 entries.append(["row": row, "column": cell.key, "value": cell.value.doubleValue ?? 0])

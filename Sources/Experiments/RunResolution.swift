@@ -7,6 +7,9 @@ import Model
 /// spec that says `position_interpolation: auto` and one that says `4.0` hash alike.
 public struct ResolvedValues: Sendable, Equatable {
     public var entries: [String: Located]
+    /// Keys this run does not read, with the reason (`Applicability`): left out of the
+    /// canonical config and the hash, and of the run's id.
+    public var inapplicable: [String: String] = [:]
 
     public subscript(_ path: String) -> SpecValue {
         guard let v = entries[path]?.value else { preconditionFailure("'\(path)' is not resolved") }
@@ -24,7 +27,7 @@ public struct ResolvedValues: Sendable, Equatable {
     /// e.g. {"finetune": {"lora": {"rank": 8}}}.
     public func nested(under prefixes: [String] = []) -> SpecValue {
         let chosen = entries.filter { entry in
-            prefixes.isEmpty || prefixes.contains { entry.key == $0 || entry.key.hasPrefix($0 + ".") }
+            inapplicable[entry.key] == nil && (prefixes.isEmpty || prefixes.contains { entry.key == $0 || entry.key.hasPrefix($0 + ".") })
         }
         return Self.nest(chosen.map { ($0.key.split(separator: ".").map(String.init), $0.value.value) })
     }
@@ -55,7 +58,7 @@ enum RunResolution {
 
         // Vocabulary follows the tokenizer.
         let byte = v.string("data.tokenizer") == "byte"
-        if isAuto("data.vocab") { set("data.vocab", .int(byte ? ModelConfig.byteVocabSize : 1024)) }
+        if isAuto("data.vocab") { set("data.vocab", .int(byte ? ModelConfig.byteVocabSize : BPETokenizer.defaultVocabSize)) }
         if byte, v.int("data.vocab") != ModelConfig.byteVocabSize {
             throw v.origin("data.vocab").issue(key: "data.vocab", "a byte tokenizer has exactly \(ModelConfig.byteVocabSize) tokens, got \(v.int("data.vocab"))", run: run)
         }
@@ -77,8 +80,8 @@ enum RunResolution {
             set("finetune.position_interpolation", .double(Double(max(1, factor))))
         }
 
-        // The harness's length scale: the paper's lengths are 16x ours.
-        if isAuto("analytic.context") { set("analytic.context", .int(v.int("finetune.context") * 16)) }
+        // The harness's length scale.
+        if isAuto("analytic.context") { set("analytic.context", .int(v.int("finetune.context") * SpecSchema.paperLengthFactor)) }
 
         // Datasets as corpus:split.
         var datasets: [SpecValue] = []
@@ -101,6 +104,7 @@ enum RunResolution {
             if !patterns.contains(value) { patterns.append(value) }
         }
         set("evaluate.attention", .list(patterns))
+        Applicability.apply(&v)
         return v
     }
 }

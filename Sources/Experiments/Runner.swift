@@ -96,7 +96,7 @@ public struct Runner {
                 progress(.message("\(run.id): failed: \(report.error)"))
             }
             report.finished = RunRecord.timestamp()
-            report.metrics = metrics.filter { !$0.value.isEmpty }.mapValues { $0.mapValues { Value.double($0) } }
+            report.metrics = MetricSchema.values(metrics.filter { !$0.value.isEmpty })
             try recorder.record(report)
         }
         return summary

@@ -22,6 +22,12 @@ public enum SpecOverride {
             issue.line = nil
             issue.argument = argument
             throw issue
+        } catch var list as SpecIssueList {
+            for index in list.issues.indices {
+                list.issues[index].line = nil
+                list.issues[index].argument = argument
+            }
+            throw list
         }
     }
 

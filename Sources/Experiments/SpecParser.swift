@@ -19,16 +19,30 @@ public enum SpecParser {
 
     public static func parse(_ text: String, file: String, overrides: [String] = []) throws -> ExperimentSpec {
         do {
-            var spec = try parseFile(text, file: file)
-            for argument in overrides { try SpecOverride.apply(argument, to: &spec) }
-            try checkRequired(spec)
+            // Every problem of the file and of the overrides at once.
+            var issues = SpecIssueList()
+            var spec = try parseFile(text, file: file, issues: &issues)
+            for argument in overrides { try issues.collect { try SpecOverride.apply(argument, to: &spec) } }
+            try issues.collect { try checkRequired(spec) }
+            try issues.throwIfAny()
             return spec
         } catch let issue as SpecIssue {
             throw issue.userError(file: file)
+        } catch let list as SpecIssueList {
+            throw list.userError(file: file)
         }
     }
 
     static func parseFile(_ text: String, file: String) throws -> ExperimentSpec {
+        var issues = SpecIssueList()
+        let spec = try parseFile(text, file: file, issues: &issues)
+        try issues.throwIfAny()
+        return spec
+    }
+
+    /// Parses what can be parsed; a problem with one key is added to `issues` and the next
+    /// key is read. Only a file that is not a YAML mapping stops at once.
+    static func parseFile(_ text: String, file: String, issues: inout SpecIssueList) throws -> ExperimentSpec {
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
             throw yamlProblem(error, file: file)
@@ -39,19 +53,21 @@ public enum SpecParser {
             throw SpecIssue(line: root.mark?.line, key: "", message: "expected a mapping of keys at the top, got \(ValueKind.describeNode(root))")
         }
         for (keyNode, valueNode) in mapping {
-            let key = try keyName(keyNode, prefix: "")
-            switch key {
-            case "grid": spec.grid = try axes(valueNode, section: "grid")
-            case "zip":
-                spec.zip = try axes(valueNode, section: "zip")
-                spec.zipLine = valueNode.mark?.line
-                try checkZipLengths(spec.zip)
-            case "variants": spec.variants = try variants(valueNode)
-            default:
-                try assign(valueNode, at: key, roles: nil, into: &spec.values, origin: { .file(line: $0) })
+            try issues.collect {
+                let key = try keyName(keyNode, prefix: "")
+                switch key {
+                case "grid": spec.grid = try axes(valueNode, section: "grid")
+                case "zip":
+                    spec.zip = try axes(valueNode, section: "zip")
+                    spec.zipLine = valueNode.mark?.line
+                    try checkZipLengths(spec.zip)
+                case "variants": spec.variants = try variants(valueNode)
+                default:
+                    try assign(valueNode, at: key, roles: nil, into: &spec.values, origin: { .file(line: $0) })
+                }
             }
         }
-        try checkSweepConflicts(spec)
+        try issues.collect { try checkSweepConflicts(spec) }
         return spec
     }
 
@@ -76,10 +92,14 @@ public enum SpecParser {
         guard case .mapping(let mapping) = node else {
             throw SpecIssue(line: node.mark?.line, key: path, message: "expected a mapping of keys, got \(ValueKind.describeNode(node))")
         }
+        var issues = SpecIssueList()
         for (keyNode, valueNode) in mapping {
-            let child = path + "." + (try keyName(keyNode, prefix: path))
-            try assign(valueNode, at: child, roles: roles, into: &values, origin: origin)
+            try issues.collect {
+                let child = path + "." + (try keyName(keyNode, prefix: path))
+                try assign(valueNode, at: child, roles: roles, into: &values, origin: origin)
+            }
         }
+        try issues.throwIfAny()
     }
 
     static func keyName(_ node: Node, prefix: String) throws -> String {
@@ -126,10 +146,14 @@ public enum SpecParser {
             throw SpecIssue(line: node.mark?.line, key: section, message: "expected a mapping from keys to lists of values, got \(ValueKind.describeNode(node))")
         }
         var axes: [ExperimentSpec.SweepAxis] = []
+        var issues = SpecIssueList()
         for (keyNode, valueNode) in mapping {
-            let path = try keyName(keyNode, prefix: section)
-            axes.append(try axis(path, valueNode, section: section, origin: .file(line: keyNode.mark?.line)))
+            try issues.collect {
+                let path = try keyName(keyNode, prefix: section)
+                axes.append(try axis(path, valueNode, section: section, origin: .file(line: keyNode.mark?.line)))
+            }
         }
+        try issues.throwIfAny()
         return axes
     }
 
@@ -146,23 +170,29 @@ public enum SpecParser {
             throw SpecIssue(line: node.mark?.line, key: "\(section).\(path)", message: "expected a non-empty list of values, got \(ValueKind.describeNode(node))")
         }
         var values: [SpecValue] = []
+        var issues = SpecIssueList()
         for element in sequence {
-            let value = try key.kind.check(element, path: path)
-            if values.contains(value) {
-                throw SpecIssue(line: element.mark?.line, key: "\(section).\(path)", message: "'\(value.display)' appears twice")
+            try issues.collect {
+                let value = try key.kind.check(element, path: path)
+                if values.contains(value) {
+                    throw SpecIssue(line: element.mark?.line, key: "\(section).\(path)", message: "'\(value.display)' appears twice")
+                }
+                values.append(value)
             }
-            values.append(value)
         }
+        try issues.throwIfAny()
         return .init(path: path, values: values, origin: origin)
     }
 
     static func checkZipLengths(_ zip: [ExperimentSpec.SweepAxis]) throws {
         guard let first = zip.first else { return }
+        var issues = SpecIssueList()
         for axis in zip.dropFirst() where axis.values.count != first.values.count {
             let line: Int? = if case .file(let l) = axis.origin { l } else { nil }
-            throw SpecIssue(line: line, key: "zip.\(axis.path)",
-                            message: "has \(axis.values.count) values but 'zip.\(first.path)' has \(first.values.count); zipped lists must have equal lengths")
+            issues.append(SpecIssue(line: line, key: "zip.\(axis.path)",
+                            message: "has \(axis.values.count) values but 'zip.\(first.path)' has \(first.values.count); zipped lists must have equal lengths"))
         }
+        try issues.throwIfAny()
     }
 
     /// `variants:` — names mapped to partial specs of run keys.
@@ -171,45 +201,57 @@ public enum SpecParser {
             throw SpecIssue(line: node.mark?.line, key: "variants", message: "expected a mapping from variant names to keys, got \(ValueKind.describeNode(node))")
         }
         var variants: [ExperimentSpec.Variant] = []
+        var issues = SpecIssueList()
         for (keyNode, valueNode) in mapping {
-            let name = try ValueKind.name.check(keyNode, path: "variants").stringValue!
-            guard case .mapping(let body) = valueNode else {
-                throw SpecIssue(line: valueNode.mark?.line, key: "variants.\(name)", message: "expected a mapping of keys, got \(ValueKind.describeNode(valueNode))")
+            try issues.collect {
+                let name = try ValueKind.name.check(keyNode, path: "variants").stringValue!
+                guard case .mapping(let body) = valueNode else {
+                    throw SpecIssue(line: valueNode.mark?.line, key: "variants.\(name)", message: "expected a mapping of keys, got \(ValueKind.describeNode(valueNode))")
+                }
+                var values: [String: Located] = [:]
+                var keyIssues = SpecIssueList()
+                for (k, v) in body {
+                    try keyIssues.collect {
+                        try assign(v, at: try keyName(k, prefix: "variants.\(name)"), roles: [.run], into: &values, origin: { .file(line: $0) })
+                    }
+                }
+                try keyIssues.throwIfAny()
+                variants.append(.init(name: name, values: values, origin: .file(line: keyNode.mark?.line)))
             }
-            var values: [String: Located] = [:]
-            for (k, v) in body {
-                try assign(v, at: try keyName(k, prefix: "variants.\(name)"), roles: [.run], into: &values, origin: { .file(line: $0) })
-            }
-            variants.append(.init(name: name, values: values, origin: .file(line: keyNode.mark?.line)))
         }
+        try issues.throwIfAny()
         return variants
     }
 
     /// A key swept by two mechanisms has no single meaning.
     static func checkSweepConflicts(_ spec: ExperimentSpec) throws {
         var owner: [String: String] = [:]
+        var issues = SpecIssueList()
         for axis in spec.grid { owner[axis.path] = "grid" }
         for axis in spec.zip {
             if let other = owner[axis.path] {
-                throw axis.origin.issue(key: "zip.\(axis.path)", "is also swept by '\(other)'")
+                issues.append(axis.origin.issue(key: "zip.\(axis.path)", "is also swept by '\(other)'"))
             }
             owner[axis.path] = "zip"
         }
         for variant in spec.variants {
-            for (path, located) in variant.values {
+            for (path, located) in variant.values.sorted(by: { $0.key < $1.key }) {
                 if let other = owner[path] {
-                    throw located.origin.issue(key: "variants.\(variant.name).\(path)", "is also swept by '\(other)'")
+                    issues.append(located.origin.issue(key: "variants.\(variant.name).\(path)", "is also swept by '\(other)'"))
                 }
             }
         }
+        try issues.throwIfAny()
     }
 
     static func checkRequired(_ spec: ExperimentSpec) throws {
+        var issues = SpecIssueList()
         for key in SpecSchema.keys where key.defaultValue == nil {
             if spec.values[key.path] == nil, spec.overrides[key.path] == nil {
-                throw SpecIssue(line: nil, key: key.path, message: "is required: \(key.doc)")
+                issues.append(SpecIssue(line: nil, key: key.path, message: "is required: \(key.doc)"))
             }
         }
+        try issues.throwIfAny()
     }
 
     static func yamlProblem(_ error: YamlError, file: String) -> SpecIssue {

@@ -36,6 +36,10 @@ public enum SpecSchema {
 
     static let autoOrSize = ValueKind.either([.auto, .positiveInt])
 
+    /// The harness's length scale: the paper's lengths are this many times ours (its Llama2
+    /// pretrained at 4096, our base at 256). `analytic.context: auto` and the docs use it.
+    public static let paperLengthFactor = 16
+
     public static let keys: [KeyDescriptor] = [
         .init("experiment", .name, nil, role: .identity,
               "Name of the experiment; results go to `results/<experiment>.h5`."),
@@ -48,7 +52,7 @@ public enum SpecSchema {
         .init("data.tokenizer", .choice(names(TokenizerKind.self)), .string("byte"),
               "`byte`: the 256 byte values plus BOS, EOS, PAD. `bpe`: byte-pair encoding trained on the corpus's training split."),
         .init("data.vocab", autoOrSize, .string("auto"),
-              "Vocabulary size; `auto` is 259 for `byte` and 1024 for `bpe`. A byte tokenizer only has 259."),
+              "Vocabulary size; `auto` is \(ModelConfig.byteVocabSize) for `byte` and \(BPETokenizer.defaultVocabSize) for `bpe` (as `longlora data build`). A byte tokenizer only has \(ModelConfig.byteVocabSize)."),
 
         .init("model.preset", .choice(ModelConfig.presets.map(\.name)), .string("mini"),
               "Starting shape: `micro` (d=32, 2 layers) for tests, `mini` (d=128, 4 layers, 4 heads) for experiments; the `llama2-*` shapes are far too large to train here."),
@@ -61,7 +65,7 @@ public enum SpecSchema {
     ]
     + recipe("base", context: 256, steps: 300, batchTokens: 4096, lr: 1e-3, weightDecay: 0.1,
              warmup: 30, schedule: "cosine",
-             contextDoc: "Context of pretraining (the paper's Llama2: 4096, here 16x smaller).",
+             contextDoc: "Context of pretraining (the paper's Llama2: 4096, here \(paperLengthFactor)x smaller).",
              lrDoc: "Peak learning rate of pretraining from scratch.")
     + [
         .init("base.seed", .count, .int(0),
@@ -100,7 +104,7 @@ public enum SpecSchema {
         .init("evaluate.protocol", .choice(names(PerplexityProtocol.self)), .string("longlora"),
               "`longlora`: windows of L tokens every `stride` tokens, every prediction scored, window losses averaged. `strided`: windows move by `stride` and only the new tokens are scored (Press et al.). The two give different numbers."),
         .init("evaluate.stride", .positiveInt, .int(256), "Step between evaluation windows (paper: 256). Below the shortest length for `strided`."),
-        .init("evaluate.attention", .list(.choice(["full", "train"] + attentionChoices), minCount: 1, unique: true), .strings(["full"]),
+        .init("evaluate.attention", .list(.choice(["train"] + attentionChoices), minCount: 1, unique: true), .strings(["full"]),
               "Attention at evaluation: `full` (the paper's default: the model keeps its architecture), `train` (the pattern used in fine-tuning), or a pattern name. The paper reports patterns tested both ways."),
         .init("evaluate.max_windows", .count, .int(16),
               "At most this many windows per length and dataset, evenly spaced over the stream; 0 scores every window."),
@@ -116,7 +120,7 @@ public enum SpecSchema {
         .init("analytic.model", .choice(ModelConfig.presets.map(\.name).filter { $0.hasPrefix("llama2") }), .string("llama2-7b"),
               "Real model the recipe is projected onto."),
         .init("analytic.context", autoOrSize, .string("auto"),
-              "Its context; `auto` is 16 x `finetune.context`, the harness's length scale (the paper's 8192 is our 512)."),
+              "Its context; `auto` is \(paperLengthFactor) x `finetune.context`, the harness's length scale (the paper's \(512 * paperLengthFactor) is our 512)."),
         .init("analytic.device", .choice(DeviceProfile.all.map(\.name)), .string("a100-80gb"),
               "Accelerator of the memory and hours projection (paper: A100 80GB)."),
         .init("analytic.gpus", .positiveInt, .int(8), "Data-parallel GPUs, ZeRO stage 2 (paper: 8); the recipe is the paper's 1000 steps x 64 sequences with gradient checkpointing and FlashAttention."),
@@ -125,8 +129,10 @@ public enum SpecSchema {
         .init("paper.table", .name, .string("main"), role: .report,
               "The layout table the numbers sit beside (`main`: the default table)."),
         .init("paper.rows", .map(key: .text, value: .map(key: .text, value: .real(min: nil, above: nil, max: nil))), .map([]), role: .report,
-              "Setting label (a run id without `seed=`, e.g. `attention=s2`) -> {column of our table (an evaluation length): the paper's value}. The paper's lengths are 8x ours: 1024 stands for 8192. Every label must name a setting of the sweep."),
+              "Setting label (a run id without `seed=`, e.g. `attention=s2`) -> {column of our table (an evaluation length): the paper's value}. The paper's lengths are \(paperLengthFactor)x ours: 1024 stands for \(1024 * paperLengthFactor). Every label must name a setting of the sweep."),
 
+        .init("labels", .map(key: .text, value: .text), .map([]), role: .report,
+              "Setting (a run id without `seed=`, e.g. `attention=s2,group=0.125`, or a variant name) -> its label in tables and figure legends, e.g. {attention=s2: \"S2-Attn\"}. Settings not listed get a label made from the keys that tell them apart (`S2-Attn, G = n/8`, `full attention`, `LoRA+`, `no fine-tuning`); a layout shows labels with `rows: [label]`, as the default layouts do."),
         .init("tolerances", .map(key: .text, value: .real(min: 0, above: nil, max: nil)), .map([]), role: .report,
               "Relative tolerances of `longlora check` by metric: a path (`eval/pg19-mini-test/perplexity`), a glob (`eval/*/loss`) or a last component (`perplexity`), e.g. {perplexity: 0.02}. Metrics not listed use the check's defaults."),
         .init("layout.tables", .anyValue("a list of table layouts (docs/results-schema.md)"), .list([]), role: .report,

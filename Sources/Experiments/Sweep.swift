@@ -10,17 +10,26 @@ public struct PlannedRun: Sendable {
     public var seed: Int
     /// The variant's name, when the spec has variants.
     public var variant: String?
+    /// The setting's human label for tables and legends (`RunLabel`, or the spec's `labels:`).
+    public var label: String = ""
     public var values: ResolvedValues
     public var config: RunConfig
+    /// The sweep's combinations this run stands for when they differ only in keys it does
+    /// not read (`attention=full,group=0.125,seed=0`); empty when the id says it all.
+    public var merged: [String] = []
+
+    /// Why each swept key left out of the id does not apply (`Applicability`).
+    public var ignoredKeys: [String: String] { values.inapplicable }
 
     /// Canonical JSON of the resolved run keys (sorted keys): the `config` of the hash.
     public var canonicalJSON: String { values.nested().canonicalJSON }
 
-    /// The config as recorded in the result file: the canonical config plus `variant`
-    /// (a label for tables; variants are otherwise told apart only by their values).
+    /// The config as recorded in the result file: the canonical config plus `variant` and
+    /// `label` (for tables and legends; variants are otherwise told apart only by their values).
     public var recordedConfig: String {
-        guard let variant, case .map(var entries) = values.nested() else { return canonicalJSON }
-        entries.append(.init("variant", .string(variant)))
+        guard case .map(var entries) = values.nested() else { return canonicalJSON }
+        if let variant { entries.append(.init("variant", .string(variant))) }
+        if !label.isEmpty { entries.append(.init("label", .string(label))) }
         return SpecValue.map(entries).canonicalJSON
     }
 
@@ -56,6 +65,8 @@ public enum Sweep {
     public static func expand(_ spec: ExperimentSpec) throws -> [PlannedRun] {
         do { return try expandChecked(spec) } catch let issue as SpecIssue {
             throw issue.userError(file: spec.file)
+        } catch let list as SpecIssueList {
+            throw list.userError(file: spec.file)
         }
     }
 
@@ -69,42 +80,100 @@ public enum Sweep {
 
         var runs: [PlannedRun] = []
         var seenHashes: [String: String] = [:]
+        // Every run is checked; a problem many runs share is listed once.
+        var issues = SpecIssueList()
         for variant in variants {
             for gridPoint in cartesian(spec.grid.map(\.values.count)) {
                 for zipIndex in 0..<zipCount {
-                    for seed in spec.seeds {
+                    for seed in spec.seeds { try issues.collect {
                         var given = spec.values
-                        var idParts: [String] = variant.map { [$0.name] } ?? []
+                        var parts: [(key: String, label: String)] = variant.map { [("", $0.name)] } ?? []
                         if let variant { given.merge(variant.values) { _, new in new } }
                         for (axis, index) in zip(spec.grid, gridPoint) {
                             given[axis.path] = Located(axis.values[index], axis.origin)
-                            idParts.append("\(labels[axis.path]!)=\(axis.values[index].display)")
+                            parts.append((axis.path, "\(labels[axis.path]!)=\(axis.values[index].display)"))
                         }
                         for axis in spec.zip {
                             given[axis.path] = Located(axis.values[zipIndex], axis.origin)
-                            idParts.append("\(labels[axis.path]!)=\(axis.values[zipIndex].display)")
+                            parts.append((axis.path, "\(labels[axis.path]!)=\(axis.values[zipIndex].display)"))
                         }
                         given.merge(spec.overrides) { _, new in new }
-                        let setting = idParts.joined(separator: ",")
-                        let overrideParts = overridden.map { "\(labels[$0.key]!)=\($0.value.value.display)" }
-                        let id = (idParts + overrideParts + ["seed=\(seed)"]).joined(separator: ",")
+                        let overrideParts = overridden.map { (key: $0.key, label: "\(labels[$0.key]!)=\($0.value.value.display)") }
+                        // Every swept value names the combination in messages ...
+                        let combination = ((parts + overrideParts).map(\.label) + ["seed=\(seed)"]).joined(separator: ",")
+                        let values = try RunResolution.resolve(given, seed: seed, run: combination)
+                        // ... but the run's id names only the keys it reads.
+                        let applies = { (part: (key: String, label: String)) in values.inapplicable[part.key] == nil }
+                        let setting = parts.filter(applies).map(\.label).joined(separator: ",")
+                        let id = (parts.filter(applies) + overrideParts.filter(applies)).map(\.label) + ["seed=\(seed)"]
+                        let idText = id.joined(separator: ",")
 
-                        let values = try RunResolution.resolve(given, seed: seed, run: id)
                         let config = RunConfig(resolved: values)
-                        try RunValidation.check(config, values, run: id)
-                        let run = PlannedRun(id: id, setting: setting, seed: seed, variant: variant?.name, values: values, config: config)
-                        // Equal configs under two names would silently run once: say so.
+                        try RunValidation.check(config, values, run: idText)
+                        var run = PlannedRun(id: idText, setting: setting, seed: seed, variant: variant?.name, values: values, config: config)
+                        run.label = RunLabel.make(variant: variant, axes: parts.filter(applies).map(\.key).filter { !$0.isEmpty }, values: values)
                         if let twin = seenHashes[run.canonicalJSON] {
-                            throw SpecIssue(line: nil, key: "", message: "runs '\(twin)' and '\(id)' resolve to the same configuration")
+                            // A combination that differs only in keys the run ignores is the
+                            // same run: keep the first, and say which were merged into it.
+                            if twin == idText, let index = runs.firstIndex(where: { $0.id == twin }) {
+                                runs[index].merged.append(combination)
+                                return
+                            }
+                            // Equal configs under two names would silently run once: say so.
+                            throw SpecIssue(line: nil, key: "", message: "runs '\(twin)' and '\(idText)' resolve to the same configuration")
                         }
-                        seenHashes[run.canonicalJSON] = id
+                        if combination != idText { run.merged = [combination] }
+                        seenHashes[run.canonicalJSON] = idText
                         runs.append(run)
-                    }
+                    } }
                 }
             }
         }
+        try issues.throwIfAny()
         try checkPaperRows(spec, settings: runs.map(\.setting))
+        try applyLabels(spec, to: &runs)
         return runs
+    }
+
+    /// One line per run that stands for several combinations of the sweep, naming them and
+    /// the keys that do not apply: `attention=full,seed=0 stands for ... (finetune.group: ...)`.
+    public static func mergeReport(_ runs: [PlannedRun]) -> [String] {
+        runs.filter { $0.merged.count > 1 }.map { run in
+            let keys = run.ignoredKeys.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+            return "\(run.id) stands for \(run.merged.joined(separator: ", ")) (not read: \(keys.joined(separator: "; ")))"
+        }
+    }
+
+    /// The spec's `labels:` replace the derived ones; every entry must name a setting, and
+    /// two settings must not share a label (their rows would merge in a table).
+    static func applyLabels(_ spec: ExperimentSpec, to runs: inout [PlannedRun]) throws {
+        let given = spec.value("labels")
+        let settings = runs.reduce(into: [String]()) { if !$0.contains($1.setting) { $0.append($1.setting) } }
+        for entry in given.value.mapValue ?? [] where !settings.contains(entry.key) {
+            var message = "'\(entry.key)' matches no setting of the sweep"
+            if let near = Suggestion.nearest(to: entry.key, among: settings) { message += " (did you mean '\(near)'?)" }
+            else { message += "; settings: " + settings.map { "'\($0)'" }.joined(separator: ", ") }
+            var issue = given.origin.issue(key: "labels", message)
+            if case .file = given.origin, let line = lineOfKey(entry.key, in: spec.text) { issue.line = line }
+            throw issue
+        }
+        let chosen = Dictionary((given.value.mapValue ?? []).map { ($0.key, $0.value.stringValue ?? "") }, uniquingKeysWith: { a, _ in a })
+        for index in runs.indices {
+            if let label = chosen[runs[index].setting] { runs[index].label = label }
+        }
+        // Derived labels that coincide fall back to the settings; chosen ones are an error.
+        var settingsByLabel: [String: [String]] = [:]
+        for run in runs where !(settingsByLabel[run.label]?.contains(run.setting) ?? false) {
+            settingsByLabel[run.label, default: []].append(run.setting)
+        }
+        for (label, shared) in settingsByLabel.sorted(by: { $0.key < $1.key }) where shared.count > 1 {
+            if shared.contains(where: { chosen[$0] != nil }) {
+                throw given.origin.issue(key: "labels", "settings '\(shared[0])' and '\(shared[1])' share the label '\(label)'")
+            }
+            for index in runs.indices where runs[index].label == label {
+                runs[index].label = runs[index].setting.isEmpty ? "all runs" : runs[index].setting
+            }
+        }
     }
 
     /// All index tuples of a Cartesian product, first position slowest.

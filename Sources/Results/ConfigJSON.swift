@@ -24,10 +24,20 @@ public struct ConfigJSON {
         return current
     }
 
-    /// The value at `path` as a label (`1024`, `s2`, `true`); nil if missing or not a scalar.
+    /// The value at `path` as a label (`1024`, `s2`, `true`, a list of scalars as
+    /// `256+512`); nil if missing or not a scalar or such a list.
     public func label(at path: String) -> String? {
-        value(at: path).flatMap(Label.json)
+        guard let value = value(at: path) else { return nil }
+        if let array = value as? [Any] {
+            let labels = array.compactMap(Label.json)
+            return labels.count == array.count ? labels.joined(separator: "+") : nil
+        }
+        return Label.json(value)
     }
+
+    /// What a table or a legend shows for a key the run does not have: a key the run does
+    /// not read (the group size of full attention) is left out of its config.
+    public static let notApplicable = "n/a"
 
     /// Flattened `path -> label` for every scalar, with keys named `seed` removed:
     /// two runs of the same setting differ only in their seeds.
@@ -39,6 +49,10 @@ public struct ConfigJSON {
                     walk(child, prefix.isEmpty ? key : "\(prefix).\(key)")
                 }
             } else if let array = value as? [Any] {
+                // A list of scalars is one setting (`full+s2`, as run ids write it), so
+                // lists of unequal lengths never differ by a missing `[1]`.
+                let labels = array.compactMap(Label.json)
+                if labels.count == array.count { out[prefix] = labels.joined(separator: "+"); return }
                 for (i, child) in array.enumerated() { walk(child, "\(prefix)[\(i)]") }
             } else {
                 out[prefix] = Label.json(value) ?? ""

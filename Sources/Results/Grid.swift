@@ -34,15 +34,15 @@ public struct Grid: Sendable {
         for run in file.runs where run.status == .complete {
             let config = try ConfigJSON(run.config, run: run.id)
             guard selection.filter.allSatisfy({ config.label(at: $0.key) == $0.value.label }) else { continue }
-            let row = try selection.rows.map { key -> String in
-                guard let label = config.label(at: key) else {
-                    throw UserError("\(name): run '\(run.id)' has no scalar config key '\(key)'")
-                }
-                return label
-            }
+            // A key a run does not read is absent from its config: `n/a` in its row, as
+            // long as some run has the key (else the layout names no key of the sweep).
+            let row = selection.rows.map { config.label(at: $0) ?? ConfigJSON.notApplicable }
             let values = try value.values(in: run, columns: selection.columns, config: config,
                                           where: selection.where, context: name)
             if !values.isEmpty { found.append((run.id, row, config.settingWithoutSeed, values)) }
+        }
+        for (index, key) in selection.rows.enumerated() where !found.isEmpty && found.allSatisfy({ $0.row[index] == ConfigJSON.notApplicable }) {
+            throw UserError("\(name): run '\(found[0].run)' has no scalar config key '\(key)'")
         }
         var given = selection.rows + selection.filter.keys
         if case .config(let path)? = selection.columns { given.append(path) }
@@ -51,6 +51,7 @@ public struct Grid: Sendable {
         var samples: [Key: [(run: String, value: Double)]] = [:]
         var columnOrder: [String] = []
         for entry in found {
+            // `-`: the run lacks the key (a current run beside `stale` ones, or a key it does not read).
             let row = entry.row + extraRows.map { entry.setting[$0] ?? "-" }
             for (column, x) in entry.values {
                 if !grid.rows.contains(row) { grid.rows.append(row) }

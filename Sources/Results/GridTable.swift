@@ -73,6 +73,31 @@ public struct GridTable {
         return TextTable(header: header, rows: rows)
     }
 
+    /// Every run's own value instead of the summary: one row per run (its row labels and
+    /// id), one column per grid column, full precision in CSV; `–` (CSV: empty) where the run
+    /// has no value. What `table --per-run` prints.
+    public func renderPerRun(_ format: TableFormat) -> String {
+        let prefix = layout.selection.columns.map { "\($0.title)=" } ?? ""
+        let header = rowTitles + ["run"] + grid.columns.map { layout.selection.columns == nil ? $0 : "\(prefix)\($0)" }
+        var rows: [[String]] = []
+        for row in grid.rows {
+            var runs: [String] = []
+            for column in grid.columns { for run in grid.runs[Grid.Key(row: row, column: column)] ?? [] where !runs.contains(run) { runs.append(run) } }
+            for run in runs {
+                rows.append(row + [run] + grid.columns.map { column in
+                    let key = Grid.Key(row: row, column: column)
+                    guard let index = grid.runs[key]?.firstIndex(of: run), let x = grid.cells[key]?.values[index] else {
+                        return format == .csv ? "" : "–"
+                    }
+                    return format == .csv ? "\(x)" : Label.fixed(x, digits: digits)
+                })
+            }
+        }
+        return TextTable(header: header, rows: rows,
+                         alignments: header.indices.map { $0 <= rowTitles.count ? .left : .right },
+                         title: layout.title.map { "\($0) (per run)" } ?? "per run").render(format)
+    }
+
     func seedCounts() -> String {
         let counts = Set(grid.cells.values.map(\.n)).sorted()
         return counts.isEmpty ? "none" : counts.map(String.init).joined(separator: ", ")

@@ -117,7 +117,7 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
         #expect(try resultsFolder() == ["cache", "checkpoints", "micro.h5"])
         let table = try #require(try Layout.parse(file.header.layout, source: "header").tables.first)
         let grid = try Grid.build(file.forTables(all: false), table.selection, name: "main")
-        #expect(grid.rowKeys == ["finetune.steps", "finetune.lora.rank"] && grid.rows == [["3", "4"], ["3", "2"]])
+        #expect(grid.rowKeys == ["label", "finetune.lora.rank"] && grid.rows == [["3 steps", "4"], ["3 steps", "2"]])
         // The spec's own run is still complete: rerunning it skips it.
         let (again, _) = try run(spec)
         #expect(again.skipped == ["steps=3,seed=0"])
@@ -201,10 +201,27 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
             #expect(run.metrics["resources"]?["wall_s"]?.number ?? 0 > 0)
             #expect(run.metrics["analytic"]?["flops_per_step"]?.number ?? 0 > 0)
             #expect(run.attributes["threads"] == .int(1))
+            // Every metric written is in the schema (and so in docs/results-schema.md), stored
+            // as the type listed there: counts such as peak_rss_bytes as int64.
+            #expect(Set(run.metrics.keys) == Set(MetricSchema.groups.map(\.name)))
+            for (group, values) in run.metrics {
+                for (name, value) in values {
+                    let metric = MetricSchema.metric(group: group, name: name)
+                    #expect(metric != nil, "\(group)/\(name) is written but not in MetricSchema")
+                    switch value {
+                    case .int: #expect(metric?.kind == .int64, "\(group)/\(name) is int64 in the file")
+                    case .double: #expect(metric?.kind == .float64, "\(group)/\(name) is float64 in the file")
+                    case .string: Issue.record("\(group)/\(name) is a string")
+                    }
+                }
+            }
+            #expect(run.metrics["resources"]?["peak_rss_bytes"].map { if case .int(let x) = $0 { x > 0 } else { false } } == true)
         }
-        // The layout defaults to a table with a row per swept value and a column per length.
+        // The layout defaults to a table with a row per setting (its label) and a column per length.
         let layout = try Layout.parse(file.header.layout, source: "header")
-        #expect(layout.tables.map(\.name) == ["main"] && layout.tables[0].selection.rows == ["finetune.steps"])
+        #expect(layout.tables.map(\.name) == ["main"] && layout.tables[0].selection.rows == ["label"])
+        let labels = try file.runs.map { try ConfigJSON($0.config, run: $0.id).label(at: "label") }
+        #expect(labels == ["3 steps", "4 steps"])
         #expect(layout.figures.map(\.kind) == [.lines, .curves])
 
         let (again, _) = try run(microSpec(corpus: "tiny"))

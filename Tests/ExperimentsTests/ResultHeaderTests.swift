@@ -17,11 +17,11 @@ import Results
         #expect(header.experiment == "micro" && header.spec == yaml)
         let layout = try Layout.parse(header.layout, source: "header")
         let main = try #require(layout.tables.first)
-        #expect(main.name == "main" && main.selection.rows == ["finetune.steps"])
+        #expect(main.name == "main" && main.selection.rows == ["label"])
         #expect(main.selection.value == "eval/tiny-test/perplexity" && main.selection.columns == .eval("length"))
         #expect(main.selection.where["attention"] == ScalarLabel("full"))
         _ = try PaperNumbers.parse(header.paper, source: "header")  // readable by `table`
-        #expect(header.paper?.contains("\"row\":[\"4\"]") == true, "\(header.paper ?? "")")
+        #expect(header.paper?.contains("\"row\":[\"4 steps\"]") == true, "\(header.paper ?? "")")
         #expect(header.tolerances == "{\"perplexity\":0.05}")
     }
 

@@ -86,4 +86,39 @@ import Experiments
         let runs = try expand("experiment: t\ngrid:\n  base.steps: [1]\n  finetune.steps: [2]\n")
         #expect(runs.map(\.id) == ["base.steps=1,finetune.steps=2,seed=0"])
     }
+
+    @Test func keysARunDoesNotReadDoNotMultiplyRuns() throws {
+        let yaml = """
+        experiment: t
+        grid:
+          finetune.attention: [full, s2]
+          finetune.group: [0.125, 0.25]
+        """
+        let runs = try expand(yaml)
+        #expect(runs.map(\.id) == ["attention=full,seed=0", "attention=s2,group=0.125,seed=0", "attention=s2,group=0.25,seed=0"])
+        #expect(runs[0].setting == "attention=full")
+        #expect(runs[0].merged == ["attention=full,group=0.125,seed=0", "attention=full,group=0.25,seed=0"])
+        #expect(!runs[0].canonicalJSON.contains("\"group\""))
+        #expect(runs[1].canonicalJSON.contains("\"group\":0.125"))
+        #expect(runs[1].merged.isEmpty)
+        #expect(Sweep.mergeReport(runs) == ["attention=full,seed=0 stands for attention=full,group=0.125,seed=0, attention=full,group=0.25,seed=0 (not read: finetune.group: no grouped attention in training or evaluation)"])
+        // Evaluating the full fine-tune with a grouped pattern reads G again.
+        let evaluated = try expand(yaml + "\nevaluate: {attention: [full, s2]}\n")
+        #expect(evaluated.count == 4)
+    }
+
+    @Test func adapterKeysDoNotApplyToFullFinetuning() throws {
+        let yaml = """
+        experiment: t
+        grid:
+          finetune.trainable: [[all], [lora, embed, norm]]
+          finetune.lora.rank: [4, 8]
+        """
+        let runs = try expand(yaml)
+        #expect(runs.map(\.id) == ["trainable=all,seed=0", "trainable=lora+embed+norm,rank=4,seed=0", "trainable=lora+embed+norm,rank=8,seed=0"])
+        #expect(!runs[0].canonicalJSON.contains("\"lora\""))
+        // Two runs of one configuration under different names are still an error.
+        #expect(specError("experiment: t\nvariants:\n  a: {finetune.trainable: [all], finetune.lora.rank: 4}\n  b: {finetune.trainable: [all]}\n")
+                == "t.yaml: runs 'a,seed=0' and 'b,seed=0' resolve to the same configuration")
+    }
 }

@@ -103,4 +103,36 @@ import Testing
         #expect(parsed.tables[0].selection.where["length"]?.label == "1024")
         #expect(throws: UserError.self) { try Layout.parse(#"{"tables": [{"name": "t"}]}"#, source: "x") }
     }
+
+    @Test func perRunShowsEveryRunsOwnValue() throws {
+        let grid = try Grid.build(Fixtures.file(Self.runs()), Self.layout.selection, name: "t")
+        let table = GridTable(layout: Self.layout, grid: grid)
+        let csv = table.renderPerRun(.csv).split(separator: "\n").map(String.init)
+        #expect(csv == ["attention,run,length=256,length=512,length=1024",
+                        "s2,s2-0,10.0,20.0,30.0", "s2,s2-1,12.0,24.0,30.0", "s2,s2-2,14.0,28.0,30.0",
+                        "full,full-0,9.0,18.0,27.125"])
+        #expect(table.renderPerRun(.md).contains("| s2 | s2-1 | 12.00 | 24.00 | 30.00 |"))
+    }
+
+    /// A key a run does not read is absent from its config: its rows say `n/a`, and lists
+    /// (evaluation patterns) label as one value, never as `attention[1]=-`.
+    @Test func absentKeysAndListsLabelReadably() throws {
+        func run(_ id: String, _ finetune: String, _ patterns: String, seed: Int64) -> RunRecord {
+            var r = Fixtures.run(id: id, seed: seed)
+            r.config = "{\"finetune\": {\(finetune)}, \"evaluate\": {\"attention\": [\(patterns)]}, \"seed\": \(seed)}"
+            return r
+        }
+        let runs = [run("full", "\"attention\": \"full\"", "\"full\"", seed: 0),
+                    run("s2-0", "\"attention\": \"s2\", \"group\": 0.25", "\"full\", \"s2\"", seed: 0),
+                    run("s2-1", "\"attention\": \"s2\", \"group\": 0.25", "\"full\", \"s2\"", seed: 1)]
+        let selection = Selection(rows: ["finetune.attention", "finetune.group"], columns: .eval("length"), value: "eval/pg19-mini/perplexity")
+        let grid = try Grid.build(Fixtures.file(runs), selection, name: "t")
+        #expect(grid.rowKeys == ["finetune.attention", "finetune.group"])
+        #expect(grid.rows == [["full", "n/a"], ["s2", "0.25"]])
+        #expect(try ConfigJSON(runs[1].config, run: "s2-0").settingWithoutSeed["evaluate.attention"] == "full+s2")
+        // A key no run has is still a mistake of the layout.
+        #expect(throws: UserError.self) {
+            try Grid.build(Fixtures.file(runs), Selection(rows: ["finetune.grup"], value: "eval/pg19-mini/perplexity"), name: "t")
+        }
+    }
 }

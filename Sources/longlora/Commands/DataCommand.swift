@@ -24,8 +24,8 @@ struct DataCommand: ParsableCommand {
         @Option(help: "Tokenizer: byte (259 ids) or bpe (trained on the train split).")
         var tokenizer: TokenizerKind = .byte
 
-        @Option(help: "BPE vocabulary size (1024 to 8192).")
-        var vocab: Int = 4096
+        @Option(help: "BPE vocabulary size (\(BPETokenizer.vocabRange.lowerBound) to \(BPETokenizer.vocabRange.upperBound); the default is a spec's `data.vocab: auto`).")
+        var vocab: Int = BPETokenizer.defaultVocabSize
 
         @Option(help: "Seed of the document-level train/validation/test split.")
         var seed: UInt64 = 0

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Data
 import Evaluation
+import Experiments
 import Metrics
 import Results
 import Support
@@ -16,6 +17,7 @@ extension FineTuneMethod: ExpressibleByArgument {}
 extension TokenizerKind: ExpressibleByArgument {}
 extension CorpusFormat: ExpressibleByArgument {}
 extension MetricExport.Format: ExpressibleByArgument {}
+extension ResolvedConfigText.Format: ExpressibleByArgument {}
 
 /// `plot --format png,svg`: one or more figure formats, each of `PlotFormat`'s values.
 struct PlotFormats: ExpressibleByArgument {

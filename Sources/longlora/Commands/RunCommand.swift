@@ -20,6 +20,12 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "List the runs with their ids and hashes, then exit.")
     var dryRun = false
 
+    @Flag(help: "Print every run's resolved configuration (what its hash sees), then exit.")
+    var printConfig = false
+
+    @Option(help: "Format of --print-config.")
+    var configFormat: ResolvedConfigText.Format = .yaml
+
     @Option(help: "Folder of result files, the base-model cache and checkpoints.")
     var resultsDir = "results"
 
@@ -51,8 +57,14 @@ struct RunCommand: ParsableCommand {
         let experiment = try SpecParser.load(url, overrides: overrides)
         let runs = try Sweep.expand(experiment)
         let dataDirectory = URL(fileURLWithPath: dataDir)
+        let merges = Sweep.mergeReport(runs)
+        if printConfig {
+            print(ResolvedConfigText.render(runs, format: configFormat), terminator: "")
+            return
+        }
         if dryRun {
             print("\(experiment.experiment): \(runs.count) run\(runs.count == 1 ? "" : "s") -> \(resultsDir)/\(experiment.experiment).h5")
+            for line in merges { print("  merged: \(line)") }
             for run in runs {
                 let version = CodeVersion.current(for: run, dataDirectory: dataDirectory)
                 let unbuilt = version.dataManifests.values.contains("unbuilt") ? "  (corpus not built yet: hash will change)" : ""
@@ -60,6 +72,7 @@ struct RunCommand: ParsableCommand {
             }
             return
         }
+        if !output.quiet { for line in merges { FileHandle.standardError.write(Data("merged: \(line)\n".utf8)) } }
         compute.apply()
         try execute(experiment, runs: runs, dataDirectory: dataDirectory)
     }

@@ -23,8 +23,11 @@ struct TableCommand: ParsableCommand {
     @Flag(help: "Every run, stale ones too (in rows of their own); default: the current runs.")
     var all = false
 
+    @Flag(help: "Every run's own value (a row per run, its id beside its row labels) instead of mean ± CI over seeds.")
+    var perRun = false
+
     func run() throws {
-        let text = try Self.render(URL(fileURLWithPath: results), format: format, table: table, all: all)
+        let text = try Self.render(URL(fileURLWithPath: results), format: format, table: table, all: all, perRun: perRun)
         if let out {
             try AtomicFile.write(text, to: URL(fileURLWithPath: out))
         } else {
@@ -33,7 +36,7 @@ struct TableCommand: ParsableCommand {
     }
 
     /// The tables of a result file as text (also printed by `longlora run`).
-    static func render(_ url: URL, format: TableFormat, table: String? = nil, all: Bool = false) throws -> String {
+    static func render(_ url: URL, format: TableFormat, table: String? = nil, all: Bool = false, perRun: Bool = false) throws -> String {
         let file = try ResultFile.read(url).forTables(all: all)
         let layout = try Layout.parse(file.header.layout, source: url.path)
         let paper = try PaperNumbers.parse(file.header.paper, source: url.path)
@@ -48,7 +51,8 @@ struct TableCommand: ParsableCommand {
         guard !tables.isEmpty else { throw UserError("\(url.path): the layout defines no tables") }
         return try tables.map { layout in
             let grid = try Grid.build(file, layout.selection, name: "table \(layout.name)")
-            return GridTable(layout: layout, grid: grid, paper: paper).render(format)
+            let table = GridTable(layout: layout, grid: grid, paper: paper)
+            return perRun ? table.renderPerRun(format) : table.render(format)
         }.joined(separator: "\n")
     }
 }

@@ -1,0 +1,40 @@
+import Model
+
+/// Which run keys a resolved run actually reads. A key that does not apply (the group
+/// size of a run that never uses a grouped pattern, adapter settings under full
+/// fine-tuning) is left out of the canonical config, so sweeping it does not multiply
+/// runs: `finetune.group: [0.125, 0.25]` crossed with `attention: [full, s2]` is one full
+/// run and two s2 runs, not four runs with different hashes.
+enum Applicability {
+    /// A rule: the keys, why they do not apply, and whether they do for a resolved run.
+    struct Rule {
+        var keys: [String]
+        var reason: String
+        var applies: (ResolvedValues) -> Bool
+    }
+
+    static let rules: [Rule] = [
+        // The fine-tuning pattern and every evaluation pattern (`train` already replaced)
+        // read G; `full` ignores it.
+        Rule(keys: ["finetune.group"], reason: "no grouped attention in training or evaluation") { v in
+            ([v.string("finetune.attention")] + v.strings("evaluate.attention")).contains { $0 != AttentionKind.full.rawValue }
+        },
+        // Full fine-tuning trains every weight and has no adapters (the analytic projection
+        // counts none either).
+        Rule(keys: ["finetune.lora.rank", "finetune.lora.alpha", "finetune.lora.targets"],
+             reason: "full fine-tuning has no adapters") { v in
+            v.strings("finetune.trainable") != ["all"]
+        },
+    ]
+
+    /// Marks the keys that do not apply and resets them to their defaults, so the typed
+    /// config and its checks read a valid value that cannot change what the run computes.
+    static func apply(_ values: inout ResolvedValues) {
+        for rule in rules where !rule.applies(values) {
+            for key in rule.keys {
+                values.inapplicable[key] = rule.reason
+                values.entries[key] = Located(SpecSchema.key(key)!.defaultValue!, .defaulted)
+            }
+        }
+    }
+}
