@@ -47,7 +47,7 @@ public struct BPETrainer {
         let wanted = vocabSize - ByteTokenizer.vocabSize
         var merges: [(Int32, Int32)] = []
         var lastVisit = [Int](repeating: -1, count: words.count)
-        progress(.begin(task: "train BPE", total: wanted))
+        progress(.begin(task: "train BPE", total: wanted, unit: "merges"))
         while merges.count < wanted, let top = heap.pop() {
             guard pairCount[top.key] == top.count else { continue }  // stale entry
             if top.count < 2 { break }
@@ -82,7 +82,7 @@ public struct BPETrainer {
             }
             pairCount[top.key] = nil
             if merges.count % 256 == 0 {
-                progress(.advance(task: "train BPE", completed: merges.count, total: wanted, metrics: []))
+                progress(.advance(task: "train BPE", completed: merges.count, total: wanted, metrics: [], unit: "merges"))
             }
         }
         return try BPETokenizer(merges: merges, vocabSize: vocabSize)

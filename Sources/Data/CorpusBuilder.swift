@@ -49,6 +49,7 @@ public struct CorpusBuilder {
         // Check the cheap things before reading megabytes.
         if input == nil { _ = try BuiltinCorpus.named(corpus) }
         if tokenizer == .bpe { _ = try BPETrainer(vocabSize: vocabSize) }
+        let reading = DispatchTime.now().uptimeNanoseconds
         progress(.begin(task: "read \(corpus)", total: nil))
         if let input {
             source = "\(input.format.rawValue):\(input.path.path)"
@@ -72,6 +73,7 @@ public struct CorpusBuilder {
             cap = builtin.byteCap
         }
         guard !documents.train.isEmpty else { throw UserError("corpus \(corpus): the train split has no documents") }
+        progress(.end(task: "read \(corpus)", seconds: Double(DispatchTime.now().uptimeNanoseconds - reading) / 1e9))
 
         // Shards change below: drop the old manifest first, so an interrupted build leaves
         // a corpus that reads as "not built" rather than a manifest describing other shards.
@@ -95,13 +97,13 @@ public struct CorpusBuilder {
         for split in Split.allCases {
             let docs = documents[split]
             let task = "tokenize \(split.rawValue)"
-            progress(.begin(task: task, total: docs.count))
+            progress(.begin(task: task, total: docs.count, unit: "docs"))
             let start = DispatchTime.now().uptimeNanoseconds
             let encoded = encodeAll(docs, tokenizer)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let bytes = docs.reduce(0) { $0 + $1.text.count }
             progress(.advance(task: task, completed: docs.count, total: docs.count,
-                              metrics: [("MB", Double(bytes) / 1e6), ("MB/s", Double(bytes) / 1e6 / max(seconds, 1e-9))]))
+                              metrics: [("MB", Double(bytes) / 1e6), ("MB/s", Double(bytes) / 1e6 / max(seconds, 1e-9))], unit: "docs"))
             progress(.end(task: task, seconds: seconds))
             let shard = "\(split.rawValue).tokens"
             let tokens = try TokenShardWriter.write(encoded, eos: tokenizer.eos, vocabSize: tokenizer.vocabSize,

@@ -29,8 +29,8 @@ public struct PerplexityEvaluator: Sendable {
         }
         let all = try evaluationProtocol.windows(streamLength: stream.count, length: length, stride: stride)
         let chosen = WindowSubset.indices(count: all.count, maxWindows: maxWindows).map { all[$0] }
-        let task = "eval \(data) @\(length)"
-        progress(.begin(task: task, total: chosen.count))
+        let task = "eval \(attention.pattern.rawValue)@\(length) \(data)"
+        progress(.begin(task: task, total: chosen.count, unit: "windows"))
         let stopwatch = Stopwatch()
 
         var result = PerplexityResult(
@@ -51,7 +51,7 @@ public struct PerplexityEvaluator: Sendable {
             result.windowLosses.append(nll / Double(scored.count))
             if let tokenBytes { result.bytes! += tokenBytes.count(stream[window.scoredRange]) }
             progress(.advance(task: task, completed: done + 1, total: chosen.count,
-                              metrics: [("loss", result.loss)]))
+                              metrics: [("loss", result.loss)], unit: "windows"))
         }
         progress(.end(task: task, seconds: stopwatch.seconds))
         return result

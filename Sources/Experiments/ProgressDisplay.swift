@@ -1,9 +1,10 @@
 import Foundation
 import Support
 
-/// Renders `ProgressEvent`s for a person: a redrawn bar with step, loss, tokens/s and
-/// ETA on a terminal; a plain log line at most every `logInterval` seconds otherwise
-/// (CI logs, files); nothing when quiet.
+/// Renders `ProgressEvent`s for a person, the same for every command: a redrawn bar with
+/// the count and its unit, the metrics and an ETA on a terminal; a plain log line at most
+/// every `logInterval` seconds otherwise (CI logs, files); `<task>: done in 0:05` once per
+/// task; a sweep's `run 2/6 <id> (sweep ETA 3:20)` above its runs' lines; nothing when quiet.
 public final class ProgressDisplay: @unchecked Sendable {
     public enum Mode: Sendable { case bar, log, quiet }
 
@@ -35,12 +36,12 @@ public final class ProgressDisplay: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         switch event {
-        case let .begin(task, _):
+        case let .begin(task, _, _):
             started[task] = now
-        case let .advance(task, completed, total, metrics):
+        case let .advance(task, completed, total, metrics, unit):
             let start = started[task] ?? now
             if started[task] == nil { started[task] = now }
-            let line = Self.describe(task: task, completed: completed, total: total, metrics: metrics,
+            let line = Self.describe(task: task, completed: completed, total: total, unit: unit, metrics: metrics,
                                      elapsed: now.timeIntervalSince(start), bar: mode == .bar)
             if mode == .bar {
                 write("\r\u{1B}[2K" + line)
@@ -53,6 +54,9 @@ public final class ProgressDisplay: @unchecked Sendable {
             started[task] = nil
             finishBar()
             write("\(task): done in \(Self.duration(seconds))\n")
+        case let .run(index, total, id, remaining):
+            finishBar()
+            write("run \(index + 1)/\(total) \(id)" + (remaining.map { " (sweep ETA \(Self.duration($0)))" } ?? "") + "\n")
         case let .message(text):
             finishBar()
             write(text + "\n")
@@ -64,8 +68,8 @@ public final class ProgressDisplay: @unchecked Sendable {
         barShown = false
     }
 
-    /// `finetune [#####.....] 40/100 loss 2.310 tok/s 5.2k ETA 0:32`.
-    static func describe(task: String, completed: Int, total: Int?, metrics: [(String, Double)],
+    /// `finetune [#####.....] 40/100 steps loss 2.310 5.2k tokens/s ETA 0:32`.
+    public static func describe(task: String, completed: Int, total: Int?, unit: String = "", metrics: [(String, Double)],
                          elapsed: Double, bar: Bool) -> String {
         var parts = [task]
         if let total, total > 0 {
@@ -77,7 +81,10 @@ public final class ProgressDisplay: @unchecked Sendable {
         } else {
             parts.append("\(completed)")
         }
-        for (name, value) in metrics { parts.append("\(name) \(number(value))") }
+        if !unit.isEmpty { parts.append(unit) }
+        for (name, value) in metrics {
+            parts.append(ProgressEvent.isUnit(name) ? "\(number(value)) \(name)" : "\(name) \(number(value))")
+        }
         if let total, completed > 0, completed < total, elapsed > 0 {
             parts.append("ETA " + duration(elapsed / Double(completed) * Double(total - completed)))
         }
@@ -87,6 +94,8 @@ public final class ProgressDisplay: @unchecked Sendable {
     static func number(_ v: Double) -> String {
         if abs(v) >= 10_000 { return String(format: "%.1fk", v / 1000) }
         if abs(v) >= 100 { return String(format: "%.0f", v) }
+        // Learning rates and the like: 2.00e-05, not 0.000.
+        if v != 0, abs(v) < 0.01 { return String(format: "%.2e", v) }
         return String(format: "%.3f", v)
     }
 

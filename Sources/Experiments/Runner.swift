@@ -49,8 +49,9 @@ public struct Runner {
     public func run(_ runs: [PlannedRun]) throws -> Summary {
         var summary = Summary()
         var dataProblems: [String: String] = [:]
+        var clock = SweepClock(total: runs.count)
         for (index, run) in runs.enumerated() {
-            progress(.message("[\(index + 1)/\(runs.count)] \(run.id)"))
+            progress(clock.start(index, id: run.id))
             // Data first: the manifest is part of the hash.
             for corpus in run.corpora where dataProblems[corpus] == nil {
                 do { _ = try data.prepare(corpus: corpus, recipe: run.config.data, progress: progress) } catch {
@@ -63,6 +64,7 @@ public struct Runner {
             try recorder.setCurrent(version)
             if recorder.isComplete(hash: hash) {
                 progress(.message("\(run.id): already complete, skipped"))
+                clock.skipped()
                 summary.skipped.append(run.id)
                 continue
             }
@@ -98,6 +100,7 @@ public struct Runner {
             report.finished = RunRecord.timestamp()
             report.metrics = MetricSchema.values(metrics.filter { !$0.value.isEmpty })
             try recorder.record(report)
+            clock.finished()
         }
         return summary
     }

@@ -17,6 +17,11 @@ public final class Trainer {
     public let optimizer: AdamW
     public var batches: TokenBatchProvider
     public var progress: ProgressSink
+    /// The task the progress events name: `pretrain` or `finetune`.
+    public var task = "train"
+    /// When this trainer's first `run` began: its task ends once, at the last step, however
+    /// many segments (checkpoint intervals) it runs in.
+    private var began: Date?
     public var onStep: ((TrainingStep) -> Void)?
     /// Steps taken so far (also the 0-based index of the next step).
     public private(set) var step: Int
@@ -46,10 +51,15 @@ public final class Trainer {
     /// Runs until `config.steps` steps are done (or `until`, if smaller).
     public func run(until last: Int? = nil) throws {
         let end = min(last ?? config.steps, config.steps)
-        progress(.begin(task: "train", total: config.steps))
-        let start = Date()
+        if began == nil {
+            began = Date()
+            progress(.begin(task: task, total: config.steps, unit: "steps"))
+        }
         while step < end { _ = try trainStep() }
-        progress(.end(task: "train", seconds: Date().timeIntervalSince(start)))
+        if step == config.steps, let began {
+            progress(.end(task: task, seconds: Date().timeIntervalSince(began)))
+            self.began = nil
+        }
     }
 
     /// One optimizer step.
@@ -82,9 +92,9 @@ public final class Trainer {
                                   tokensPerSecond: Double(config.tokensPerStep) / seconds, seconds: seconds)
         history.append(record)
         onStep?(record)
-        progress(.advance(task: "train", completed: step, total: config.steps, metrics: [
+        progress(.advance(task: task, completed: step, total: config.steps, metrics: [
             ("loss", loss), ("lr", lr), ("grad_norm", norm), ("tokens/s", record.tokensPerSecond),
-        ]))
+        ], unit: "steps"))
         return record
     }
 

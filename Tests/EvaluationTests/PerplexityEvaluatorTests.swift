@@ -22,6 +22,22 @@ import Testing
         }
     }
 
+    /// Evaluation progress names the pattern, the length and the data, and counts windows.
+    @Test func progressNamesTheAttentionPattern() throws {
+        final class Events: @unchecked Sendable { var text: [String] = [] }
+        let events = Events()
+        let stream = (0..<10).map { Int32($0) }
+        _ = try PerplexityEvaluator(protocol: .longlora, stride: 2, attention: AttentionChoice(pattern: .s2))
+            .evaluate(TargetEchoModel(vocabSize: 10), stream: stream, length: 4, data: "count:test", progress: { event in
+                switch event {
+                case let .begin(task, total, unit): events.text.append("begin \(task) \(total ?? -1) \(unit)")
+                case let .end(task, _): events.text.append("end \(task)")
+                default: break
+                }
+            })
+        #expect(events.text == ["begin eval s2@4 count:test 2 windows", "end eval s2@4 count:test"])
+    }
+
     @Test func longloraLossIsTheMeanOfWindowMeans() throws {
         // Stream 0..<10, length 4, stride 2: windows [0,4) and [2,6) score targets
         // 1,2,3 and 3,4,5; window losses 2 and 4.

@@ -168,15 +168,49 @@ final class RecordingStages: DataStage, PretrainStage, FinetuneStage, EvaluateSt
         for display in [barDisplay, logDisplay] {
             display.handle(.begin(task: "finetune", total: 100), now: start)
             for step in [10, 20, 25, 40] {
-                display.handle(.advance(task: "finetune", completed: step, total: 100, metrics: [("loss", 2.31), ("tok/s", 5200)]),
+                display.handle(.advance(task: "finetune", completed: step, total: 100, metrics: [("loss", 2.31), ("tokens/s", 5200)], unit: "steps"),
                                now: start.addingTimeInterval(Double(step)))
             }
         }
-        #expect(bar.text.hasSuffix("\r\u{1B}[2Kfinetune [########............] 40/100 loss 2.310 tok/s 5200 ETA 1:00"))
+        #expect(bar.text.hasSuffix("\r\u{1B}[2Kfinetune [########............] 40/100 steps loss 2.310 5200 tokens/s ETA 1:00"))
         // Log lines at most every 10 s, each on its own line, without the bar.
-        #expect(log.text == "finetune 10/100 loss 2.310 tok/s 5200 ETA 1:30\nfinetune 20/100 loss 2.310 tok/s 5200 ETA 1:20\nfinetune 40/100 loss 2.310 tok/s 5200 ETA 1:00\n")
+        #expect(log.text == "finetune 10/100 steps loss 2.310 5200 tokens/s ETA 1:30\nfinetune 20/100 steps loss 2.310 5200 tokens/s ETA 1:20\nfinetune 40/100 steps loss 2.310 5200 tokens/s ETA 1:00\n")
         let quiet = Sink()
         ProgressDisplay(mode: .quiet) { quiet.text += $0 }.handle(.message("hello"))
         #expect(quiet.text.isEmpty)
     }
+
+    /// Counts carry their unit and quantities read value-then-unit, as `data build` prints them.
+    @Test func unitsReadAsAPersonWritesThem() {
+        let line = ProgressDisplay.describe(task: "tokenize train", completed: 75, total: 75, unit: "docs",
+                                            metrics: [("MB", 4.115), ("MB/s", 31.748)], elapsed: 0.13, bar: false)
+        #expect(line == "tokenize train 75/75 docs 4.115 MB 31.748 MB/s")
+    }
+
+    /// A sweep says where it is and, once a run has been timed, how long the rest will take;
+    /// skipped runs do not count as timed.
+    @Test func aSweepShowsItsPositionAndETA() throws {
+        final class Events: @unchecked Sendable { var runs: [(Int, Int, String, Double?)] = [] }
+        let root = temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let stages = RecordingStages(dataDirectory: root.appendingPathComponent("data"))
+        let events = Events()
+        var runner = makeRunner(stages, root: root)
+        runner.progress = { if case let .run(index, total, id, remaining) = $0 { events.runs.append((index, total, id, remaining)) } }
+        let runs = try expand(spec)
+        _ = try runner.run(Array(runs.prefix(2)))
+        #expect(events.runs.map(\.0) == [0, 1] && events.runs.allSatisfy { $0.1 == 2 })
+        #expect(events.runs.map(\.2) == runs.prefix(2).map(\.id))
+        #expect(events.runs[0].3 == nil && events.runs[1].3 != nil)
+        // Again with the first two complete: they are skipped and give no estimate.
+        events.runs = []
+        _ = try runner.run(runs)
+        #expect(events.runs.map(\.0) == [0, 1, 2, 3] && events.runs.allSatisfy { $0.1 == 4 })
+        #expect(events.runs.prefix(3).allSatisfy { $0.3 == nil } && events.runs[3].3 != nil)
+        let display = Sink()
+        ProgressDisplay(mode: .log) { display.text += $0 }.handle(.run(index: 1, total: 6, id: "attention=s2,seed=0", remainingSeconds: 200))
+        #expect(display.text == "run 2/6 attention=s2,seed=0 (sweep ETA 3:20)\n")
+    }
 }
+
+private final class Sink: @unchecked Sendable { var text = "" }

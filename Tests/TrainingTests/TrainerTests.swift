@@ -5,6 +5,28 @@ import Testing
 import Training
 
 @Suite struct TrainerTests {
+    /// However many segments a trainer runs in (checkpoint intervals), its task begins and
+    /// ends once, under the name its stage gives it.
+    @Test func progressNamesTheTaskAndEndsItOnce() throws {
+        final class Events: @unchecked Sendable { var text: [String] = [] }
+        let events = Events()
+        let c = Fixtures.config(steps: 4)
+        let t = try Trainer(model: try Fixtures.model(), config: c, attention: PatternAttention.full, execution: .serial,
+                            batches: Fixtures.batches(c), progress: { event in
+            switch event {
+            case let .begin(task, total, unit): events.text.append("begin \(task) \(total ?? -1) \(unit)")
+            case let .advance(task, completed, _, _, unit): events.text.append("\(task) \(completed) \(unit)")
+            case let .end(task, _): events.text.append("end \(task)")
+            default: break
+            }
+        })
+        t.task = "finetune"
+        try t.run(until: 2)
+        try t.run(until: 4)
+        #expect(events.text == ["begin finetune 4 steps", "finetune 1 steps", "finetune 2 steps",
+                                "finetune 3 steps", "finetune 4 steps", "end finetune"])
+    }
+
     @Test func sameSeedGivesBitIdenticalLosses() throws {
         func losses() throws -> [Double] {
             let c = Fixtures.config()

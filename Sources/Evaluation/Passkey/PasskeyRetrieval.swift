@@ -36,8 +36,8 @@ public struct PasskeyRetrieval: Sendable {
                     progress: ProgressSink = Progress.silent) throws -> [PasskeyLengthResult] {
         guard trials >= 1 else { throw UserError("passkey trials \(trials) must be at least 1") }
         return try lengths.map { length in
-            let task = "passkey @\(length)"
-            progress(.begin(task: task, total: trials))
+            let task = "passkey@\(length)"
+            progress(.begin(task: task, total: trials, unit: "trials"))
             let stopwatch = Stopwatch()
             var outcomes: [PasskeyTrial] = []
             for trial in 0..<trials {
@@ -45,7 +45,7 @@ public struct PasskeyRetrieval: Sendable {
                 outcomes.append(try Self.trial(model, prompt: prompt, tokenizer: tokenizer))
                 let correct = outcomes.filter(\.correct).count
                 progress(.advance(task: task, completed: trial + 1, total: trials,
-                                  metrics: [("accuracy", Double(correct) / Double(trial + 1))]))
+                                  metrics: [("accuracy", Double(correct) / Double(trial + 1))], unit: "trials"))
             }
             progress(.end(task: task, seconds: stopwatch.seconds))
             return PasskeyLengthResult(length: length, trials: outcomes)

@@ -55,6 +55,7 @@ public struct LlamaFinetuneStage: FinetuneStage {
             trainer = try Trainer(model: model, config: training, attention: attention, execution: execution,
                                   batches: batches.provider, progress: progress)
         }
+        trainer.task = "finetune"
         let resumedFrom = trainer.step
         let every = recipe.checkpointEvery > 0 ? recipe.checkpointEvery : recipe.training.steps
         var curve: ValidationCurve?

@@ -53,6 +53,7 @@ public struct LlamaPretrainStage: PretrainStage {
                                   execution: execution, batches: batches.provider, progress: progress)
             probe = []
         }
+        trainer.task = "pretrain"
         // Ids of the training text: copying is probed on ids the model has learned.
         let pool = shard.tokens(0..<min(shard.count, InductionProbe.poolLimit))
         let inductionProbe = try InductionProbe(length: min(Self.probeTokens, training.length) / 2, trials: 16, seed: seed)

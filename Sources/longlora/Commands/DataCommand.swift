@@ -1,5 +1,6 @@
 import ArgumentParser
 import Data
+import Experiments
 import Foundation
 import Support
 
@@ -55,21 +56,10 @@ struct DataCommand: ParsableCommand {
             case (_?, nil): throw UserError("--from needs --format \(CorpusFormat.allValueStrings.joined(separator: "|"))")
             case (nil, _?): throw UserError("--format applies only with --from PATH")
             }
-            let quiet = output.quiet
             let start = Date()
-            let manifest = try builder.build(progress: { event in
-                guard !quiet else { return }
-                let line: String
-                switch event {
-                case .begin(let task, _): line = "\(task)..."
-                case .advance(let task, _, _, let metrics) where task.hasPrefix("tokenize"):
-                    line = "  " + metrics.map { String(format: "%.1f %@", $0.1, $0.0) }.joined(separator: ", ")
-                case .end(let task, let seconds): line = String(format: "  %@: %.2f s", task, seconds)
-                case .message(let text): line = text
-                default: return
-                }
-                FileHandle.standardError.write(Foundation.Data((line + "\n").utf8))
-            })
+            // The same display as `longlora run`'s data stage.
+            let display = ProgressDisplay.automatic(quiet: output.quiet)
+            let manifest = try builder.build(progress: display.sink)
             print(Self.summary(manifest, directory: builder.outputDirectory, seconds: Date().timeIntervalSince(start)))
         }
 
