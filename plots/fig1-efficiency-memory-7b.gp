@@ -19,4 +19,6 @@ set style line 2 lc rgb '#D55E00' lw 2 pt 2 ps 1.3 dt 1
 set style line 3 lc rgb '#009E73' lw 2 pt 3 ps 1.3 dt 1
 plot 'fig1-efficiency-memory-7b.dat' index 0 using 1:2:3 with yerrorlines ls 1 title 'full-ft', \
      'fig1-efficiency-memory-7b.dat' index 1 using 1:2:3 with yerrorlines ls 2 title 'lora', \
-     'fig1-efficiency-memory-7b.dat' index 2 using 1:2:3 with yerrorlines ls 3 title 'longlora'
+     'fig1-efficiency-memory-7b.dat' index 2 using 1:2:3 with yerrorlines ls 3 title 'longlora', \
+     'fig1-efficiency-memory-7b.dat' index 3 using 1:2 with points ls 1 pt 14 ps 2 title 'full-ft (paper)', \
+     'fig1-efficiency-memory-7b.dat' index 4 using 1:2 with points ls 3 pt 14 ps 2 title 'longlora (paper)'

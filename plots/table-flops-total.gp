@@ -26,4 +26,6 @@ plot 'table-flops-total.dat' index 0 using 1:2:3 with yerrorlines ls 1 title 'll
      'table-flops-total.dat' index 2 using 1:2:3 with yerrorlines ls 3 title 'llama2-13b / full', \
      'table-flops-total.dat' index 3 using 1:2:3 with yerrorlines ls 4 title 'llama2-13b / s2', \
      'table-flops-total.dat' index 4 using 1:2:3 with yerrorlines ls 5 title 'llama2-70b / full', \
-     'table-flops-total.dat' index 5 using 1:2:3 with yerrorlines ls 6 title 'llama2-70b / s2'
+     'table-flops-total.dat' index 5 using 1:2:3 with yerrorlines ls 6 title 'llama2-70b / s2', \
+     'table-flops-total.dat' index 6 using 1:2 with points ls 1 pt 14 ps 2 title 'llama2-7b / full (paper)', \
+     'table-flops-total.dat' index 7 using 1:2 with points ls 2 pt 14 ps 2 title 'llama2-7b / s2 (paper)'

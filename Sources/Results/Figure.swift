@@ -36,7 +36,7 @@ public struct Figure: Sendable {
         }
         let body: Body
         switch layout.kind {
-        case .lines: body = lines(grid, stem: stem)
+        case .lines: body = lines(grid, stem: stem, paper: try paperReference(for: layout, in: file))
         case .bars: body = bars(grid, stem: stem)
         case .curves: body = try curves(grid, file: file, layout: layout, stem: stem, context: context)
         }
@@ -74,7 +74,7 @@ public struct Figure: Sendable {
         // A log axis only where the data spans decades (FLOPs, hours); over 5...13 it hides the differences.
         if layout.logy && FigureStyle.spansDecades(body.values) { script += "set logscale y\n" }
         script += FigureStyle.lineStyles(count: body.series)
-        if body.series == 1 { script += "set key off\n" }
+        if body.series == 1 && !body.hasReference { script += "set key off\n" }
         script += body.plot + "\n"
         return Figure(stem: stem, data: body.data, script: script)
     }
@@ -113,9 +113,26 @@ public struct Figure: Sendable {
         var plot: String
         var values: [Double]
         var series: Int
+        /// The paper's numbers are drawn beside the series (so the key stays, even for one).
+        var hasReference = false
     }
 
-    static func lines(_ grid: Grid, stem: String) -> Body {
+    /// The paper's numbers for a figure: those of the layout table that selects the same
+    /// values (rows, columns, value, conditions), looked up by the figure's row labels.
+    static func paperReference(for layout: FigureLayout, in file: ResultFile) throws -> ((_ row: [String], _ column: String) -> Double?)? {
+        let paper = try PaperNumbers.parse(file.header.paper, source: "figure \(layout.name)")
+        guard let tables = try? Layout.parse(file.header.layout, source: "figure \(layout.name)").tables,
+              let table = tables.first(where: { $0.selection == layout.selection && paper.has(table: $0.name) }) else { return nil }
+        return { row, column in
+            let row = Array(row.prefix(table.selection.rows.count))
+            return paper.value(table: table.name, row: row, column: table.selection.columns == nil ? nil : column)
+                ?? paper.value(table: table.name, row: row, column: column)
+        }
+    }
+
+    /// Series of mean ± CI against the columns; where the paper has numbers for a series,
+    /// they follow as open markers in its colour, titled `<series> (paper)`.
+    static func lines(_ grid: Grid, stem: String, paper: ((_ row: [String], _ column: String) -> Double?)? = nil) -> Body {
         let numeric = grid.columns.allSatisfy { Double($0) != nil }
         var data = "# x mean ci95 n label; one block per series\n"
         var plots: [String] = []
@@ -130,8 +147,22 @@ public struct Figure: Sendable {
             let using = numeric ? "1:2:3" : "1:2:3:xtic(5)"
             plots.append("'\(stem).dat' index \(i) using \(using) with yerrorlines ls \(i + 1) title '\(gnuplotEscape(seriesTitle(row)))'")
         }
+        // The paper's numbers: blocks after the series, one per series that has any.
+        var block = grid.rows.count
+        var reference: [Double] = []
+        for (i, row) in grid.rows.enumerated() {
+            guard let paper else { break }
+            let points = grid.columns.enumerated().compactMap { position, column in
+                paper(row, column).map { (numeric ? column : String(position), $0) }
+            }
+            guard !points.isEmpty else { continue }
+            data += "\n\n# paper \(seriesTitle(row))\n" + points.map { "\($0.0) \($0.1)\n" }.joined()
+            reference += points.map(\.1)
+            plots.append("'\(stem).dat' index \(block) using 1:2 with points ls \(i + 1) \(FigureStyle.reference) title '\(gnuplotEscape(seriesTitle(row) + " (paper)"))'")
+            block += 1
+        }
         return Body(data: data, plot: "plot " + plots.joined(separator: ", \\\n     "),
-                    values: grid.cells.values.map(\.mean), series: grid.rows.count)
+                    values: grid.cells.values.map(\.mean) + reference, series: grid.rows.count, hasReference: !reference.isEmpty)
     }
 
     /// Clustered bars: one row per series, one (mean, ci) pair per column.

@@ -8,6 +8,8 @@ enum FigureStyle {
     static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000"]
     /// gnuplot point types that differ in shape, not only in fill: + x * □ ■ ○ ● △ ▲ ▽ ▼ ◇ ◆.
     static let points = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+    /// The paper's numbers: large open pentagons without a line, a shape no series has.
+    static let reference = "pt 14 ps 2"
 
     /// `set style line` commands for `count` series: series i gets colour i mod 7, point
     /// i mod 13 and, from the eighth series on, a new dash pattern, so the first 91 series

@@ -46,7 +46,7 @@ public struct Grid: Sendable {
         }
         var given = selection.rows + selection.filter.keys
         if case .config(let path)? = selection.columns { given.append(path) }
-        let extraRows = differingKeys(found.map { ($0.row, $0.setting) }, excluding: given)
+        let extraRows = differingKeys(found.map { ($0.row, $0.setting, Set($0.values.map(\.0))) }, excluding: given)
         var grid = Grid(rowKeys: selection.rows + extraRows, rows: [], columns: [], cells: [:], runs: [:])
         var samples: [Key: [(run: String, value: Double)]] = [:]
         var columnOrder: [String] = []
@@ -70,14 +70,21 @@ public struct Grid: Sendable {
     }
 
     /// The setting keys (other than `excluded`: rows, columns, filters) whose labels
-    /// differ among runs of one row.
-    static func differingKeys(_ runs: [(row: [String], setting: [String: String])], excluding excluded: [String]) -> [String] {
-        var groups: [[String]: [[String: String]]] = [:]
-        for run in runs { groups[run.row, default: []].append(run.setting) }
+    /// differ among runs of one row that fill the same column. Keys that move with the
+    /// column (the position interpolation factor of a context swept as the x axis) do not
+    /// split a series.
+    static func differingKeys(_ runs: [(row: [String], setting: [String: String], columns: Set<String>)],
+                              excluding excluded: [String]) -> [String] {
+        var groups: [[String]: [(setting: [String: String], columns: Set<String>)]] = [:]
+        for run in runs { groups[run.row, default: []].append((run.setting, run.columns)) }
         var keys = Set<String>()
-        for settings in groups.values {
-            for key in Set(settings.flatMap(\.keys)) where !excluded.contains(key) {
-                if Set(settings.map { $0[key] ?? "-" }).count > 1 { keys.insert(key) }
+        for members in groups.values {
+            for key in Set(members.flatMap(\.setting.keys)) where !excluded.contains(key) && !keys.contains(key) {
+                for (i, a) in members.enumerated() {
+                    if members[(i + 1)...].contains(where: { b in
+                        !a.columns.isDisjoint(with: b.columns) && (a.setting[key] ?? "-") != (b.setting[key] ?? "-")
+                    }) { keys.insert(key); break }
+                }
             }
         }
         return keys.sorted()

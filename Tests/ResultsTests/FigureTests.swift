@@ -21,6 +21,27 @@ import Testing
         #expect(blocks[1].contains("\n1024 27.125 0.0 1 \"1024\""))
     }
 
+    /// Where the spec's `paper:` numbers sit beside a table that selects what a figure draws,
+    /// the figure draws them too: open markers in the series' colour, titled "(paper)".
+    @Test func paperNumbersAreDrawnAsReferenceMarkers() throws {
+        let table = TableLayout(name: "main", selection: Self.selection)
+        let layout = Layout(tables: [table], figures: [])
+        let paper = #"{"main": [{"row": ["s2"], "column": 256, "value": 8.5}, {"row": ["s2"], "column": 1024, "value": 7.25}]}"#
+        let file = Fixtures.file(TableTests.runs(), layout: layout.json(), paper: paper)
+        let figure = try Figure.make(FigureLayout(name: "ppl", kind: .lines, selection: Self.selection), from: file)
+        #expect(figure.script.contains("'fixture-ppl.dat' index 2 using 1:2 with points ls 1 pt 14 ps 2 title 's2 (paper)'"))
+        let blocks = figure.data.components(separatedBy: "\n\n\n")
+        #expect(blocks.count == 3 && blocks[2] == "# paper s2\n256 8.5\n1024 7.25\n")
+        // A figure of other values has no reference.
+        let other = Selection(rows: ["finetune.attention"], columns: .eval("length"), value: "eval/pg19-mini/loss")
+        #expect(!(try Figure.make(FigureLayout(name: "loss", kind: .lines, selection: other), from: file)).script.contains("(paper)"))
+        // One series with the paper beside it keeps its key.
+        let s2Only = Selection(rows: ["finetune.attention"], columns: .eval("length"), value: "eval/pg19-mini/perplexity",
+                               filter: ["finetune.attention": ScalarLabel("s2")])
+        let single = Fixtures.file(TableTests.runs(), layout: Layout(tables: [TableLayout(name: "main", selection: s2Only)]).json(), paper: paper)
+        #expect(!(try Figure.make(FigureLayout(name: "ppl", kind: .lines, selection: s2Only), from: single)).script.contains("set key off"))
+    }
+
     @Test func rendersPNGAndKeepsScriptAndData() throws {
         guard Shell.has("gnuplot") else { return }
         let dir = try Fixtures.temporaryDirectory()

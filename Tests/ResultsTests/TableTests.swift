@@ -135,4 +135,20 @@ import Testing
             try Grid.build(Fixtures.file(runs), Selection(rows: ["finetune.grup"], value: "eval/pg19-mini/perplexity"), name: "t")
         }
     }
+
+    /// A key that moves with the column (the interpolation factor of a context swept as the
+    /// x axis) does not split a series; a key that differs within one column does.
+    @Test func keysThatMoveWithTheColumnDoNotSplitRows() throws {
+        func run(_ id: String, context: Int, factor: Int, rank: Int = 8) -> RunRecord {
+            var r = Fixtures.run(id: id, context: context)
+            r.config = "{\"finetune\": {\"attention\": \"s2\", \"context\": \(context), \"position_interpolation\": \(factor), \"rank\": \(rank)}}"
+            return r
+        }
+        let selection = Selection(rows: ["finetune.attention"], columns: .config("finetune.context"), value: "resources/peak_rss_bytes")
+        let along = [run("a", context: 1024, factor: 4), run("b", context: 2048, factor: 8)]
+        let grid = try Grid.build(Fixtures.file(along), selection, name: "t")
+        #expect(grid.rowKeys == ["finetune.attention"] && grid.rows == [["s2"]])
+        let within = along + [run("c", context: 2048, factor: 8, rank: 4)]
+        #expect(try Grid.build(Fixtures.file(within), selection, name: "t").rowKeys == ["finetune.attention", "finetune.rank"])
+    }
 }
