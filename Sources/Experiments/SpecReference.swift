@@ -14,7 +14,10 @@ public enum SpecReference {
         suggestion when it looks misspelt), a value of the wrong type or an impossible
         combination (a context that is not a multiple of the group size, an adapter rank
         above a projection's width, ...) stops `longlora run` before any work, with the
-        file, line and key at fault.
+        file, line and key at fault. Every problem of a spec is listed at once, each with
+        its line and key (a problem many runs of a sweep share, once, with the first run).
+        `longlora run SPEC --print-config` prints each run's resolved configuration as YAML
+        (`--config-format json`) without running anything.
 
         A run's value for a key comes from, in increasing precedence: the default below,
         the top of the file, its variant, its grid or zip position, and `--set`.
@@ -75,7 +78,19 @@ public enum SpecReference {
     by what varies, e.g. `lora-plus,attention=s2,context=1024,seed=0`: the variant, then
     each axis as `key=value` (the last part of its path, or the whole path when two axes
     share it; lists joined by `+`), then the seed. Two runs that resolve to the same
-    configuration are an error.
+    configuration under different names are an error.
+
+    Keys a run does not read do not multiply runs: `finetune.group` when neither the
+    fine-tuning nor any evaluation pattern is grouped (all `full`), and `finetune.lora.*`
+    under full fine-tuning (`trainable: [all]`). Such a key is left out of the run's
+    configuration, hash and id, so `grid: {finetune.attention: [full, s2], finetune.group:
+    [0.125, 0.25]}` gives one run `attention=full` and two s2 runs; `longlora run` (and
+    `--dry-run`) says which combinations each merged run stands for.
+
+    In tables and figure legends a setting reads as its `labels:` entry, or as a phrase
+    made from what tells it apart: `full attention`, `S2-Attn, G = n/8`, `LoRA+`,
+    `full fine-tuning`, `no fine-tuning`, `context 2048`, else the variant's name. The
+    default layouts use it (`rows: [label]`); a layout of your own may too.
 
     Each run is identified by its content hash: SHA-256 of the canonical JSON (sorted keys)
     of every resolved run key (defaults filled in, `auto` replaced by its value, plus
