@@ -135,7 +135,8 @@ import Testing
         let url = root.appendingPathComponent("results/identity.h5")
         let file = try ResultFile.read(url)
         #expect(file.runs.map(\.id) == ["steps=0,seed=0", "steps=2,seed=0", "steps=0,rank=2,seed=0", "steps=2,rank=2,seed=0"])
-        #expect(second.stdout.contains("| steps | rank |"), "\(second.stdout)")
+        // Rows by label (`no fine-tuning`, `2 steps`), the `--set` runs beside them by rank.
+        #expect(second.stdout.contains("| label | rank |") && second.stdout.contains("| no fine-tuning | 2 |"), "\(second.stdout)")
 
         let status = try CLI.run(["status", "results/identity.h5"], in: root)
         #expect(status.stdout.contains("4 runs: 4 complete, 0 failed, 0 running, 0 stale"), "\(status.stdout)")
