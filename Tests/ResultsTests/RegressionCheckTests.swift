@@ -27,6 +27,15 @@ import Testing
         return RegressionCheck.compare(current: current, baseline: baseline, tolerances: tolerances)
     }
 
+    /// Counts written as int64 compare equal to the float64 ones of an older baseline.
+    @Test func anIntegerEqualsTheSameFloatOfAnOlderFile() {
+        var current = Fixtures.run(id: "a"), old = Fixtures.run(id: "a")
+        current.metrics["training"] = ["resumed_from_step": .int(0), "steps_run": .int(40)]
+        old.metrics["training"] = ["resumed_from_step": .double(0), "steps_run": .double(40)]
+        let check = RegressionCheck.compare(current: Fixtures.file([current]), baseline: Fixtures.file([old]), tolerances: Tolerances())
+        #expect(!check.report().contains("REGRESSION"), "\(check.report())")
+    }
+
     @Test func identicalFilesPass() throws {
         let result = try Self.check(Self.baseline)
         #expect(result.passed && result.entries.isEmpty)
