@@ -30,7 +30,7 @@ public enum SpecParser {
 
     static func parseFile(_ text: String, file: String) throws -> ExperimentSpec {
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
+        do { root = try YAMLAnchors.compose(text, path: "") } catch let error as YamlError {
             throw yamlProblem(error, file: file)
         }
         var spec = ExperimentSpec(file: file, text: text)
