@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["Data", "Support", "Hashing", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Model", "Data"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Model", "Support"]),
-        .testTarget(name: "ResultsTests", dependencies: ["Results", "Support"]),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "Support", "Kernels"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Data", "Results", "Kernels"]),
         .testTarget(name: "CLITests", dependencies: ["longlora", "Results", "Support", "Model", "Kernels"],
                     swiftSettings: vectorISACheck),

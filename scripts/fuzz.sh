@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A long fuzz campaign against the release binary: mutated specs (`run --dry-run`), extreme
 # `--set` overrides (`run --dry-run`), and corrupted result files (`status`, `table`,
-# `export`, `check`, `plot`), each case under a time limit. Every case must end with exit
+# `export`, `check`, `plot`; sealed, and with the seal removed as in files written before
+# seals, which libhdf5 reads unverified), each case under a time limit. Every case must end with exit
 # 0, 1 or 2; exit 1 or 2 must come with a message on stderr. Anything else is counted:
 # a signal or the internal-error exit 70 is a crash, a case killed at the time limit a hang.
 #
@@ -74,6 +75,7 @@ base = open("results/baselines/regression-micro.h5", "rb").read()
 for n in range(count):
     data = bytearray(base)
     kind = rng.randrange(3)
+    sealed = "sealed" if kind < 2 else "unsealed"
     if kind == 0:
         for _ in range(rng.randint(1, 8)):
             data[rng.randrange(len(data))] = rng.randrange(256)
@@ -83,11 +85,12 @@ for n in range(count):
         data = data[512:]
         for _ in range(rng.randint(1, 8)):
             data[rng.randrange(len(data))] = rng.randrange(256)
-    with open(os.path.join(folder, f"result-{n:05d}.h5"), "wb") as f:
+    with open(os.path.join(folder, f"result-{n:05d}.{sealed}.h5"), "wb") as f:
         f.write(data)
 PY
 
 total=0; clear=0; accepted=0; silent=0; crashes=0; hangs=0
+failed=0
 # Runs one case: "$@" is the command line after the binary.
 attempt() {
     local name=$1; shift
@@ -104,30 +107,36 @@ attempt() {
     { echo "exit $status: $bin $*"; cat "$out/stderr"; } >"$out/failures/$name.txt"
 }
 
+# One line of counts per kind of case, then the counters start again.
+report() {
+    echo "$1: $total cases, $accepted accepted, $clear clear errors (exit 1 or 2 with a message), $silent errors without a message, $crashes crashes, $hangs hangs"
+    failed=$((failed + silent + crashes + hangs))
+    total=0; clear=0; accepted=0; silent=0; crashes=0; hangs=0
+}
+
+echo "seed $seed, ${limit} s per case, $bin"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for spec in "$out"/cases/spec-*.yaml; do
     attempt "$(basename "$spec")" run "$spec" --dry-run --results-dir "$work/results" --data-dir "$work/data"
 done
+report "mutated specs (run --dry-run)"
 for args in "$out"/cases/set-*.args; do
     sets=()
     while IFS= read -r line; do sets+=(--set "$line"); done <"$args"
     attempt "$(basename "$args")" run experiments/regression-micro.yaml --dry-run --results-dir "$work/results" --data-dir "$work/data" "${sets[@]}"
 done
-for file in "$out"/cases/result-*.h5; do
-    name=$(basename "$file")
-    attempt "$name.status" status "$file"
-    attempt "$name.table" table "$file"
-    attempt "$name.export" export "$file"
-    attempt "$name.check" check "$file" --baseline results/baselines/regression-micro.h5
-    attempt "$name.plot" plot "$file" --out "$work/plots"
+report "--set overrides (run --dry-run)"
+for kind in sealed unsealed; do
+    for file in "$out"/cases/result-*."$kind".h5; do
+        name=$(basename "$file")
+        attempt "$name.status" status "$file"
+        attempt "$name.table" table "$file"
+        attempt "$name.export" export "$file"
+        attempt "$name.check" check "$file" --baseline results/baselines/regression-micro.h5
+        attempt "$name.plot" plot "$file" --out "$work/plots"
+    done
+    report "damaged $kind result files (status, table, export, check, plot)"
 done
-
-echo "cases: $total (seed $seed, ${limit} s per case)"
-echo "accepted: $accepted"
-echo "clear errors (exit 1 or 2 with a message): $clear"
-echo "errors without a message: $silent"
-echo "crashes: $crashes"
-echo "hangs: $hangs"
 echo "failing cases: $out/failures"
-[ $((silent + crashes + hangs)) -eq 0 ]
+[ "$failed" -eq 0 ]

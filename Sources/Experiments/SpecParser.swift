@@ -92,7 +92,10 @@ public enum SpecParser {
 
     /// `key 'finetune.grup' is unknown (did you mean 'finetune.group'?)`.
     static func unknownKey(_ path: String, line: Int?) -> SpecIssue {
-        var parts = path.split(separator: ".").map(String.init)
+        var parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !parts.contains(where: \.isEmpty) else {
+            return SpecIssue(line: line, key: path, message: "is not a key path: expected names joined by '.' (e.g. finetune.lora.rank), without empty parts")
+        }
         // Find the longest valid prefix: the typo is in the component after it.
         var prefix = ""
         var index = 0

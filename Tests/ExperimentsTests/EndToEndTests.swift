@@ -182,6 +182,17 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
             #expect(FileManager.default.fileExists(atPath: reference.model.appendingPathComponent("config.json").path))
         }
         #expect(throws: UserError.self) { try CheckpointReference(parsing: "\(resultFile.path)#no-such-run") }
+        // A LoRA fine-tune whose adapters went missing is refused, not evaluated as the base.
+        let tuned = try #require(file.runs.first { $0.id.hasPrefix("steps=3") })
+        let reference = try CheckpointReference(parsing: "\(resultFile.path)#\(tuned.id)")
+        try FileManager.default.removeItem(at: reference.model.appendingPathComponent("adapter_config.json"))
+        try FileManager.default.removeItem(at: reference.model.appendingPathComponent("adapter_model.safetensors"))
+        do {
+            _ = try CheckpointReference(parsing: "\(resultFile.path)#\(tuned.id)")
+            Issue.record("a LoRA checkpoint without its adapters was accepted")
+        } catch let error as UserError {
+            #expect(error.message.contains("records LoRA adapters of rank 4") && error.message.contains("no adapter_config.json"), "\(error.message)")
+        }
     }
 
     @Test func runsSkipsAndRerunsOnlyWhatChanged() throws {

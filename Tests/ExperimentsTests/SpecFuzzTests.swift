@@ -57,4 +57,11 @@ import Testing
         }
         #expect(tally.refused > 100, "\(tally)")
     }
+
+    /// Found by `scripts/fuzz.sh`: an empty key after `zip.` trapped (index out of range).
+    @Test(arguments: ["zip.=true", "grid.=[1]", ".=1", "finetune..steps=3", "variants.v.=1"])
+    func keyPathsWithEmptyPartsAreClearErrors(setting: String) {
+        let message = specError(minimalSpec, set: [setting]) ?? "accepted"
+        #expect(message.hasPrefix("--set \(setting): key '") && message.contains("is not a key path"), "\(message)")
+    }
 }

@@ -52,7 +52,11 @@ struct SpecMutator {
     /// A `--set key=value` argument with a value from the extremes, on a real key or a near miss.
     mutating func override(keys: [String]) -> String {
         var key = pick(keys)
-        if index(8) == 0 { key += pick(["x", ".", "[0]", ""]) }
+        switch index(16) {
+        case 0: key += pick(["x", ".", "[0]", ".."])
+        case 1: key = pick(["grid.", "zip.", "variants.", ".", "", "grid.\(key)", "variants.v.\(key)"])
+        default: break
+        }
         return "\(key)=\(pick(Self.values))"
     }
 }
