@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A long fuzz campaign against the release binary: mutated specs (`run --dry-run`), extreme
 # `--set` overrides (`run --dry-run`), and corrupted result files (`status`, `table`,
-# `export`, `check`, `plot`; sealed, and with the seal removed as in files written before
-# seals, which libhdf5 reads unverified), each case under a time limit. Every case must end with exit
+# `export`, `check`, `plot`: the committed baseline, which predates result seals so that
+# libhdf5 reads it unverified, with bytes overwritten or cut short, or with its first 512
+# bytes cut), each case under a time limit. Every case must end with exit
 # 0, 1 or 2; exit 1 or 2 must come with a message on stderr. Anything else is counted:
 # a signal or the internal-error exit 70 is a crash, a case killed at the time limit a hang.
 #
@@ -75,17 +76,17 @@ base = open("results/baselines/regression-micro.h5", "rb").read()
 for n in range(count):
     data = bytearray(base)
     kind = rng.randrange(3)
-    sealed = "sealed" if kind < 2 else "unsealed"
+    label = "damaged" if kind < 2 else "headless"
     if kind == 0:
         for _ in range(rng.randint(1, 8)):
             data[rng.randrange(len(data))] = rng.randrange(256)
     elif kind == 1:
         data = data[: rng.randrange(len(data))]
-    else:  # the seal removed: libhdf5 gets the damaged bytes, as with a file from before seals
+    else:  # the first 512 bytes cut, then damaged: not an HDF5 file any more
         data = data[512:]
         for _ in range(rng.randint(1, 8)):
             data[rng.randrange(len(data))] = rng.randrange(256)
-    with open(os.path.join(folder, f"result-{n:05d}.{sealed}.h5"), "wb") as f:
+    with open(os.path.join(folder, f"result-{n:05d}.{label}.h5"), "wb") as f:
         f.write(data)
 PY
 
@@ -127,7 +128,7 @@ for args in "$out"/cases/set-*.args; do
     attempt "$(basename "$args")" run experiments/regression-micro.yaml --dry-run --results-dir "$work/results" --data-dir "$work/data" "${sets[@]}"
 done
 report "--set overrides (run --dry-run)"
-for kind in sealed unsealed; do
+for kind in damaged headless; do
     for file in "$out"/cases/result-*."$kind".h5; do
         name=$(basename "$file")
         attempt "$name.status" status "$file"
@@ -136,7 +137,7 @@ for kind in sealed unsealed; do
         attempt "$name.check" check "$file" --baseline results/baselines/regression-micro.h5
         attempt "$name.plot" plot "$file" --out "$work/plots"
     done
-    report "damaged $kind result files (status, table, export, check, plot)"
+    report "$kind result files (status, table, export, check, plot)"
 done
 echo "failing cases: $out/failures"
 [ "$failed" -eq 0 ]
