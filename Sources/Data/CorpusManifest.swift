@@ -70,10 +70,30 @@ public struct CorpusManifest: Codable, Equatable, Sendable {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
-            return try decoder.decode(CorpusManifest.self, from: Foundation.Data(try FileReading.bytes(url)))
+            let manifest = try decoder.decode(CorpusManifest.self, from: Foundation.Data(try FileReading.bytes(url)))
+            try manifest.check(url)
+            return manifest
         } catch let error as DecodingError {
             throw UserError("\(url.path): not a corpus manifest (\(Self.describe(error)))",
                             hint: "longlora data build --corpus \(directory.lastPathComponent)")
+        }
+    }
+
+    /// The versions this code reads; a newer writer's manifest may mean something else.
+    public static let formatVersions = 1...1
+
+    /// Fields another reader would misread silently: an unknown version, a vocabulary the
+    /// tokenizer does not have (its ids would be checked against the wrong bound).
+    func check(_ url: URL) throws {
+        guard Self.formatVersions.contains(formatVersion) else {
+            throw UserError("\(url.path): key 'format_version' is \(formatVersion), expected \(Self.formatVersions.upperBound) (written by another version of longlora?)",
+                            hint: "longlora data build --corpus \(url.deletingLastPathComponent().lastPathComponent)")
+        }
+        if tokenizer.id == ByteTokenizer().id, tokenizer.vocabSize != ByteTokenizer().vocabSize {
+            throw UserError("\(url.path): key 'tokenizer.vocab_size' is \(tokenizer.vocabSize), but the byte tokenizer has \(ByteTokenizer().vocabSize) tokens")
+        }
+        guard tokenizer.vocabSize > 0 else {
+            throw UserError("\(url.path): key 'tokenizer.vocab_size' is \(tokenizer.vocabSize), expected a positive count")
         }
     }
 
@@ -87,6 +107,9 @@ public struct CorpusManifest: Codable, Equatable, Sendable {
         guard bpe.id == tokenizer.id else {
             throw UserError("\(directory.appendingPathComponent(merges).path): merges give tokenizer \(bpe.id), manifest says \(tokenizer.id)",
                             hint: "longlora data build --corpus \(corpus) --tokenizer bpe")
+        }
+        guard bpe.vocabSize == tokenizer.vocabSize else {
+            throw UserError("\(directory.appendingPathComponent(Self.fileName).path): key 'tokenizer.vocab_size' is \(tokenizer.vocabSize), but the merges in \(merges) give \(bpe.vocabSize) tokens")
         }
         return bpe
     }

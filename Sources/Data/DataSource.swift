@@ -82,7 +82,7 @@ public enum DataSource: Equatable, Sendable {
         case .pg19(let url, let split):
             return Self.tokenize(try PG19Reader(root: url).read()[split], tokenizer, name: "\(url.lastPathComponent):\(split.rawValue)")
         case .proofPile(let url, let split):
-            return Self.tokenize(try ProofPileReader(root: url).read()[split], tokenizer, name: "\(url.lastPathComponent):\(split.rawValue)")
+            return Self.tokenize(try ProofPileReader(root: url).read(required: [split])[split], tokenizer, name: "\(url.lastPathComponent):\(split.rawValue)")
         case .text(let url):
             return Self.tokenize(try TextReader(path: url).read(), tokenizer, name: url.lastPathComponent)
         }

@@ -13,13 +13,17 @@ public struct ProofPileReader {
         [".jsonl", ".jsonl.gz", ".json", ".json.gz"].contains { name.hasSuffix($0) }
     }
 
-    public func read(limitBytesPerSplit: Int? = nil) throws -> SplitDocuments {
+    /// Reads every split folder; each of `required` must exist (a folder without `dev/`
+    /// would otherwise build a corpus with an empty validation split, silently).
+    public func read(limitBytesPerSplit: Int? = nil, required: [Split] = Split.allCases) throws -> SplitDocuments {
         var result = SplitDocuments()
         var found = false
+        var present: Set<Split> = []
         for (folderName, split) in [("train", Split.train), ("dev", .validation), ("validation", .validation), ("test", .test)] {
             let folder = root.appendingPathComponent(folderName)
             guard FileReading.isDirectory(folder) else { continue }
             found = true
+            present.insert(split)
             for (name, url) in try FileReading.files(in: folder, where: Self.isJSONLines) {
                 let budget = limitBytesPerSplit.map { $0 - result[split].reduce(0) { $0 + $1.text.count } }
                 if let budget, budget <= 0 { break }
@@ -28,6 +32,10 @@ public struct ProofPileReader {
         }
         guard found else {
             throw UserError("\(root.path): not a proof-pile folder: expected subfolders train/, dev/, test/ of *.jsonl or *.jsonl.gz files")
+        }
+        if let missing = required.first(where: { !present.contains($0) }) {
+            let folder = missing == .validation ? "dev/ (or validation/)" : "\(missing.rawValue)/"
+            throw UserError("\(root.path): proof-pile folder has no \(folder) for the \(missing.rawValue) split: expected subfolders train/, dev/, test/ of *.jsonl or *.jsonl.gz files")
         }
         return result
     }

@@ -54,6 +54,10 @@ public struct PerplexityEvaluator: Sendable {
                               metrics: [("loss", result.loss)], unit: "windows"))
         }
         progress(.end(task: task, seconds: stopwatch.seconds))
+        // A diverged model's numbers are not a measurement: NaN, or exp(loss) beyond a Double.
+        guard result.perplexity.isFinite else {
+            throw UserError("\(data) at length \(length) (attention \(attention.pattern.rawValue)): loss \(result.loss) gives perplexity \(result.perplexity): the model diverged")
+        }
         return result
     }
 }

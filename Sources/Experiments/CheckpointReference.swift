@@ -30,18 +30,23 @@ public struct CheckpointReference {
                 throw UserError("\(directory.path): checkpoint of run '\(id)' is missing (no \(CheckpointMetadata.fileName))",
                                 hint: "rerun the experiment to recreate it")
             }
-            self.init(model: metadata.modelURL(in: directory), metadata: metadata)
+            try self.init(model: metadata.modelURL(in: directory), metadata: metadata)
             return
         }
         let directory = URL(fileURLWithPath: text)
         if let metadata = try CheckpointMetadata.read(from: directory) {
-            self.init(model: metadata.modelURL(in: directory), metadata: metadata)
+            try self.init(model: metadata.modelURL(in: directory), metadata: metadata)
         } else {
-            self.init(model: directory, metadata: nil)
+            try self.init(model: directory, metadata: nil)
         }
     }
 
-    init(model: URL, metadata: CheckpointMetadata?) {
+    init(model: URL, metadata: CheckpointMetadata?) throws {
+        // A fine-tune with adapters whose directory lost them would load as the bare base.
+        if let metadata, let rank = metadata.loraRank, metadata.steps > 0,
+           !FileManager.default.fileExists(atPath: model.appendingPathComponent(LlamaModel.adapterConfigFile).path) {
+            throw UserError("\(model.path): \(CheckpointMetadata.fileName) records LoRA adapters of rank \(rank), but the directory has no \(LlamaModel.adapterConfigFile): evaluating it would measure the base model")
+        }
         self.model = model
         self.metadata = metadata
     }

@@ -98,6 +98,13 @@ enum RunValidation {
             throw fail(["evaluate.induction.length"],
                        "induction probe length \(e.inductionLength) must be even and at least 4 (two copies of at least 2 ids), or 0 for no probe")
         }
+        // What the run would allocate must fit in this machine's memory.
+        let memory = MemoryBound(c)
+        guard memory.bytes <= MemoryBound.available else {
+            throw fail(["model.dim", "model.ffn", "model.layers", "data.vocab", "finetune.batch_tokens", "base.batch_tokens",
+                        "evaluate.lengths", "evaluate.passkey.lengths"],
+                       "the run needs at least \(MemoryBound.gib(memory.bytes)) (weights, gradients and AdamW state of a \(m.dim)-wide, \(m.nLayers)-layer model with \(m.vocabSize) tokens, and activations of \(memory.tokens) tokens at once), more than the \(MemoryBound.gib(MemoryBound.available)) of this machine")
+        }
         // A passkey prompt cannot be shorter than its text without filler (the BPE prompt
         // is known only once the corpus's tokenizer is trained; the run checks it then).
         if c.data.tokenizer == .byte, let shortest = e.passkeyLengths.min() {

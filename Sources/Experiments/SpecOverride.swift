@@ -85,7 +85,7 @@ public enum SpecOverride {
             throw SpecIssue(line: nil, key: path, message: "has no value after '='")
         }
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try YAMLAnchors.compose(text, path: path) else {
                 throw SpecIssue(line: nil, key: path, message: "has no value after '='")
             }
             return node

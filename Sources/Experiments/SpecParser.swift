@@ -44,7 +44,7 @@ public enum SpecParser {
     /// key is read. Only a file that is not a YAML mapping stops at once.
     static func parseFile(_ text: String, file: String, issues: inout SpecIssueList) throws -> ExperimentSpec {
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
+        do { root = try YAMLAnchors.compose(text, path: "") } catch let error as YamlError {
             throw yamlProblem(error, file: file)
         }
         var spec = ExperimentSpec(file: file, text: text)
@@ -112,7 +112,10 @@ public enum SpecParser {
 
     /// `key 'finetune.grup' is unknown (did you mean 'finetune.group'?)`.
     static func unknownKey(_ path: String, line: Int?) -> SpecIssue {
-        var parts = path.split(separator: ".").map(String.init)
+        var parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !parts.contains(where: \.isEmpty) else {
+            return SpecIssue(line: line, key: path, message: "is not a key path: expected names joined by '.' (e.g. finetune.lora.rank), without empty parts")
+        }
         // Find the longest valid prefix: the typo is in the component after it.
         var prefix = ""
         var index = 0

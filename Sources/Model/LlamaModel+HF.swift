@@ -34,9 +34,17 @@ extension LlamaModel {
     /// (all zero until `initializeLoRA`), e.g. to fine-tune a base model.
     public static func load(from dir: URL, trainable: TrainableParts = .all, rope: RoPE? = nil,
                             addLoRA: LoRAConfig? = nil) throws -> LlamaModel {
-        if dir.pathExtension.lowercased() == "gguf" {
-            return try loadGGUF(dir, trainable: trainable, rope: rope, addLoRA: addLoRA)
+        let model = dir.pathExtension.lowercased() == "gguf"
+            ? try loadGGUF(dir, trainable: trainable, rope: rope, addLoRA: addLoRA)
+            : try loadDirectory(dir, trainable: trainable, rope: rope, addLoRA: addLoRA)
+        // A NaN weight would only show up as a perplexity of NaN, or trap deep in a kernel.
+        if let bad = model.parameters.firstNonFinite() {
+            throw UserError("\(dir.path): tensor '\(bad.tensor)' holds \(bad.value) at index \(bad.index): the weights must be finite (a diverged run's checkpoint?)")
         }
+        return model
+    }
+
+    private static func loadDirectory(_ dir: URL, trainable: TrainableParts, rope: RoPE?, addLoRA: LoRAConfig?) throws -> LlamaModel {
         let configURL = dir.appendingPathComponent(configFile)
         guard FileManager.default.fileExists(atPath: configURL.path) else {
             throw UserError("\(dir.path): not a model directory (no \(configFile))")
@@ -44,6 +52,11 @@ extension LlamaModel {
         let (config, savedRope) = try HFConfig.parseLlama(try HFConfig.readJSON(configURL), source: configURL.path)
         let adapterURL = dir.appendingPathComponent(adapterConfigFile)
         let hasAdapter = FileManager.default.fileExists(atPath: adapterURL.path)
+        // Adapter weights without their config cannot be attached: loading the rest would
+        // silently measure (or export) the bare base model.
+        if !hasAdapter, FileManager.default.fileExists(atPath: dir.appendingPathComponent(adapterWeightsFile).path) {
+            throw UserError("\(dir.path): has \(adapterWeightsFile) but no \(adapterConfigFile): the LoRA adapters cannot be attached without their rank, alpha and targets")
+        }
         let lora = hasAdapter
             ? try HFConfig.parsePeftAdapter(try HFConfig.readJSON(adapterURL), source: adapterURL.path) : addLoRA
         let model = try LlamaModel(config: config, lora: lora,

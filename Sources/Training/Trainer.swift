@@ -3,8 +3,9 @@ import Kernels
 import Model
 import Support
 
-/// The training loop: micro-batches -> gradient accumulation -> NaN/Inf check -> global-norm
-/// clipping -> AdamW with the learning-rate schedule. Progress goes to a `ProgressSink` as typed
+/// The training loop: micro-batches -> gradient accumulation -> NaN/Inf check of the loss
+/// (which carries the activations') and the gradients -> global-norm clipping -> AdamW with
+/// the learning-rate schedule -> NaN/Inf check of the updated weights -> `Divergence` rule. Progress goes to a `ProgressSink` as typed
 /// events and, per step, to `onStep` (for training curves). Every step runs `model` under the
 /// training `attention` pattern, as `execution` says.
 public final class Trainer {
@@ -76,7 +77,9 @@ public final class Trainer {
                                               gradientScale: 1 / Float(config.accumulation))
         }
         loss /= Double(config.accumulation)
-        guard loss.isFinite else { throw UserError("step \(step + 1): loss is \(loss)") }
+        guard loss.isFinite else {
+            throw UserError("step \(step + 1): loss is \(loss) (the activations overflowed): the run diverged (lower the learning rate, lora.alpha or weight_decay, or raise eps)")
+        }
         let norm = try gradientNorm()
         if config.clipNorm > 0 && norm > config.clipNorm {
             // PyTorch's clip_grad_norm_: scale by max_norm / (norm + 1e-6).
@@ -86,11 +89,15 @@ public final class Trainer {
         }
         let lr = config.schedule.rate(config.learningRate, step: step)
         optimizer.update(params, lr: lr)
+        if let bad = params.firstNonFinite(in: params.trainableTensors) {
+            throw UserError("step \(step + 1): after the update, \(bad.tensor)[\(bad.index)] is \(bad.value): the run diverged (lower the learning rate, lora.alpha or weight_decay, or raise eps)")
+        }
         step += 1
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let record = TrainingStep(step: step, loss: loss, learningRate: lr, gradientNorm: norm,
                                   tokensPerSecond: Double(config.tokensPerStep) / seconds, seconds: seconds)
         history.append(record)
+        try Divergence.check(history, vocabSize: model.config.vocabSize)
         onStep?(record)
         progress(.advance(task: task, completed: step, total: config.steps, metrics: [
             ("loss", loss), ("lr", lr), ("grad_norm", norm), ("tokens/s", record.tokensPerSecond),

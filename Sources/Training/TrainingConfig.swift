@@ -50,4 +50,9 @@ public struct TrainingStep: Codable, Hashable, Sendable {
     public var gradientNorm: Double
     public var tokensPerSecond: Double
     public var seconds: Double
+
+    public init(step: Int, loss: Double, learningRate: Double, gradientNorm: Double, tokensPerSecond: Double, seconds: Double) {
+        (self.step, self.loss, self.learningRate, self.gradientNorm) = (step, loss, learningRate, gradientNorm)
+        (self.tokensPerSecond, self.seconds) = (tokensPerSecond, seconds)
+    }
 }

@@ -16,7 +16,7 @@ struct LongLoRA: ParsableCommand {
             DataCommand.self, RunCommand.self, StatusCommand.self, TableCommand.self,
             PlotCommand.self, CheckCommand.self, EvalCommand.self, FlopsCommand.self,
             EstimateCommand.self, ExportHFCommand.self, ExportCommand.self, BenchCommand.self,
-            FixtureResultsCommand.self,
+            FixtureResultsCommand.self, TrapCommand.self,
         ])
 
     /// /proc/cpuinfo flags of the instructions the Model module was compiled to use
@@ -31,6 +31,7 @@ struct LongLoRA: ParsableCommand {
     /// Maps a `UserError` to one line on stderr and its exit code; everything else
     /// goes through ArgumentParser's own reporting.
     static func main() {
+        TrapExit.install()
         do {
             // Read /proc/cpuinfo only when this build needs something from it.
             if !requiredCPUFlags.isEmpty,

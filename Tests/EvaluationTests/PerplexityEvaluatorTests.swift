@@ -132,4 +132,17 @@ import Testing
             try PerplexityEvaluator().evaluate(UniformModel(vocabSize: 100), stream: stream, length: 1, data: "x")
         }
     }
+
+    /// A diverged model's loss of 800 nats per token gives exp(800) = inf: an error naming
+    /// the data, length and attention, not a perplexity of inf in the result file.
+    @Test func aPerplexityBeyondADoubleIsAnError() throws {
+        let stream = (800..<810).map { Int32($0) }
+        do {
+            let r = try PerplexityEvaluator(protocol: .longlora, stride: 2)
+                .evaluate(TargetEchoModel(vocabSize: 1000), stream: stream, length: 4, data: "huge")
+            Issue.record("perplexity \(r.perplexity) was returned")
+        } catch let error as UserError {
+            #expect(error.message.hasPrefix("huge at length 4 (attention full)") && error.message.contains("diverged"), "\(error.message)")
+        }
+    }
 }

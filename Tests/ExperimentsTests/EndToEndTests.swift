@@ -147,6 +147,20 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
     /// Every run records its checkpoint directory; its metadata says how it was trained, and
     /// `RESULTS.h5#RUN_ID` finds the model: the final step, or the base for a run without
     /// fine-tuning.
+    /// A diverging run (learning rate 1e20: weights of 1e20, activations overflowing) is
+    /// recorded as failed with the step and the reason, and the sweep goes on with the next.
+    @Test func aDivergingRunFailsAloneWithItsReason() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try buildTinyCorpus(named: "tiny", in: data)
+        let spec = microSpec(corpus: "tiny", steps: "[4]") + "  finetune.optimizer.lr: [1.0e20, 2.0e-3]\n"
+        let (summary, file) = try run(spec)
+        #expect(summary.failed.count == 1 && summary.completed.count == 1, "\(summary)")
+        let failed = try #require(file.runs.first { $0.status == .failed })
+        #expect(failed.id.contains("lr=1e+20") || failed.id.contains("1e20") || failed.id.contains("1e+20"), "\(failed.id)")
+        #expect(failed.error.hasPrefix("step ") && failed.error.contains("diverged"), "\(failed.error)")
+        #expect(file.runs.contains { $0.status == .complete && !$0.eval.isEmpty })
+    }
+
     @Test func everyRunRecordsAnAddressableCheckpoint() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try buildTinyCorpus(named: "tiny", in: data)
@@ -168,6 +182,17 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
             #expect(FileManager.default.fileExists(atPath: reference.model.appendingPathComponent("config.json").path))
         }
         #expect(throws: UserError.self) { try CheckpointReference(parsing: "\(resultFile.path)#no-such-run") }
+        // A LoRA fine-tune whose adapters went missing is refused, not evaluated as the base.
+        let tuned = try #require(file.runs.first { $0.id.hasPrefix("steps=3") })
+        let reference = try CheckpointReference(parsing: "\(resultFile.path)#\(tuned.id)")
+        try FileManager.default.removeItem(at: reference.model.appendingPathComponent("adapter_config.json"))
+        try FileManager.default.removeItem(at: reference.model.appendingPathComponent("adapter_model.safetensors"))
+        do {
+            _ = try CheckpointReference(parsing: "\(resultFile.path)#\(tuned.id)")
+            Issue.record("a LoRA checkpoint without its adapters was accepted")
+        } catch let error as UserError {
+            #expect(error.message.contains("records LoRA adapters of rank 4") && error.message.contains("no adapter_config.json"), "\(error.message)")
+        }
     }
 
     @Test func runsSkipsAndRerunsOnlyWhatChanged() throws {

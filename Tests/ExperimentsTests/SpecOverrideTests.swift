@@ -33,7 +33,7 @@ import Experiments
         #expect(specError(minimalSpec, set: ["finetune.grop=0.5"])
                 == "--set finetune.grop=0.5: key 'finetune.grop': is unknown (did you mean 'finetune.group'?)")
         #expect(specError(minimalSpec, set: ["finetune.steps=-1"])
-                == "--set finetune.steps=-1: key 'finetune.steps': expected an integer >= 0, got -1 (an integer)")
+                == "--set finetune.steps=-1: key 'finetune.steps': expected an integer in 0...100000000, got -1 (an integer)")
         #expect(specError(minimalSpec, set: ["finetune.steps"]) == "--set finetune.steps: expected key.path=value")
         #expect(specError(minimalSpec, set: ["finetune.steps="]) == "--set finetune.steps=: key 'finetune.steps': has no value after '='")
         // A cross-key problem caused by an override points at the override.

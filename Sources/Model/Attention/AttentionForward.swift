@@ -62,7 +62,14 @@ extension Attention {
                                beta: 1, c: oTile, ldc: plan.ldq)
                 }
                 for r in 0..<bq {
-                    precondition(l[r] > 0, "attention pattern '\(pattern.name)': query \(qr.lowerBound + r) of head \(h) sees no key")
+                    // Every pattern lets a query see itself (the invariant tests check it), so
+                    // no sum here means NaN or infinite scores: a diverged model. The NaN goes on
+                    // to the loss, where the trainer or evaluator names it, instead of a trap.
+                    guard l[r] > 0 else {
+                        (oTile + r * plan.ldq).update(repeating: .nan, count: hd)
+                        lse[h * queries + qr.lowerBound - first + r] = .nan
+                        continue
+                    }
                     TileMath.scale(oTile + r * plan.ldq, count: hd, by: 1 / l[r])
                     lse[h * queries + qr.lowerBound - first + r] = m[r] + Foundation.log(l[r])
                 }
