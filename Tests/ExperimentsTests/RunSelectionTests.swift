@@ -38,7 +38,7 @@ import Testing
             _ = try RunSelection(only: ["attention=s2,seed=3"]).apply(runs)
             Issue.record("an unknown id was accepted")
         } catch let error as UserError {
-            #expect(error.message == "--only 'attention=s2,seed=3': no run of the sweep has this id (did you mean 'attention=s2,seed=1'?)")
+            #expect(error.message == "--only 'attention=s2,seed=3': no run of the sweep has this id (did you mean 'attention=s2,seed=0'?)")
         }
     }
 
