@@ -42,13 +42,14 @@ import Testing
         // `regression-micro: submitted job array 12 (6 tasks, ...) and job 13 (...)`
         let words = out.split(whereSeparator: { $0 == " " || $0 == "\n" })
         let arrayJob = try #require(words.firstIndex(of: "array").map { String(words[$0 + 1]) })
-        let finishJob = try #require(words.firstIndex(of: "job").map { String(words[$0 + 1]) })
+        let finishJob = try #require(words.indices.dropLast(2).first { words[$0] == "and" && words[$0 + 1] == "job" }
+            .map { String(words[$0 + 2]) })
         #expect(out.contains("(6 tasks, one per pending run)"), "\(out)")
 
         // Until both jobs have left the queue (10 min at most; the sweep takes about a minute here).
         let deadline = Date().addingTimeInterval(600)
         while Date() < deadline {
-            let queued = Shell.output(["squeue", "-h", "-j", "\(arrayJob),\(finishJob)", "-o", "%i"]) ?? ""
+            let queued = try #require(Shell.output(["squeue", "-h", "-j", "\(arrayJob),\(finishJob)", "-o", "%i"]), "squeue failed")
             if queued.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { break }
             Thread.sleep(forTimeInterval: 2)
         }
@@ -69,7 +70,11 @@ import Testing
         let results = root.appendingPathComponent("results/regression-micro.h5")
         let file = try ResultFile.read(results)
         #expect(file.runs.count == 6 && file.runs.allSatisfy { $0.status == .complete }, "\(file.runs.map { "\($0.id) \($0.status)" })")
-        let check = try CLI.run(["check", results.path, "--baseline", Self.baseline.path])
+        // Peak RSS is each process's high-water mark: a task that only evaluates a shared
+        // checkpoint (s2-strided) peaks lower than after the fine-tune in a serial sweep (-13%
+        // measured). Every other metric is held to the check's defaults.
+        let check = try CLI.run(["check", results.path, "--baseline", Self.baseline.path,
+                                 "--tolerance", "resources/peak_rss_bytes=0.25"])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.contains(" in 6 runs compared; 0 regression(s)"), "\(check.stdout)")
         // The finishing job drew the tables.
