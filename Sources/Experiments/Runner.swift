@@ -67,80 +67,90 @@ public struct Runner {
     public func run(_ runs: [PlannedRun]) throws -> Summary {
         var summary = Summary()
         var dataProblems: [String: String] = [:]
-        for (index, run) in runs.enumerated() {
-            progress(.message("[\(index + 1)/\(runs.count)] \(run.id)"))
-            // Data first: the manifest is part of the hash.
-            for corpus in run.corpora where dataProblems[corpus] == nil {
+        // A second look at the runs left to other runners: their holder may have finished
+        // them, or died (its claim is then taken over) while this runner did the others.
+        for pass in 0..<2 {
+            let todo = pass == 0 ? runs : runs.filter { summary.elsewhere.contains($0.id) }
+            if pass == 1 {
+                if todo.isEmpty { break }
+                summary.elsewhere = []
+                progress(.message("again, the \(todo.count) run\(todo.count == 1 ? "" : "s") left to other runners"))
+            }
+            for (index, run) in todo.enumerated() {
+                progress(.message("[\(index + 1)/\(todo.count)] \(run.id)"))
+                // Data first: the manifest is part of the hash.
+                for corpus in run.corpora where dataProblems[corpus] == nil {
+                    do {
+                        _ = try exclusively("data", corpus, what: "corpus \(corpus)") {
+                            try data.prepare(corpus: corpus, recipe: run.config.data, progress: progress)
+                        }
+                    } catch {
+                        dataProblems[corpus] = "corpus '\(corpus)': \(Self.describe(error))"
+                    }
+                }
+                let version = CodeVersion.current(for: run, dataDirectory: dataDirectory, code: code)
+                let hash = run.hash(version)
+                // Runs of other code or data in the file become stale, whether this one runs or not.
+                try recorder.setCurrent(version)
+                if recorder.isComplete(hash: hash) {
+                    progress(.message("\(run.id): already complete, skipped"))
+                    summary.skipped.append(run.id)
+                    continue
+                }
+                let claim: Claim
+                switch try Claim.acquire(claimURL("run", hash), note: { progress(.message($0)) }) {
+                case .held(let other):
+                    progress(.message("\(run.id): claimed by another runner (\(other)), left to it"))
+                    summary.elsewhere.append(run.id)
+                    continue
+                case .acquired(let acquired):
+                    claim = acquired
+                }
+                defer { claim.release() }
+                // Completed by another runner between the check and the claim.
+                if recorder.isComplete(hash: hash) {
+                    progress(.message("\(run.id): already complete, skipped"))
+                    summary.skipped.append(run.id)
+                    continue
+                }
+                let checkpoints = resultsDirectory.appendingPathComponent("checkpoints").appendingPathComponent(run.finetuneHash(version))
+                var report = RunRecord(id: run.id, config: run.recordedConfig, configHash: hash, seed: Int64(run.seed),
+                                       codeFingerprint: version.code, dataManifests: version.dataManifests,
+                                       checkpoint: run.config.analytic.only ? "" : "checkpoints/\(checkpoints.lastPathComponent)",
+                                       status: .running, provenance: provenance, started: RunRecord.timestamp())
+                var metrics: [String: [String: Double]] = [:]
+                try recorder.markRunning(report)
                 do {
-                    _ = try exclusively("data", corpus, what: "corpus \(corpus)") {
-                        try data.prepare(corpus: corpus, recipe: run.config.data, progress: progress)
+                    metrics["projection"] = try AnalyticProjection.metrics(run.config)
+                    if !run.config.analytic.only {
+                        if let problem = run.corpora.compactMap({ dataProblems[$0] }).first { throw UserError(problem) }
+                        let base = try baseModel(for: run, version: version)
+                        // Runs that differ only in evaluation share this checkpoint: one runner trains it,
+                        // the others wait and resume from its final step.
+                        let tuned = try exclusively("finetune", checkpoints.lastPathComponent, what: "fine-tuning \(checkpoints.lastPathComponent.prefix(12))") {
+                            let tuned = try finetune.finetune(run.config, base: base, checkpoints: checkpoints, progress: progress)
+                            try CheckpointMetadata(run.config, model: tuned.model, base: base, directory: checkpoints).write(to: checkpoints)
+                            return tuned
+                        }
+                        report.curves = tuned.curves
+                        metrics["training"] = tuned.metrics
+                        metrics.merge(tuned.groups) { _, new in new }
+                        for table in try evaluate.evaluate(run.config, model: tuned.model, progress: progress) {
+                            report.eval[table.dataset] = table.resultTable
+                        }
                     }
+                    report.status = .complete
+                    summary.completed.append(run.id)
                 } catch {
-                    dataProblems[corpus] = "corpus '\(corpus)': \(Self.describe(error))"
+                    report.status = .failed
+                    report.error = Self.describe(error)
+                    summary.failed.append(run.id)
+                    progress(.message("\(run.id): failed: \(report.error)"))
                 }
+                report.finished = RunRecord.timestamp()
+                report.metrics = metrics.filter { !$0.value.isEmpty }.mapValues { $0.mapValues { Value.double($0) } }
+                try recorder.record(report)
             }
-            let version = CodeVersion.current(for: run, dataDirectory: dataDirectory, code: code)
-            let hash = run.hash(version)
-            // Runs of other code or data in the file become stale, whether this one runs or not.
-            try recorder.setCurrent(version)
-            if recorder.isComplete(hash: hash) {
-                progress(.message("\(run.id): already complete, skipped"))
-                summary.skipped.append(run.id)
-                continue
-            }
-            let claim: Claim
-            switch try Claim.acquire(claimURL("run", hash), note: { progress(.message($0)) }) {
-            case .held(let other):
-                progress(.message("\(run.id): claimed by another runner (\(other)), left to it"))
-                summary.elsewhere.append(run.id)
-                continue
-            case .acquired(let acquired):
-                claim = acquired
-            }
-            defer { claim.release() }
-            // Completed by another runner between the check and the claim.
-            if recorder.isComplete(hash: hash) {
-                progress(.message("\(run.id): already complete, skipped"))
-                summary.skipped.append(run.id)
-                continue
-            }
-            let checkpoints = resultsDirectory.appendingPathComponent("checkpoints").appendingPathComponent(run.finetuneHash(version))
-            var report = RunRecord(id: run.id, config: run.recordedConfig, configHash: hash, seed: Int64(run.seed),
-                                   codeFingerprint: version.code, dataManifests: version.dataManifests,
-                                   checkpoint: run.config.analytic.only ? "" : "checkpoints/\(checkpoints.lastPathComponent)",
-                                   status: .running, provenance: provenance, started: RunRecord.timestamp())
-            var metrics: [String: [String: Double]] = [:]
-            try recorder.markRunning(report)
-            do {
-                metrics["projection"] = try AnalyticProjection.metrics(run.config)
-                if !run.config.analytic.only {
-                    if let problem = run.corpora.compactMap({ dataProblems[$0] }).first { throw UserError(problem) }
-                    let base = try baseModel(for: run, version: version)
-                    // Runs that differ only in evaluation share this checkpoint: one runner trains it,
-                    // the others wait and resume from its final step.
-                    let tuned = try exclusively("finetune", checkpoints.lastPathComponent, what: "fine-tuning \(checkpoints.lastPathComponent.prefix(12))") {
-                        let tuned = try finetune.finetune(run.config, base: base, checkpoints: checkpoints, progress: progress)
-                        try CheckpointMetadata(run.config, model: tuned.model, base: base, directory: checkpoints).write(to: checkpoints)
-                        return tuned
-                    }
-                    report.curves = tuned.curves
-                    metrics["training"] = tuned.metrics
-                    metrics.merge(tuned.groups) { _, new in new }
-                    for table in try evaluate.evaluate(run.config, model: tuned.model, progress: progress) {
-                        report.eval[table.dataset] = table.resultTable
-                    }
-                }
-                report.status = .complete
-                summary.completed.append(run.id)
-            } catch {
-                report.status = .failed
-                report.error = Self.describe(error)
-                summary.failed.append(run.id)
-                progress(.message("\(run.id): failed: \(report.error)"))
-            }
-            report.finished = RunRecord.timestamp()
-            report.metrics = metrics.filter { !$0.value.isEmpty }.mapValues { $0.mapValues { Value.double($0) } }
-            try recorder.record(report)
         }
         return summary
     }

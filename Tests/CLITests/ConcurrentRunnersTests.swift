@@ -39,8 +39,8 @@ import Testing
         return process
     }
 
-    @Test func twoRunnersShareTheSweep() throws {
-        defer { try? FileManager.default.removeItem(at: root) }
+    /// The tiny corpus, built, and the spec.
+    func prepare() throws {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         var text = ""
         for i in 0..<1500 { text += "Line \(i % 97) of the tiny corpus: the sky is blue and the sun is bright.\n" }
@@ -49,6 +49,11 @@ import Testing
                                  "--data-dir", "data", "--quiet"], in: root)
         try #require(built.status == 0, "\(built.stderr)")
         try Self.spec.write(to: root.appendingPathComponent("together.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    @Test func twoRunnersShareTheSweep() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try prepare()
 
         let arguments = ["run", "together.yaml", "--threads", "1", "--no-plots"]
         let logs = (0..<2).map { root.appendingPathComponent("runner-\($0).log") }
@@ -73,6 +78,35 @@ import Testing
         #expect(file.runs.map(\.id).sorted() == ["full,seed=0", "full-eval,seed=0", "s2,seed=0", "short,seed=0"])
         #expect(file.runs.allSatisfy { $0.status == .complete })
         // Every claim was released.
+        let claims = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("results/claims").path)) ?? []
+        #expect(claims.isEmpty, "\(claims)")
+    }
+
+    /// kill -9 of the runner pretraining the shared base: the other one takes the base over
+    /// (its claim names a dead process), does every run, the killed runner's claimed run
+    /// included, and leaves no claim behind.
+    @Test func aKilledRunnersWorkIsTakenOver() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try prepare()
+        let arguments = ["run", "together.yaml", "--threads", "1", "--no-plots"]
+        let logs = (0..<2).map { root.appendingPathComponent("runner-\($0).log") }
+        let processes = try logs.map { try start(arguments, log: $0) }
+        func pretraining(_ index: Int) -> Bool {
+            ((try? String(contentsOf: logs[index], encoding: .utf8)) ?? "").contains("pretraining base model")
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !pretraining(0), !pretraining(1) { usleep(20_000) }
+        let victim = pretraining(0) ? 0 : 1
+        kill(processes[victim].processIdentifier, SIGKILL)
+        for process in processes { process.waitUntilExit() }
+        #expect(processes[victim].terminationReason == .uncaughtSignal, "the runner finished before it could be killed")
+
+        let output = try String(contentsOf: logs[1 - victim], encoding: .utf8)
+        #expect(processes[1 - victim].terminationStatus == 0, "\(output)")
+        #expect(output.contains("(that process is gone)"), "\(output)")
+        #expect(Self.count("completed", in: output) == 4, "\(output)")
+        let file = try ResultFile.read(root.appendingPathComponent("results/together.h5"))
+        #expect(file.runs.count == 4 && file.runs.allSatisfy { $0.status == .complete }, "\(file.runs.map { "\($0.id) \($0.status)" })")
         let claims = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("results/claims").path)) ?? []
         #expect(claims.isEmpty, "\(claims)")
     }
