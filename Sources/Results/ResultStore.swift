@@ -8,9 +8,9 @@ import Support
 /// either the previous file or the new one. Completed runs are never replaced:
 /// `record` refuses to overwrite a run whose status is `complete`, and keeps a complete run
 /// of another version under a new id beside the one that supersedes it.
-/// Writers to the same directory are serialized with an advisory lock on that
-/// directory, and each update re-reads the file first, so nothing recorded by
-/// another process is lost.
+/// Writers of the same file, on one machine or several sharing a file system, take turns
+/// through its lock file (`<name>.h5.lock`, a `Claim`, not `flock`, which NFS may ignore),
+/// and each update re-reads the file first, so nothing recorded by another process is lost.
 public final class ResultStore {
     public let url: URL
     /// The file as of the last read or write by this store.
@@ -26,7 +26,7 @@ public final class ResultStore {
     /// tolerances are updated to `header`'s if they changed.
     public static func open(_ url: URL, header: ResultHeader) throws -> ResultStore {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        return try withDirectoryLock(url) {
+        return try withFileLock(url) {
             removeOrphans(of: url)
             guard FileManager.default.fileExists(atPath: url.path) else {
                 let file = ResultFile(header: header)
@@ -123,7 +123,7 @@ public final class ResultStore {
     }
 
     private func update(_ change: (inout ResultFile) throws -> Void) throws {
-        try Self.withDirectoryLock(url) {
+        try Self.withFileLock(url) {
             var current = try ResultFile.read(url)
             try change(&current)
             try current.write(url)
@@ -131,18 +131,12 @@ public final class ResultStore {
         }
     }
 
-    /// Holds an exclusive `flock` on the file's directory while `body` runs. The lock
-    /// is released by the kernel if the process dies, so it can never be left stale.
-    private static func withDirectoryLock<T>(_ url: URL, _ body: () throws -> T) throws -> T {
-        let directory = url.deletingLastPathComponent().path
-        let fd = Foundation.open(directory, O_RDONLY)
-        guard fd >= 0 else { throw UserError("\(directory): cannot open directory to lock it") }
-        defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw UserError("\(directory): cannot lock: \(String(cString: strerror(errno)))") }
-        }
-        defer { flock(fd, LOCK_UN) }
-        return try body()
+    /// Holds the file's lock (`<name>.h5.lock`, a `Claim`) while `body` runs: writers on
+    /// this machine or on others sharing the file system take turns. A lock left by a
+    /// killed writer is taken over (see `Claim`).
+    private static func withFileLock<T>(_ url: URL, _ body: () throws -> T) throws -> T {
+        let lock = url.deletingLastPathComponent().appendingPathComponent(url.lastPathComponent + ".lock")
+        return try Claim.withClaim(lock, note: { FileHandle.standardError.write(Data("\($0)\n".utf8)) }, body)
     }
 
     /// Deletes temporary files left by writers of `url` that were killed mid-write

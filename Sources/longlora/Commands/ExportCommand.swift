@@ -8,6 +8,7 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write every metric of a result file as one tidy table (one row per run and metric).",
         discussion: """
+            Only the current runs unless --all (runs of other code or data are stale: `longlora status` says why). \
             Columns: run, status, seed, config_hash, every config key (finetune.attention, ...), \
             metric (eval/<dataset>/<column>, <group>/<name>, curves/<name>), the evaluation row's keys \
             (length, protocol, attention, ...), step (with --curves) and value. \
@@ -31,8 +32,11 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Only complete runs.")
     var completeOnly = false
 
+    @Flag(help: "Every run, stale ones too (their reasons in a `stale` column); default: the current runs.")
+    var all = false
+
     func run() throws {
-        let file = try ResultFile.read(URL(fileURLWithPath: results))
+        let file = try ResultFile.read(URL(fileURLWithPath: results)).forTables(all: all)
         let runs = completeOnly ? file.runs.filter { $0.status == .complete } : file.runs
         let text = try MetricExport(runs, curves: curves).render(format)
         if let out {

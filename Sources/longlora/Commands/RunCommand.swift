@@ -9,7 +9,13 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run or resume an experiment spec; writes results/NAME.h5.",
-        discussion: "Every key of a spec is described in docs/spec-reference.md.")
+        discussion: """
+            Every key of a spec is described in docs/spec-reference.md. Several `longlora run` processes \
+            on one spec (on one machine, or on machines sharing the results folder) split its runs: each \
+            run is claimed by one of them (results/claims/), a base model is pretrained once. \
+            --slurm submits the pending runs as a Slurm job array (README, "Running on many processes \
+            and on a cluster").
+            """)
 
     @Argument(help: "Experiment spec (YAML), e.g. experiments/quickstart.yaml.")
     var spec: String?
@@ -17,7 +23,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a spec key, e.g. --set finetune.attention=full (repeatable).", valueName: "key.path=value"))
     var overrides: [String] = []
 
-    @Flag(help: "List the runs with their ids and hashes, then exit.")
+    @Flag(help: "List the runs with their ids and hashes (with --slurm: print the sbatch scripts), then exit.")
     var dryRun = false
 
     @Flag(help: "Print every run's resolved configuration (what its hash sees), then exit.")
@@ -25,6 +31,24 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: "Format of --print-config.")
     var configFormat: ResolvedConfigText.Format = .yaml
+
+    @Option(help: ArgumentHelp("Run only the run with this id (repeatable); see --dry-run for the ids.", valueName: "run-id"))
+    var only: [String] = []
+
+    @Option(help: ArgumentHelp("Run only every N-th run from the I-th (0-based), e.g. worker 2 of 4: --shard 2/4.", valueName: "I/N"))
+    var shard: String?
+
+    @Flag(help: "Submit the pending runs as a Slurm job array (one task per run) and a job that draws the tables and figures.")
+    var slurm = false
+
+    @Option(help: "With --slurm: the partition (sbatch --partition).")
+    var partition: String?
+
+    @Option(help: "With --slurm: each task's time limit (sbatch --time), e.g. 2:00:00.")
+    var time: String?
+
+    @Option(help: "With --slurm: CPUs per task, also the task's --threads.")
+    var cpusPerTask: Int = 2
 
     @Option(help: "Folder of result files, the base-model cache and checkpoints.")
     var resultsDir = "results"
@@ -46,6 +70,10 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         if spec == nil, !specReference { throw ValidationError("Missing expected argument '<spec>'") }
+        if !slurm, partition != nil || time != nil {
+            throw ValidationError("--partition and --time go with --slurm")
+        }
+        if cpusPerTask < 1 { throw ValidationError("--cpus-per-task must be at least 1") }
     }
 
     func run() throws {
@@ -55,11 +83,15 @@ struct RunCommand: ParsableCommand {
         }
         let url = URL(fileURLWithPath: spec!)
         let experiment = try SpecParser.load(url, overrides: overrides)
-        let runs = try Sweep.expand(experiment)
+        let runs = try RunSelection(only: only, shard: try shard.map(RunSelection.Shard.init)).apply(try Sweep.expand(experiment))
         let dataDirectory = URL(fileURLWithPath: dataDir)
         let merges = Sweep.mergeReport(runs)
         if printConfig {
             print(ResolvedConfigText.render(runs, format: configFormat), terminator: "")
+            return
+        }
+        if slurm {
+            try submit(experiment, runs: runs, dataDirectory: dataDirectory)
             return
         }
         if dryRun {
@@ -97,8 +129,9 @@ struct RunCommand: ParsableCommand {
             resultsDirectory: results, dataDirectory: dataDirectory,
             provenance: Provenance.current(), progress: display.sink)
         let summary = try runner.run(runs)
+        let elsewhere = summary.elsewhere.isEmpty ? "" : "\(summary.elsewhere.count) left to other runners, "
         FileHandle.standardError.write(Data(("\(experiment.experiment): \(summary.completed.count) completed, "
-            + "\(summary.skipped.count) skipped, \(summary.failed.count) failed -> \(url.path)\n").utf8))
+            + "\(summary.skipped.count) skipped, \(elsewhere)\(summary.failed.count) failed -> \(url.path)\n").utf8))
         if summary.completed.count + summary.skipped.count > 0 {
             print(try TableCommand.render(url, format: .md), terminator: "")
             if !noPlots {
@@ -109,5 +142,36 @@ struct RunCommand: ParsableCommand {
         if !summary.failed.isEmpty {
             throw UserError("\(summary.failed.count) run\(summary.failed.count == 1 ? "" : "s") failed: \(summary.failed.joined(separator: ", ")) (errors recorded in \(url.path))", exitCode: 1)
         }
+    }
+
+    /// `--slurm`: the runs not yet complete in the result file as a job array, submitted
+    /// (or, with `--dry-run`, printed).
+    func submit(_ experiment: ExperimentSpec, runs: [PlannedRun], dataDirectory: URL) throws {
+        let url = URL(fileURLWithPath: resultsDir).appendingPathComponent("\(experiment.experiment).h5")
+        let file = FileManager.default.fileExists(atPath: url.path) ? try ResultFile.read(url) : nil
+        let pending = runs.filter { run in
+            let hash = run.hash(CodeVersion.current(for: run, dataDirectory: dataDirectory))
+            return !(file?.runs.contains { $0.status == .complete && $0.configHash == hash } ?? false)
+        }
+        guard !pending.isEmpty else {
+            print("\(experiment.experiment): every run is complete in \(url.path); nothing to submit")
+            return
+        }
+        var arguments = [spec!] + overrides.flatMap { ["--set", $0] } + ["--results-dir", resultsDir, "--data-dir", dataDir]
+        if output.quiet { arguments.append("--quiet") }
+        let binary = Bundle.main.executableURL?.resolvingSymlinksInPath().path ?? CommandLine.arguments[0]
+        let array = SlurmJobArray(experiment: experiment.experiment, runs: pending.map(\.id), runArguments: arguments,
+                                  binary: binary, workingDirectory: FileManager.default.currentDirectoryPath,
+                                  resultsDirectory: resultsDir, plotsDirectory: plotsDir,
+                                  options: .init(partition: partition, time: time, cpusPerTask: cpusPerTask))
+        if dryRun {
+            print("# \(array.directory)/array.sbatch\n\(array.arrayScript)\n# \(array.directory)/finish.sbatch "
+                  + "(submitted with --dependency=afterany:<array job>)\n\(array.finishScript)", terminator: "")
+            return
+        }
+        let submission = try array.submit()
+        print("\(experiment.experiment): submitted job array \(submission.arrayJob) (\(pending.count) task\(pending.count == 1 ? "" : "s"), "
+              + "one per pending run) and job \(submission.finishJob) (status, tables, figures after it)")
+        print("  follow: squeue -j \(submission.arrayJob),\(submission.finishJob); longlora status \(url.path); logs in \(array.directory)/")
     }
 }
