@@ -10,11 +10,7 @@ public enum SpecParser {
     /// Parses the spec at `url`, applies the `--set` overrides, and checks every run of
     /// the sweep; returns the spec only if all of it is valid.
     public static func load(_ url: URL, overrides: [String] = []) throws -> ExperimentSpec {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw UserError("cannot read spec \(url.path): \(error.localizedDescription)")
-        }
-        return try parse(text, file: url.path, overrides: overrides)
+        try parse(try SpecFile.read(url), file: url.path, overrides: overrides)
     }
 
     public static func parse(_ text: String, file: String, overrides: [String] = []) throws -> ExperimentSpec {

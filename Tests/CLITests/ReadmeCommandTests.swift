@@ -22,7 +22,9 @@ import Testing
             if inBlock {
                 pending += line.hasSuffix("\\") ? String(line.dropLast()) : line
                 if line.hasSuffix("\\") { continue }
-                for part in pending.components(separatedBy: "&&") {
+                // A shell comment ends the command (` # print the scripts`).
+                let command = pending.range(of: " #").map { String(pending[..<$0.lowerBound]) } ?? pending
+                for part in command.components(separatedBy: "&&") {
                     let words = part.split(separator: " ").map(String.init)
                     if let first = words.first, first == "longlora" || first.hasSuffix("/longlora") {
                         found.append(words.dropFirst().joined(separator: " "))

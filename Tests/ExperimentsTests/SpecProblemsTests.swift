@@ -19,10 +19,10 @@ import Experiments
         #expect(message == """
             t.yaml: 5 problems:
               t.yaml:3: key 'finetune.grup': is unknown (did you mean 'finetune.group'?)
-              t.yaml:4: key 'finetune.steps': expected an integer >= 0, got -1 (an integer)
-              t.yaml:5: key 'evaluate.stride': expected an integer >= 1, got 0 (an integer)
+              t.yaml:4: key 'finetune.steps': expected an integer in 0...100000000, got -1 (an integer)
+              t.yaml:5: key 'evaluate.stride': expected an integer in 1...1048576, got 0 (an integer)
               t.yaml:7: key 'finetune.attention': \(attentionChoiceError("s5"))
-              t.yaml:9: key 'finetune.lora.rank': expected an integer >= 1, got 'x'
+              t.yaml:9: key 'finetune.lora.rank': expected an integer in 1...65536, got 'x'
             """)
     }
 
