@@ -45,12 +45,9 @@ public struct LongRangeEcho: Sendable, Equatable {
 
     public func apply(to text: [UInt8], name: String) -> [UInt8] {
         var rng = SplitMix64(seed: seed).fork("echo \(name)")
-        func uniform(_ range: ClosedRange<Int>) -> Int {
-            range.lowerBound + Int(rng.nextUniform() * Double(range.count))
-        }
         var out: [UInt8] = []
         out.reserveCapacity(text.count + text.count / 4)
-        var next = uniform((every / 2)...(every + every / 2))
+        var next = Self.draw((every / 2)...(every + every / 2), &rng)
         var i = 0
         while i < text.count {
             // Copy up to the next echo point, then on to the end of that line.
@@ -60,17 +57,22 @@ public struct LongRangeEcho: Sendable, Equatable {
             next -= end - i
             i = end
             guard i < text.count, next <= 0 else { continue }
-            next = uniform((every / 2)...(every + every / 2))
+            next = Self.draw((every / 2)...(every + every / 2), &rng)
             if let quote = passageEnding(at: out, back: drawDistance(&rng)) { out += quote }
         }
         return out
+    }
+
+    /// A uniform draw from `range`.
+    static func draw(_ range: ClosedRange<Int>, _ rng: inout SplitMix64) -> Int {
+        range.lowerBound + Int(rng.nextUniform() * Double(range.count))
     }
 
     /// One echo's distance back, by `law`.
     func drawDistance(_ rng: inout SplitMix64) -> Int {
         switch law {
         case .uniform:
-            return distance.lowerBound + Int(rng.nextUniform() * Double(distance.count))
+            return Self.draw(distance, &rng)
         case .logUniform:
             let lo = log(Double(distance.lowerBound)), hi = log(Double(distance.upperBound + 1))
             return min(distance.upperBound, Int(exp(lo + rng.nextUniform() * (hi - lo))))

@@ -33,11 +33,9 @@ public struct InductionProbe: Sendable, Equatable {
     public func sequence(trial: Int, vocabSize: Int, pool: [Int32]? = nil) -> [Int32] {
         var rng = SplitMix64(seed: seed).fork("induction probe trial \(trial)")
         func draw(_ n: Int) -> Int { min(n - 1, Int(rng.nextUniform() * Double(n))) }
-        let half: [Int32]
-        if let pool, !pool.isEmpty {
-            half = (0..<length).map { _ in pool[draw(pool.count)] }
-        } else {
-            half = (0..<length).map { _ in Int32(draw(vocabSize)) }
+        let half: [Int32] = switch pool {
+        case let pool? where !pool.isEmpty: (0..<length).map { _ in pool[draw(pool.count)] }
+        default: (0..<length).map { _ in Int32(draw(vocabSize)) }
         }
         return half + half
     }
@@ -65,7 +63,7 @@ public struct InductionProbe: Sendable, Equatable {
                               metrics: [("copy gain", (first - second) / Double(trial + 1))]))
         }
         progress(.end(task: task, seconds: stopwatch.seconds))
-        return InductionProbeResult(length: length, trials: trials, vocabSize: model.vocabSize, fromText: pool != nil,
+        return InductionProbeResult(length: length, trials: trials, vocabSize: model.vocabSize, fromText: pool?.isEmpty == false,
                                     firstCopyLoss: first / Double(trials), secondCopyLoss: second / Double(trials))
     }
 }

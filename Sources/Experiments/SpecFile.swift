@@ -37,42 +37,24 @@ enum SpecFile {
             throw UserError("spec \(file) is UTF-16 encoded; save it as UTF-8")
         }
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
-        var line = 1, column = 1
-        var index = 0
-        while index < body.count {
-            let byte = body[index]
-            let length = utf8Length(body, at: index)
-            guard length > 0 else {
-                throw UserError("\(file):\(line): byte 0x\(String(byte, radix: 16, uppercase: true)) at column \(column) is not UTF-8; a spec is UTF-8 text")
+        // The standard library's decoder; `offset` follows it so a bad byte can be named.
+        var decoder = UTF8()
+        var iterator = body.makeIterator()
+        var line = 1, column = 1, offset = 0
+        decoding: while true {
+            switch decoder.decode(&iterator) {
+            case .emptyInput: break decoding
+            case .error:
+                throw UserError("\(file):\(line): byte 0x\(String(body[offset], radix: 16, uppercase: true)) at column \(column) is not UTF-8; a spec is UTF-8 text")
+            case .scalarValue(let scalar):
+                let value = scalar.value
+                if value < 0x20 || value == 0x7F, value != 0x09, value != 0x0A, value != 0x0D {
+                    throw UserError("\(file):\(line): control character U+\(String(format: "%04X", value)) at column \(column); YAML allows only tab, newline and carriage return")
+                }
+                if value == 0x0A { line += 1; column = 1 } else { column += 1 }
+                offset += UTF8.width(scalar)
             }
-            if length == 1, byte < 0x20 || byte == 0x7F, byte != 0x09, byte != 0x0A, byte != 0x0D {
-                throw UserError("\(file):\(line): control character U+\(String(format: "%04X", byte)) at column \(column); YAML allows only tab, newline and carriage return")
-            }
-            if byte == 0x0A { line += 1; column = 1 } else { column += 1 }
-            index += length
         }
         return String(decoding: body, as: UTF8.self)
-    }
-
-    /// Bytes of the well-formed UTF-8 sequence starting at `index`, or 0.
-    static func utf8Length(_ bytes: [UInt8], at index: Int) -> Int {
-        let lead = bytes[index]
-        let (length, minimum): (Int, UInt32)
-        switch lead {
-        case 0x00...0x7F: return 1
-        case 0xC2...0xDF: (length, minimum) = (2, 0x80)
-        case 0xE0...0xEF: (length, minimum) = (3, 0x800)
-        case 0xF0...0xF4: (length, minimum) = (4, 0x10000)
-        default: return 0
-        }
-        guard index + length <= bytes.count else { return 0 }
-        var scalar = UInt32(lead) & (0xFF >> (length + 1))
-        for k in 1..<length {
-            let next = bytes[index + k]
-            guard next & 0xC0 == 0x80 else { return 0 }
-            scalar = scalar << 6 | UInt32(next & 0x3F)
-        }
-        guard scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { return 0 }
-        return length
     }
 }

@@ -39,19 +39,18 @@ public struct LlamaPretrainStage: PretrainStage {
                                        source: "\(config.data.corpus):train")
         let execution = Execution(threads: threads)
         let trainer: Trainer
-        var probe = try Self.readProbeCurve(in: checkpoints)
+        var probe: [ProbePoint] = []
         if let latest = try LlamaFinetuneStage.latestCheckpoint(in: checkpoints) {
             progress(.message("resuming pretraining from \(latest.lastPathComponent)"))
             trainer = try TrainerCheckpoint.resume(from: latest, attention: PatternAttention.full, execution: execution,
                                                    batches: batches.provider, progress: progress)
-            probe = probe.filter { $0.step <= trainer.step }
+            probe = try Self.readProbeCurve(in: checkpoints).filter { $0.step <= trainer.step }
         } else {
             let model = try LlamaModel(config: config.model)
             model.initialize(rng: SplitMix64(seed: seed).fork("base model"))
             progress(.message("pretraining base model: \(model.parameterCount) parameters, \(training.steps) steps at \(training.length) tokens"))
             trainer = try Trainer(model: model, config: training, attention: PatternAttention.full,
                                   execution: execution, batches: batches.provider, progress: progress)
-            probe = []
         }
         trainer.task = "pretrain"
         // Ids of the training text: copying is probed on ids the model has learned.
