@@ -51,10 +51,16 @@ public struct PlannedRun: Sendable {
     }
 
     /// Hash of everything fine-tuning depends on: runs that differ only in evaluation
-    /// settings (or evaluation corpora) share one fine-tuned checkpoint.
+    /// settings (or evaluation corpora) share one fine-tuned checkpoint. A validation curve
+    /// (`finetune.eval_every`) is stored with the checkpoint and measured with the evaluate
+    /// protocol, stride and `max_windows`, so those keys then belong to the fine-tune too:
+    /// otherwise whichever run trained first would fix the curve of every run sharing it.
     public func finetuneHash(_ version: CodeVersion) -> String {
-        ContentHash.of(values.nested(under: ["data", "model", "base", "finetune", "seed"]),
-                       version: version.restricted(to: [config.data.corpus]))
+        var keys = ["data", "model", "base", "finetune", "seed"]
+        if config.finetune.evalEvery > 0, config.finetune.training.steps > 0 {
+            keys += ValidationCurve.evaluationKeys
+        }
+        return ContentHash.of(values.nested(under: keys), version: version.restricted(to: [config.data.corpus]))
     }
 }
 

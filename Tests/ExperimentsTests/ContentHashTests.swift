@@ -58,6 +58,15 @@ import Experiments
         #expect(Set(runs.map { $0.hash(version) }).count == 4)
     }
 
+    /// The validation curve is stored with the checkpoint and measured with the evaluate
+    /// protocol: runs whose curves would differ must not share a fine-tune.
+    @Test func aValidationCurveKeepsItsEvaluationInTheFinetune() throws {
+        let curved = try expand("experiment: t\nfinetune: {eval_every: 5}\ngrid:\n  evaluate.stride: [128, 256]")
+        #expect(Set(curved.map { $0.finetuneHash(version) }).count == 2)
+        let plain = try expand("experiment: t\ngrid:\n  evaluate.stride: [128, 256]\n")
+        #expect(Set(plain.map { $0.finetuneHash(version) }).count == 1)
+    }
+
     @Test func canonicalJSONIsSortedAndTyped() throws {
         let json = try expand(minimalSpec)[0].canonicalJSON
         #expect(json.hasPrefix("{\"analytic\":{\"context\":16384,\"device\":\"a100-80gb\",\"gpus\":8,"))

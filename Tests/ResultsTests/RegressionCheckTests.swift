@@ -67,9 +67,12 @@ import Testing
         #expect(try Self.check(slower).entries.first?.verdict == .ignored)
         #expect(try !Self.check(slower, timing: true).passed)
         let memory = { (x: Int64) in Self.moved { $0.metrics["resources"]!["peak_rss_bytes"] = .int(x) } }
-        #expect(try Self.check(memory(123_456_789 + 5_000_000)).passed == false, "integers are exact by default")
-        let rss = Tolerances().relative(for: "resources/peak_rss_bytes", integer: false)
-        #expect(rss == 0.10)
+        // Measured memory is an integer count of bytes that varies between runs: 10%, not exact.
+        #expect(try Self.check(memory(123_456_789 + 5_000_000)).passed)
+        #expect(try !Self.check(memory(123_456_789 + 20_000_000)).passed)
+        #expect(Tolerances().relative(for: "resources/peak_rss_bytes", integer: false) == 0.10)
+        #expect(Tolerances().relative(for: "resources/peak_rss_bytes", integer: true) == 0.10)
+        #expect(Tolerances().relative(for: "passkey/hits", integer: true) == 0, "other integers are exact")
         #expect(Tolerances().relative(for: "analytic/total_flops", integer: false) == 0)
         #expect(Tolerances().relative(for: "curves/loss", integer: false) == 0.01)
         #expect(Tolerances().relative(for: "resources/tokens_per_s", integer: false) == nil)

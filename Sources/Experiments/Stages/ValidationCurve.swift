@@ -17,6 +17,9 @@ struct ValidationCurve {
         var perplexity: Double
     }
 
+    /// The evaluate keys the curve reads besides the fine-tune's own (part of the fine-tune hash).
+    static let evaluationKeys = ["evaluate.protocol", "evaluate.stride", "evaluate.max_windows"]
+
     let stream: [Int32]
     let evaluator: PerplexityEvaluator
     let length: Int
