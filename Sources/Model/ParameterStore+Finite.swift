@@ -12,7 +12,16 @@ extension ParameterStore {
     public func firstNonFinite(in tensors: [TensorSpec]? = nil) -> NonFinite? {
         for spec in tensors ?? self.tensors {
             let p = values.pointer + spec.offset
-            for i in 0..<spec.count where !p[i].isFinite {
+            // x - x is 0 for every finite x and NaN for an infinity or a NaN: eight at a
+            // time, then the one chunk that has one is searched element by element.
+            let lanes = SIMD8<Float>.scalarCount
+            var start = 0
+            while start + lanes <= spec.count {
+                let x = UnsafeRawPointer(p + start).loadUnaligned(as: SIMD8<Float>.self)
+                if any((x - x) .!= SIMD8<Float>(repeating: 0)) { break }
+                start += lanes
+            }
+            for i in start..<spec.count where !p[i].isFinite {
                 return NonFinite(tensor: spec.name, index: i, value: p[i])
             }
         }

@@ -49,13 +49,36 @@ public final class AdamW {
         let g = parameters.gradients.pointer, m = m.pointer, v = v.pointer
         for spec in parameters.trainableTensors {
             let p = parameters.values.pointer + spec.offset, o = spec.gradientOffset!
-            for i in 0..<spec.count {
+            // Eight lanes at a time: the same operations in the same order as the scalar
+            // tail, so the result is bitwise that of one element at a time (the compiler
+            // cannot vectorize the scalar loop itself: the four buffers might alias).
+            let lanes = SIMD8<Float>.scalarCount
+            var i = 0
+            while i + lanes <= spec.count {
+                let gi = load(g + o + i), pi = load(p + i) * decay
+                let mi = b1 * load(m + o + i) + (1 - b1) * gi
+                let vi = b2 * load(v + o + i) + (1 - b2) * gi * gi
+                store(mi, m + o + i)
+                store(vi, v + o + i)
+                store(pi - stepSize * mi / (vi.squareRoot() / bc2Root + eps), p + i)
+                i += lanes
+            }
+            while i < spec.count {
                 let gi = g[o + i]
                 p[i] *= decay
                 m[o + i] = b1 * m[o + i] + (1 - b1) * gi
                 v[o + i] = b2 * v[o + i] + (1 - b2) * gi * gi
                 p[i] -= stepSize * m[o + i] / (v[o + i].squareRoot() / bc2Root + eps)
+                i += 1
             }
         }
+    }
+
+    private func load(_ x: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(x).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    private func store(_ value: SIMD8<Float>, _ x: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(x).storeBytes(of: value, as: SIMD8<Float>.self)
     }
 }

@@ -51,6 +51,14 @@ import Training
         (store.values.pointer + spec.offset + 7).pointee = .infinity
         let bad = store.firstNonFinite()
         #expect(bad?.tensor == spec.name && bad?.index == 7 && bad?.value == .infinity)
+        // Past the first eight-lane blocks, and a NaN before it in a later tensor.
+        (store.values.pointer + spec.offset + 7).pointee = 0
+        let later = store.tensors[4]
+        #expect(later.count > 30)
+        (store.values.pointer + later.offset + 29).pointee = .nan
+        (store.values.pointer + later.offset + 30).pointee = -.infinity
+        let nan = store.firstNonFinite()
+        #expect(nan?.tensor == later.name && nan?.index == 29 && nan?.value.isNaN == true)
     }
 
     func userErrorMessage(_ body: () throws -> Void) -> String {
