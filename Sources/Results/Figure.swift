@@ -37,7 +37,7 @@ public struct Figure: Sendable {
         let body: Body
         switch layout.kind {
         case .lines: body = lines(grid, stem: stem, paper: try paperReference(for: layout, in: file))
-        case .bars: body = bars(grid, stem: stem)
+        case .bars: body = bars(grid, stem: stem, paper: try paperReference(for: layout, in: file))
         case .curves: body = try curves(grid, file: file, layout: layout, stem: stem, context: context)
         }
         let defaultY = layout.selection.value.split(separator: "/").last.map(String.init) ?? ""
@@ -165,8 +165,9 @@ public struct Figure: Sendable {
                     values: grid.cells.values.map(\.mean) + reference, series: grid.rows.count, hasReference: !reference.isEmpty)
     }
 
-    /// Clustered bars: one row per series, one (mean, ci) pair per column.
-    static func bars(_ grid: Grid, stem: String) -> Body {
+    /// Clustered bars: one row per series, one (mean, ci) pair per column. The paper's
+    /// numbers, where it has them, are open markers on the bars they correspond to.
+    static func bars(_ grid: Grid, stem: String, paper: ((_ row: [String], _ column: String) -> Double?)? = nil) -> Body {
         var data = "# label" + grid.columns.map { " mean(\($0)) ci95(\($0))" }.joined() + "\n"
         for row in grid.rows {
             data += dataQuote(seriesTitle(row))
@@ -176,21 +177,47 @@ public struct Figure: Sendable {
             }
             data += "\n"
         }
-        let plots = grid.columns.enumerated().map { j, column in
+        var plotted = grid.columns.enumerated().map { j, column in
             let using = j == 0 ? "\(2 + 2 * j):\(3 + 2 * j):xtic(1)" : "\(2 + 2 * j):\(3 + 2 * j)"
-            return "'\(stem).dat' using \(using) ls \(j + 1) title '\(gnuplotEscape(column))'"
+            return "'\(stem).dat' index 0 using \(using) ls \(j + 1) title '\(gnuplotEscape(column))'"
+        }
+        // gnuplot centres cluster i on x = i and gives each of its n bars 1 / (n + gap) of it.
+        var reference: [Double] = []
+        var yrange = "set yrange [0:*]\n"
+        if let paper {
+            // The axis stays fitted to our bars: a paper number far above them (a 7B model at
+            // 8x our lengths) is left off, and the key says how many were.
+            let top = 1.15 * (grid.cells.values.map { $0.mean + ($0.ci95 ?? 0) }.filter(\.isFinite).max() ?? 0)
+            let n = Double(grid.columns.count), gap = Double(barGap)
+            var block = "", above = 0
+            for (i, row) in grid.rows.enumerated() {
+                for (j, column) in grid.columns.enumerated() {
+                    guard let value = paper(row, column) else { continue }
+                    guard value <= top else { above += 1; continue }
+                    block += "\(Double(i) + (Double(j) - (n - 1) / 2) / (n + gap)) \(value)\n"
+                    reference.append(value)
+                }
+            }
+            if !reference.isEmpty || above > 0 {
+                yrange = "set yrange [0:\(top)]\n"
+                data += "\n\n# paper: x y\n" + (block.isEmpty ? "NaN NaN\n" : block)
+                let title = above == 0 ? "paper" : "paper (\(above) above the axis)"
+                plotted.append("'\(stem).dat' index 1 using 1:2 with points lc rgb '#000000' \(FigureStyle.reference) title '\(title)'")
+            }
         }
         let style = """
             set style data histogram
-            set style histogram errorbars gap 1 lw 1
+            set style histogram errorbars gap \(barGap) lw 1
             set style fill solid 0.7 border -1
             set xtics rotate by -20
-            set yrange [0:*]
 
-            """
-        return Body(data: data, plot: style + "plot " + plots.joined(separator: ", \\\n     "),
-                    values: grid.cells.values.map(\.mean), series: grid.columns.count)
+            """ + yrange
+        return Body(data: data, plot: style + "plot " + plotted.joined(separator: ", \\\n     "),
+                    values: grid.cells.values.map(\.mean) + reference, series: grid.columns.count, hasReference: !reference.isEmpty)
     }
+
+    /// Space between clusters of bars, in bar widths.
+    static let barGap = 1
 
     /// Mean training curve over the seeds of each series (truncated to the shortest run).
     static func curves(_ grid: Grid, file: ResultFile, layout: FigureLayout, stem: String,

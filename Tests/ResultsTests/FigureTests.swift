@@ -42,6 +42,25 @@ import Testing
         #expect(!(try Figure.make(FigureLayout(name: "ppl", kind: .lines, selection: s2Only), from: single)).script.contains("set key off"))
     }
 
+    /// On bars, the paper's numbers are open markers centred on their bars (gnuplot puts
+    /// bar j of n in cluster i at i + (j - (n - 1) / 2) / (n + gap)); a number far above
+    /// the bars is left off the fitted axis and counted in the key.
+    @Test func paperNumbersOnBarsSitOnTheirBars() throws {
+        let table = TableLayout(name: "main", selection: Self.selection)
+        let paper = #"{"main": [{"row": ["s2"], "column": 256, "value": 8.5}, {"row": ["s2"], "column": 1024, "value": 7.25},"#
+            + #" {"row": ["full"], "column": 512, "value": 500}]}"#
+        let file = Fixtures.file(TableTests.runs(), layout: Layout(tables: [table], figures: []).json(), paper: paper)
+        let figure = try Figure.make(FigureLayout(name: "bars", kind: .bars, selection: Self.selection), from: file)
+        let blocks = figure.data.components(separatedBy: "\n\n\n")
+        #expect(blocks.count == 2 && blocks[1] == "# paper: x y\n-0.25 8.5\n0.25 7.25\n", "\(figure.data)")
+        #expect(figure.script.contains("'fixture-bars.dat' index 1 using 1:2 with points lc rgb '#000000' pt 14 ps 2 title 'paper (1 above the axis)'"))
+        #expect(figure.script.contains("'fixture-bars.dat' index 0 using 2:3:xtic(1) ls 1 title '256'"))
+        #expect(!figure.script.contains("[0:*]"))
+        // Without paper numbers the axis is gnuplot's own.
+        let plain = try Figure.make(FigureLayout(name: "bars", kind: .bars, selection: Self.selection), from: Fixtures.file(TableTests.runs()))
+        #expect(plain.script.contains("set yrange [0:*]") && !plain.script.contains("paper"))
+    }
+
     @Test func rendersPNGAndKeepsScriptAndData() throws {
         guard Shell.has("gnuplot") else { return }
         let dir = try Fixtures.temporaryDirectory()
