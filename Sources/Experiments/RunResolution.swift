@@ -25,9 +25,10 @@ public struct ResolvedValues: Sendable, Equatable {
 
     /// The values of the keys under `prefixes` (all run keys if empty), nested by path,
     /// e.g. {"finetune": {"lora": {"rank": 8}}}.
-    public func nested(under prefixes: [String] = []) -> SpecValue {
+    public func nested(under prefixes: [String] = [], excluding excluded: Set<String> = []) -> SpecValue {
         let chosen = entries.filter { entry in
-            inapplicable[entry.key] == nil && (prefixes.isEmpty || prefixes.contains { entry.key == $0 || entry.key.hasPrefix($0 + ".") })
+            inapplicable[entry.key] == nil && !excluded.contains(entry.key)
+                && (prefixes.isEmpty || prefixes.contains { entry.key == $0 || entry.key.hasPrefix($0 + ".") })
         }
         return Self.nest(chosen.map { ($0.key.split(separator: ".").map(String.init), $0.value.value) })
     }

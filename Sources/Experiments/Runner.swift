@@ -177,8 +177,19 @@ public struct Runner {
             let temporary = AtomicFile.temporaryURL(for: final)
             let steps = cache.appendingPathComponent("base-\(hash).steps")
             try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+            // A constant-rate base carries on the longest finished one of its recipe.
+            var continuation: BaseContinuation.Record?
+            if case .constant = run.config.base.schedule {
+                let record = BaseContinuation.Record(recipe: run.baseRecipeHash(version), steps: run.config.base.steps)
+                if let donor = BaseContinuation.donor(in: cache, recipe: record.recipe, below: record.steps),
+                   let from = try BaseContinuation.seed(steps, from: donor) {
+                    progress(.message("base-\(hash.prefix(12)) carries on \(donor.base.lastPathComponent.prefix(17)) from step \(from)"))
+                }
+                continuation = record
+            }
             do {
                 try pretrain.pretrain(run.config, into: temporary, checkpoints: steps, progress: progress)
+                if let continuation { try BaseContinuation.record(continuation, in: temporary) }
                 try AtomicFile.commit(temporary, to: final)
                 try? FileManager.default.removeItem(at: steps)
             } catch {

@@ -150,7 +150,7 @@ public enum SpecSchema {
                   "Tokens per optimizer step: batch_tokens / context packed sequences (documents joined with EOS, no masking)."),
             .init("\(stage).warmup", SpecBounds.size(SpecBounds.steps, min: 0), .int(warmup), "Linear warm-up steps from 0 to the peak learning rate."),
             .init("\(stage).schedule", .choice(schedules), .string(schedule),
-                  "Learning rate after warm-up: `constant` (paper), or `cosine` decay to 10% of the peak at the last step."),
+                  "Learning rate after warm-up: `constant` (paper), or `cosine` decay to 10% of the peak at the last step.\(stage == "base" ? " A constant-rate base carries on the longest finished base of its recipe with fewer `base.steps`." : "")"),
             .init("\(stage).optimizer.lr", .real(min: nil, above: 0, max: nil), .double(lr), lrDoc),
             .init("\(stage).optimizer.beta1", .real(min: 0, above: nil, max: 0.999999), .double(0.9), "AdamW first-moment decay."),
             .init("\(stage).optimizer.beta2", .real(min: 0, above: nil, max: 0.999999), .double(0.95),

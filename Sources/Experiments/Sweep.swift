@@ -50,6 +50,13 @@ public struct PlannedRun: Sendable {
         ContentHash.of(values.nested(under: ["data", "model", "base"]), version: version.restricted(to: [config.data.corpus]))
     }
 
+    /// Hash of the pretraining recipe without its length (`base.steps`): constant-rate bases
+    /// that share it are prefixes of one another (`BaseContinuation`).
+    public func baseRecipeHash(_ version: CodeVersion) -> String {
+        ContentHash.of(values.nested(under: ["data", "model", "base"], excluding: ["base.steps"]),
+                       version: version.restricted(to: [config.data.corpus]))
+    }
+
     /// Hash of everything fine-tuning depends on: runs that differ only in evaluation
     /// settings (or evaluation corpora) share one fine-tuned checkpoint. A validation curve
     /// (`finetune.eval_every`) is stored with the checkpoint and measured with the evaluate

@@ -45,17 +45,22 @@ public enum TrainerCheckpoint {
 
     /// Rebuilds the trainer of `dir` so that further steps equal those of an uninterrupted run
     /// (bit for bit with the same thread count). `attention` must be the kernel the run used;
-    /// `batches` the same provider.
+    /// `batches` the same provider. With `training`, the trainer runs that config, which must
+    /// be the saved one or carry it on to more steps (`TrainingConfig.continues`).
     public static func resume(from dir: URL, attention: any AttentionBackend, execution: Execution,
-                              batches: @escaping TokenBatchProvider,
+                              batches: @escaping TokenBatchProvider, training: TrainingConfig? = nil,
                               progress: @escaping ProgressSink = Progress.silent) throws -> Trainer {
         let stateURL = dir.appendingPathComponent(stateFile)
         let state: State
         do { state = try JSONDecoder().decode(State.self, from: Data(contentsOf: stateURL)) } catch {
             throw UserError("\(stateURL.path): not a trainer state (\(error.localizedDescription))")
         }
+        if let training, training != state.training, !training.continues(state.training) {
+            throw UserError("\(stateURL.path): the checkpoint was trained with another recipe than the one to resume",
+                            hint: "delete the checkpoint to train from the start")
+        }
         let model = try LlamaModel.load(from: dir, trainable: state.trainable)
-        let trainer = try Trainer(model: model, config: state.training, attention: attention, execution: execution,
+        let trainer = try Trainer(model: model, config: training ?? state.training, attention: attention, execution: execution,
                                   batches: batches, progress: progress)
         let optURL = dir.appendingPathComponent(optimizerFile)
         let moments = try Safetensors.read(optURL)

@@ -25,6 +25,16 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
 
     public var tokensPerStep: Int { batchSize * length * accumulation }
 
+    /// Whether this run is `shorter` carried on: the same recipe but more steps, under a
+    /// schedule that does not depend on the number of steps (constant after warm-up), so its
+    /// first `shorter.steps` steps are exactly `shorter`'s.
+    public func continues(_ shorter: TrainingConfig) -> Bool {
+        guard case .constant = schedule, steps > shorter.steps else { return false }
+        var same = shorter
+        same.steps = steps
+        return same == self
+    }
+
     public func validate() throws {
         func fail(_ what: String) -> UserError { UserError("training config: \(what)") }
         guard steps > 0, batchSize > 0, length > 0, accumulation > 0 else {

@@ -13,7 +13,8 @@ import Training
 /// previous one under `checkpoints`, and a new invocation resumes from it (batches are a
 /// function of seed and step, so a resumed base equals an uninterrupted one). At every
 /// checkpoint the induction probe measures how much the model copies from its context,
-/// so `pretrain_curves.json` shows when copying appears.
+/// so `pretrain_curves.json` shows when copying appears. A constant-rate base also keeps its
+/// final trainer checkpoint, from which a longer base of the same recipe carries on.
 public struct LlamaPretrainStage: PretrainStage {
     public var dataDirectory: URL
     public var threads: Int
@@ -22,6 +23,9 @@ public struct LlamaPretrainStage: PretrainStage {
         self.dataDirectory = dataDirectory
         self.threads = threads
     }
+
+    /// The final trainer checkpoint of a constant-rate base, inside its directory.
+    public static let continuationDirectory = "continuation"
 
     /// Random sequences of this many tokens (two copies of half) probe copying.
     static let probeTokens = 128
@@ -43,7 +47,7 @@ public struct LlamaPretrainStage: PretrainStage {
         if let latest = try LlamaFinetuneStage.latestCheckpoint(in: checkpoints) {
             progress(.message("resuming pretraining from \(latest.lastPathComponent)"))
             trainer = try TrainerCheckpoint.resume(from: latest, attention: PatternAttention.full, execution: execution,
-                                                   batches: batches.provider, progress: progress)
+                                                   batches: batches.provider, training: training, progress: progress)
             probe = try Self.readProbeCurve(in: checkpoints).filter { $0.step <= trainer.step }
         } else {
             let model = try LlamaModel(config: config.model)
@@ -73,6 +77,13 @@ public struct LlamaPretrainStage: PretrainStage {
             if let previous { try? FileManager.default.removeItem(at: previous) }
         }
         try trainer.model.writeHF(into: directory)
+        // Under a constant rate a longer base of the same recipe starts where this one ends
+        // (`BaseContinuation`): keep what it needs to resume, the moments and the probe curve.
+        if case .constant = training.schedule {
+            let continuation = directory.appendingPathComponent(Self.continuationDirectory)
+            try TrainerCheckpoint.save(trainer, to: continuation)
+            try Self.writeProbeCurve(probe, in: continuation)
+        }
         // The curves of pretraining are kept beside the weights, for inspection.
         var curves = TrainingCurves.of(trainer.history)
         curves["probe_step"] = probe.map { Double($0.step) }
