@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # A long fuzz campaign against the release binary: mutated specs (`run --dry-run`), extreme
 # `--set` overrides (`run --dry-run`), and corrupted result files (`status`, `table`,
-# `export`, `check`, `plot`: the committed baseline, which predates result seals so that
-# libhdf5 reads it unverified, with bytes overwritten or cut short, or with its first 512
-# bytes cut), each case under a time limit. Every case must end with exit
+# `export`, `check`, `plot`: the committed baseline with bytes overwritten or cut short,
+# which its seal catches, or with its seal's 512 bytes cut, which leaves an unsealed HDF5
+# file that the command line reads in a child process first), each case under a time limit. Every case must end with exit
 # 0, 1 or 2; exit 1 or 2 must come with a message on stderr. Anything else is counted:
 # a signal or the internal-error exit 70 is a crash, a case killed at the time limit a hang.
 #
@@ -82,7 +82,7 @@ for n in range(count):
             data[rng.randrange(len(data))] = rng.randrange(256)
     elif kind == 1:
         data = data[: rng.randrange(len(data))]
-    else:  # the first 512 bytes cut, then damaged: not an HDF5 file any more
+    else:  # the seal cut, then damaged: an unsealed HDF5 file with wrong offsets
         data = data[512:]
         for _ in range(rng.randint(1, 8)):
             data[rng.randrange(len(data))] = rng.randrange(256)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CodeIdentity
 import Foundation
+import Results
 import Support
 
 /// The `longlora` command line: one subcommand per stage of the harness.
@@ -16,7 +17,7 @@ struct LongLoRA: ParsableCommand {
             DataCommand.self, RunCommand.self, StatusCommand.self, TableCommand.self,
             PlotCommand.self, CheckCommand.self, EvalCommand.self, FlopsCommand.self,
             EstimateCommand.self, ExportHFCommand.self, ExportCommand.self, BenchCommand.self,
-            FixtureResultsCommand.self, TrapCommand.self,
+            FixtureResultsCommand.self, TrapCommand.self, ReadResultCommand.self,
         ])
 
     /// /proc/cpuinfo flags of the instructions the Model module was compiled to use
@@ -32,6 +33,7 @@ struct LongLoRA: ParsableCommand {
     /// goes through ArgumentParser's own reporting.
     static func main() {
         TrapExit.install()
+        UnsealedResultCheck.isolatedRead = ReadResultCommand.isolatedRead
         do {
             // Read /proc/cpuinfo only when this build needs something from it.
             if !requiredCPUFlags.isEmpty,

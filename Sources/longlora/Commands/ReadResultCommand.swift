@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Results
+import Support
+
+/// Hidden from --help: reads a result file whole and exits 0, or fails. The command line
+/// runs it in a child process on result files from before seals (`UnsealedResultCheck`),
+/// so that libhdf5 crashing or hanging on a damaged one cannot take the real command with it.
+struct ReadResultCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "debug-read-result", abstract: "Read a result file in isolation.", shouldDisplay: false)
+
+    @Argument(help: "The result file.")
+    var file: String
+
+    func run() throws {
+        UnsealedResultCheck.isolatedRead = nil
+        _ = try ResultFile.read(URL(fileURLWithPath: file))
+    }
+
+    /// Reads `url` in a child `longlora debug-read-result`; throws a `UserError` naming the
+    /// file when the child fails, is killed or does not finish in time.
+    static func isolatedRead(_ url: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = [configuration.commandName!, url.path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw UserError("\(url.path): cannot start a process to read this result file from before seals: \(error.localizedDescription)")
+        }
+        // A whole result file reads in well under a second; a minute is a hang.
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        let hint = "it was written before result files were sealed and is damaged: restore it from a copy or rerun the experiment"
+        if process.isRunning {
+            process.terminate()
+            usleep(200_000)
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            throw UserError("\(url.path): libhdf5 did not finish reading this result file within 60 s", hint: hint)
+        }
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .split(separator: "\n").first.map(String.init) ?? ""
+        switch (process.terminationReason, process.terminationStatus) {
+        case (.exit, 0): return
+        case (.exit, 2) where message.hasPrefix("error: "):
+            // The child's own input error already names the file.
+            throw UserError(String(message.dropFirst(7)))
+        case (.exit, TrapExit.status):
+            throw UserError("\(url.path): libhdf5 crashed reading this result file (in a separate process)", hint: hint)
+        default:
+            throw UserError("\(url.path): libhdf5 failed reading this result file (\(process.terminationReason == .uncaughtSignal ? "signal" : "exit") \(process.terminationStatus))",
+                            hint: hint)
+        }
+    }
+}
