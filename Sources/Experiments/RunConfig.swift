@@ -119,7 +119,8 @@ extension RunConfig {
         model = ModelConfig(
             name: v.string("model.preset"), vocabSize: data.vocabSize, dim: v.int("model.dim"),
             nLayers: v.int("model.layers"), nHeads: v.int("model.heads"), nKVHeads: v.int("model.kv_heads"),
-            ffnDim: v.int("model.ffn"), maxContext: base.length, ropeBase: v.double("model.rope_base"))
+            ffnDim: v.int("model.ffn"), maxContext: base.length, ropeBase: v.double("model.rope_base"),
+            tieWordEmbeddings: v.bool("model.tie_embeddings"))
         let group: GroupSize = switch v["finetune.group"] {
         case .int(let g): .tokens(g)
         default: .ratio(v.double("finetune.group"))

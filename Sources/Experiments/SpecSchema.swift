@@ -60,6 +60,8 @@ public enum SpecSchema {
         .init("model.kv_heads", SpecBounds.autoOr(SpecBounds.heads), .string("auto"), "Key/value heads (fewer than `heads`: grouped-query attention); `auto` keeps the preset's, which equals `heads` for mini."),
         .init("model.ffn", SpecBounds.autoOr(SpecBounds.ffn), .string("auto"), "SwiGLU hidden width; `auto` keeps the preset's."),
         .init("model.rope_base", .real(min: nil, above: RoPE.minimumBase, max: nil), .double(10000), "RoPE base frequency (Llama2: 10000)."),
+        .init("model.tie_embeddings", .bool, .bool(false),
+              "The output head is the token embedding (Hugging Face `tie_word_embeddings`, as SmolLM2 and Llama 3.2); Llama2 unties them."),
     ]
     + recipe("base", context: 256, steps: 300, batchTokens: 4096, lr: 1e-3, weightDecay: 0.1,
              warmup: 30, schedule: "cosine",

@@ -67,6 +67,16 @@ import Experiments
         #expect(Set(plain.map { $0.finetuneHash(version) }).count == 1)
     }
 
+    /// `model.tie_embeddings` makes the head the embedding (one V x d tensor fewer) and is
+    /// a recipe of its own (another base).
+    @Test func tiedEmbeddingsAreAModelOfTheirOwn() throws {
+        let runs = try expand("experiment: t\ngrid:\n  model.tie_embeddings: [false, true]\n")
+        #expect(runs.map(\.config.model.isTied) == [false, true])
+        let (untied, tied) = (runs[0].config.model, runs[1].config.model)
+        #expect(untied.parameterCount - tied.parameterCount == untied.vocabSize * untied.dim)
+        #expect(runs[0].baseHash(version) != runs[1].baseHash(version))
+    }
+
     @Test func canonicalJSONIsSortedAndTyped() throws {
         let json = try expand(minimalSpec)[0].canonicalJSON
         #expect(json.hasPrefix("{\"analytic\":{\"context\":16384,\"device\":\"a100-80gb\",\"gpus\":8,"))
