@@ -10,10 +10,13 @@ import Support
 /// probe tells "the base cannot copy" apart from "the window is too short" for the price
 /// of a few forward passes.
 ///
-/// Ids are drawn from a pool: the ids of the model's own text when there is some (each
-/// draw a token at a random position, so ids come as often as in the data), else the
-/// whole vocabulary. Text ids are the fairer test: an id the model never saw in training
-/// has an untrained output row, which no copying mechanism can raise.
+/// Ids are drawn uniformly from a pool: the distinct ids of the model's own text when there
+/// is some, else the whole vocabulary. Text ids are the fairer test: an id the model never
+/// saw in training has an untrained output row, which no copying mechanism can raise.
+/// Uniform over the distinct ids, not as often as in the text: frequent ids (a newline, a
+/// comma) would recur within one copy, making "the id after its previous occurrence"
+/// ambiguous, and a model that learned to copy the previous line of its text (a newline
+/// drawn at random) then copies from the wrong place and scores the second copy worse.
 public struct InductionProbe: Sendable, Equatable {
     /// Ids per copy (the whole sequence is 2 L tokens).
     public var length: Int
@@ -28,17 +31,24 @@ public struct InductionProbe: Sendable, Equatable {
         self.seed = seed
     }
 
-    /// The ids of one trial: [x1...xL, x1...xL], each x a uniform draw from `pool` (the
-    /// text's ids) or, without one, from the whole vocabulary.
+    /// The ids of one trial: [x1...xL, x1...xL], each x a uniform draw from the distinct ids
+    /// of `pool` (the text's ids) or, without one, from the whole vocabulary.
     public func sequence(trial: Int, vocabSize: Int, pool: [Int32]? = nil) -> [Int32] {
+        sequence(trial: trial, vocabSize: vocabSize, types: pool.map(Self.types))
+    }
+
+    func sequence(trial: Int, vocabSize: Int, types: [Int32]?) -> [Int32] {
         var rng = SplitMix64(seed: seed).fork("induction probe trial \(trial)")
         func draw(_ n: Int) -> Int { min(n - 1, Int(rng.nextUniform() * Double(n))) }
-        let half: [Int32] = switch pool {
-        case let pool? where !pool.isEmpty: (0..<length).map { _ in pool[draw(pool.count)] }
+        let half: [Int32] = switch types {
+        case let types? where !types.isEmpty: (0..<length).map { _ in types[draw(types.count)] }
         default: (0..<length).map { _ in Int32(draw(vocabSize)) }
         }
         return half + half
     }
+
+    /// The distinct ids of a text, in increasing order.
+    static func types(_ pool: [Int32]) -> [Int32] { Array(Set(pool)).sorted() }
 
     /// At most this many ids of a text make the pool (a prefix is as good as the whole
     /// for unigram draws, and keeps the probe's memory small).
@@ -53,8 +63,9 @@ public struct InductionProbe: Sendable, Equatable {
         progress(.begin(task: task, total: trials))
         let stopwatch = Stopwatch()
         var first = 0.0, second = 0.0
+        let types = pool.map(Self.types)
         for trial in 0..<trials {
-            let losses = try model.nextTokenLosses(sequence(trial: trial, vocabSize: model.vocabSize, pool: pool), attention: .full)
+            let losses = try model.nextTokenLosses(sequence(trial: trial, vocabSize: model.vocabSize, types: types), attention: .full)
             // losses[i] predicts token i+1. First copy: tokens 1..<L (token 0 has no loss);
             // second copy: tokens L+1..<2L (token L, the first of the copy, is not yet a copy).
             first += losses[0..<(length - 1)].reduce(0.0) { $0 + Double($1) } / Double(length - 1)
