@@ -129,6 +129,8 @@ struct RunCommand: ParsableCommand {
             resultsDirectory: results, dataDirectory: dataDirectory,
             provenance: Provenance.current(), progress: display.sink)
         let summary = try runner.run(runs)
+        // Runs of runners killed between their shard and its assembly, and of the others.
+        try store.assemble()
         let elsewhere = summary.elsewhere.isEmpty ? "" : "\(summary.elsewhere.count) left to other runners, "
         FileHandle.standardError.write(Data(("\(experiment.experiment): \(summary.completed.count) completed, "
             + "\(summary.skipped.count) skipped, \(elsewhere)\(summary.failed.count) failed -> \(url.path)\n").utf8))
@@ -149,9 +151,11 @@ struct RunCommand: ParsableCommand {
     func submit(_ experiment: ExperimentSpec, runs: [PlannedRun], dataDirectory: URL) throws {
         let url = URL(fileURLWithPath: resultsDir).appendingPathComponent("\(experiment.experiment).h5")
         let file = FileManager.default.fileExists(atPath: url.path) ? try ResultFile.read(url) : nil
+        // Complete in the file or in a shard not yet assembled.
+        let recorded = (file?.runs ?? []) + ResultShards(of: url).scan(experiment: experiment.experiment).runs
         let pending = runs.filter { run in
             let hash = run.hash(CodeVersion.current(for: run, dataDirectory: dataDirectory))
-            return !(file?.runs.contains { $0.status == .complete && $0.configHash == hash } ?? false)
+            return !recorded.contains { $0.status == .complete && $0.configHash == hash }
         }
         guard !pending.isEmpty else {
             print("\(experiment.experiment): every run is complete in \(url.path); nothing to submit")
