@@ -2,15 +2,18 @@
 /// a pure function of the two, so any process assembling at any time writes the same file.
 ///
 /// Runs are taken in order: first the file's runs that no shard holds (written before
-/// shards existed, or whose shard was moved away), then every shard's run in the order the
-/// runs started. Each is added by the rule the single-file store always had: it replaces a
+/// shards existed, or whose shard was moved away), then the shards' runs: those the file
+/// holds in its order, then the others in the order given (`ResultShards.scan`: as the runs
+/// started; a timestamp's second alone cannot order two runs of one id). Each is added by the rule the single-file store always had: it replaces a
 /// running or failed run with its id; a complete run with its id but another content hash
 /// (other code, data or config) is kept under `<id>@<hash prefix>` (`supersededID`); a
 /// complete run is never replaced by anything of its own hash.
 public enum ResultAssembly {
     public static func runs(previous: [RunRecord], shards: [RunRecord]) -> [RunRecord] {
         var runs = previous.filter { old in !shards.contains { isSameRun(old, $0) } }
-        for shard in shards { add(shard, to: &runs) }
+        let position = { (shard: RunRecord) in previous.firstIndex { isSameRun($0, shard) } ?? previous.count }
+        let ordered = shards.enumerated().sorted { (position($0.element), $0.offset) < (position($1.element), $1.offset) }
+        for (_, shard) in ordered { add(shard, to: &runs) }
         return runs
     }
 

@@ -37,7 +37,7 @@ public struct ResultShards {
                 escaped += String(format: "%%%02X", byte)
             }
         }
-        let hash = configHash.filter { $0.isLetter || $0.isNumber }.prefix(hashLength)
+        let hash = configHash.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.prefix(hashLength)
         return "\(escaped.prefix(idLength))@\(hash).h5"
     }
 
@@ -88,7 +88,7 @@ public struct ResultShards {
 
     /// The one run of the shard at `url`.
     static func read(_ url: URL, experiment: String) throws -> RunRecord {
-        let hint = "move it out of \(url.deletingLastPathComponent().lastPathComponent)/ (its run is then done again by the next `longlora run`)"
+        let hint = "move it out of \(url.deletingLastPathComponent().lastPathComponent)/ (the file keeps the run as last assembled; a run never assembled is done again by the next `longlora run`)"
         let file: ResultFile
         do {
             file = try ResultFile.read(url)

@@ -12,7 +12,8 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Every key of a spec is described in docs/spec-reference.md. Several `longlora run` processes \
             on one spec (on one machine, or on machines sharing the results folder) split its runs: each \
-            run is claimed by one of them (results/claims/), a base model is pretrained once. \
+            run is claimed by one of them (results/claims/), a base model is pretrained once, each run is \
+            recorded in its own shard (results/NAME.d/) and results/NAME.h5 is assembled from them. \
             --slurm submits the pending runs as a Slurm job array (README, "Running on many processes \
             and on a cluster").
             """)
@@ -129,11 +130,11 @@ struct RunCommand: ParsableCommand {
             resultsDirectory: results, dataDirectory: dataDirectory,
             provenance: Provenance.current(), progress: display.sink)
         let summary = try runner.run(runs)
-        // Runs of runners killed between their shard and its assembly, and of the others.
-        try store.assemble()
         let elsewhere = summary.elsewhere.isEmpty ? "" : "\(summary.elsewhere.count) left to other runners, "
         FileHandle.standardError.write(Data(("\(experiment.experiment): \(summary.completed.count) completed, "
             + "\(summary.skipped.count) skipped, \(elsewhere)\(summary.failed.count) failed -> \(url.path)\n").utf8))
+        // Runs of runners killed between their shard and its assembly, and the others' latest.
+        try store.assemble()
         if summary.completed.count + summary.skipped.count > 0 {
             print(try TableCommand.render(url, format: .md), terminator: "")
             if !noPlots {
