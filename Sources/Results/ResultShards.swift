@@ -91,6 +91,10 @@ public struct ResultShards {
         let hint = "move it out of \(url.deletingLastPathComponent().lastPathComponent)/ (the file keeps the run as last assembled; a run never assembled is done again by the next `longlora run`)"
         let file: ResultFile
         do {
+            // Shards were sealed from the start: one without a seal did not come from a runner.
+            guard try ResultChecksum.verify(url) == .sealed else {
+                throw UserError("\(url.path): not sealed (every shard a runner writes carries a seal)")
+            }
             file = try ResultFile.read(url)
         } catch let error as UserError {
             throw UserError("result shard \(error.message)", hint: hint)

@@ -1,5 +1,5 @@
 import Foundation
-import Results
+@testable import Results
 import Support
 import Testing
 
@@ -111,6 +111,14 @@ import Testing
         #expect(scan.runs.map(\.id) == ["b"] && scan.problems.count == 1)
         let status = StatusReport.render(try ResultFile.read(url), shardProblems: scan.problems.map(\.description))
         #expect(status.contains("unreadable shards") && status.contains(shard.path), "\(status)")
+        // A shard without a seal (plain HDF5) is refused too, before libhdf5 opens it.
+        let plain = store.shards.directory.appendingPathComponent("c@0.h5")
+        do {
+            let root = try H5Group.create(plain)  // no user block: the layout before seals
+            try ResultCodec.encode(ResultFile(header: ResultHeader(experiment: "exp"), runs: [Fixtures.run(id: "c", seed: 2)]), to: root)
+        }
+        #expect(store.shards.scan(experiment: "exp").problems.contains { $0.message.contains("\(plain.path): not sealed") })
+        try FileManager.default.removeItem(at: plain)
         // Moved away, the file assembles again, keeping `a` as it was assembled.
         try FileManager.default.moveItem(at: shard, to: dir.appendingPathComponent("a.bad"))
         try store.assemble()
