@@ -2,9 +2,13 @@
 # A one-node Slurm on this machine, for trying `longlora run SPEC --slurm` and for its test:
 # installs Debian's slurm-wlm (slurmctld, slurmd, sbatch) and munge if missing, writes a
 # minimal /etc/slurm/slurm.conf for this machine (node `localhost`, all its CPUs, partition
-# `local`), and starts munged, slurmctld and slurmd if they are not running. The daemons talk
-# over 127.0.0.1 only (the node's and controller's addresses); nothing is configured for
-# other machines. Safe to run again. A slurm.conf not written by this script is never touched.
+# `local`), and starts munged, slurmctld and slurmd if they are not running (restarting
+# slurmctld and slurmd if it changed the file). The daemons listen on 127.0.0.1 only:
+# the node's and controller's addresses are 127.0.0.1, and `CommunicationParameters=
+# NoCtldInAddrAny,NoInAddrAny` makes them bind to those instead of every address (slurmctld
+# binds to what this machine's host name resolves to); munged listens on a unix socket
+# only. The script checks the listening sockets at the end. Safe to run again. A slurm.conf
+# not written by this script is never touched.
 #
 #   bash scripts/slurm-local.sh          install, configure, start
 #   bash scripts/slurm-local.sh stop     stop the three daemons it started
@@ -38,7 +42,8 @@ if [ -f "$conf" ] && ! grep -qF "$marker" "$conf"; then
     echo "slurm-local: $conf exists and was not written by this script; using it as it is" >&2
 else
     $sudo mkdir -p /etc/slurm /var/spool/slurmctld /var/spool/slurmd /var/log/slurm
-    $sudo tee "$conf" >/dev/null <<EOF
+    new=$(mktemp)
+    cat > "$new" <<EOF
 $marker
 ClusterName=longlora-local
 SlurmctldHost=localhost(127.0.0.1)
@@ -60,12 +65,30 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 MpiDefault=none
 ReturnToService=2
+CommunicationParameters=NoCtldInAddrAny,NoInAddrAny
 $node State=UNKNOWN
 PartitionName=local Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 EOF
+    if ! cmp -s "$new" "$conf"; then
+        $sudo cp "$new" "$conf"
+        changed=1
+    fi
+    rm -f "$new"
 fi
 
 running() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# Daemons started with another slurm.conf are restarted (slurmctld keeps its job state).
+if [ "${changed:-0}" = 1 ]; then
+    for pidfile in /run/slurmd.pid /run/slurmctld.pid; do
+        if running "$pidfile"; then
+            pid=$(cat "$pidfile")
+            echo "slurm-local: $conf changed; restarting $(basename "$pidfile" .pid)"
+            $sudo kill "$pid"
+            for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        fi
+    done
+fi
 
 # munged runs as the munge user; the package made its key.
 $sudo mkdir -p /run/munge && $sudo chown munge:munge /run/munge
@@ -79,7 +102,16 @@ running /run/slurmd.pid || $sudo /usr/sbin/slurmd -N localhost
 for _ in $(seq 1 60); do
     state=$(sinfo -h -n localhost -o '%t' 2>/dev/null || true)
     case "$state" in
-        idle*|mix*|alloc*) echo "slurm-local: ready (node localhost: $state)"; exit 0 ;;
+        idle*|mix*|alloc*)
+            # Every socket the daemons listen on, which must all be on loopback.
+            listening=$(ss -Hltnp 2>/dev/null | grep -E '"(slurmctld|slurmd|munged)"' | awk '{print $4}' | sort -u | tr '\n' ' ')
+            exposed=$(for a in $listening; do case "$a" in 127.*|\[::1\]:*) ;; *) echo "$a" ;; esac; done)
+            if [ -n "$exposed" ]; then
+                echo "slurm-local: the daemons listen beyond loopback: $exposed(this host name, $(hostname), resolves there; see /etc/hosts)" >&2
+                exit 1
+            fi
+            echo "slurm-local: ready (node localhost: $state; listening on ${listening:-?}only)"
+            exit 0 ;;
         drain*|down*) $sudo scontrol update nodename=localhost state=resume 2>/dev/null || true ;;
     esac
     sleep 1

@@ -3,8 +3,8 @@ import Kernels
 import Results
 import Support
 
-/// Records runs into the experiment's result file (`ResultStore`: atomic, locked updates),
-/// with the BLAS build and thread count beside the provenance.
+/// Records runs into the experiment's result shards and assembles its result file
+/// (`ResultStore`), with the BLAS build and thread count beside the provenance.
 public final class ResultFileRecorder: RunRecorder {
     public let store: ResultStore
     public let threads: Int
@@ -15,8 +15,7 @@ public final class ResultFileRecorder: RunRecorder {
     }
 
     public func isComplete(hash: String) -> Bool {
-        try? store.reload()  // another process may have completed it meanwhile
-        return !store.completedRunIDs(configHash: hash).isEmpty
+        store.isComplete(configHash: hash)
     }
 
     public func setCurrent(_ version: CodeVersion) throws {

@@ -54,7 +54,7 @@ public struct Runner {
 
     /// `results/claims/<kind>-<key>`: the claim of one piece of shared work.
     func claimURL(_ kind: String, _ key: String) -> URL {
-        resultsDirectory.appendingPathComponent("claims").appendingPathComponent("\(kind)-\(key)")
+        Claim.url(kind, key, in: resultsDirectory)
     }
 
     /// Holds the claim `kind-key` while `body` runs, waiting while another runner holds it.

@@ -4,7 +4,8 @@ import Support
 /// A sweep's pending runs as a Slurm job array: one array task per run, each running
 /// `longlora run SPEC --only RUN_ID` (the runs' claims keep a run from running twice even if
 /// tasks overlap or are requeued), and a job that starts when every task has ended
-/// (`afterany`) and writes the status, the tables (`results/<experiment>.md`) and the figures.
+/// (`afterany`), assembles the result file from the tasks' shards and writes the status,
+/// the tables (`results/<experiment>.md`) and the figures.
 ///
 /// `longlora run SPEC --slurm` writes both scripts under `results/<experiment>.slurm/` (the
 /// task logs go there too) and submits them with `sbatch`; `--dry-run` only prints them.
@@ -66,7 +67,8 @@ public struct SlurmJobArray: Equatable, Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The job after the array: status, tables and figures of the assembled result file.
+    /// The job after the array: the result file assembled from the shards, its status,
+    /// tables and figures.
     public var finishScript: String {
         var lines = ["#!/bin/bash",
                      "# \(experiment): after every array task has ended, the status, tables and figures.",
@@ -76,6 +78,8 @@ public struct SlurmJobArray: Equatable, Sendable {
         let longlora = Self.quote(binary)
         let file = Self.quote(resultFile)
         lines += ["set -euo pipefail",
+                  // Each task assembled after its run; once more for a task killed in between.
+                  "\(longlora) assemble \(file)",
                   "\(longlora) status \(file)",
                   "\(longlora) table \(file) --out \(Self.quote("\(resultsDirectory)/\(experiment).md"))",
                   "\(longlora) plot \(file) --format png,svg --out \(Self.quote(plotsDirectory))"]

@@ -1,23 +1,30 @@
 import Foundation
 import Support
 
-/// The result file of one experiment, updated one run at a time by the runner.
+/// The result file of one experiment and its per-run shards, as the runner records runs.
 ///
-/// Crash safety: every update writes a complete new file under a temporary name and
-/// renames it over the old one (`AtomicFile`), so a kill -9 at any moment leaves
-/// either the previous file or the new one. Completed runs are never replaced:
-/// `record` refuses to overwrite a run whose status is `complete`, and keeps a complete run
-/// of another version under a new id beside the one that supersedes it.
-/// Writers of the same file, on one machine or several sharing a file system, take turns
-/// through its lock file (`<name>.h5.lock`, a `Claim`, not `flock`, which NFS may ignore),
-/// and each update re-reads the file first, so nothing recorded by another process is lost.
+/// Each run is recorded in its own shard (`ResultShards`: `<experiment>.d/<run>@<hash>.h5`),
+/// written only by the runner holding the run's claim: when the run starts (`markRunning`)
+/// and when it ends (`record`). After a run ends, `assemble` rebuilds `<experiment>.h5` from
+/// its header, the runs it already held and every shard (`ResultAssembly`), so readers
+/// (`status`, `table`, `plot`, `check`, `export`, `eval FILE#RUN`) read one file as before.
+///
+/// Crash safety: every file is written complete under a temporary name and renamed into
+/// place (`AtomicFile`), so a kill -9 at any moment leaves the previous file or the new one.
+/// Completed runs are never replaced: a complete shard is never rewritten, and assembly keeps
+/// a complete run of another version under a new id beside the one that supersedes it.
+/// Updates of the experiment file (assembly, header) take turns through its lock file
+/// (`<name>.h5.lock`, a `Claim`, not `flock`, which NFS may ignore), and each re-reads the
+/// file first, so nothing recorded by another process is lost.
 public final class ResultStore {
     public let url: URL
+    public let shards: ResultShards
     /// The file as of the last read or write by this store.
     public private(set) var file: ResultFile
 
     private init(url: URL, file: ResultFile) {
         self.url = url
+        self.shards = ResultShards(of: url)
         self.file = file
     }
 
@@ -57,44 +64,60 @@ public final class ResultStore {
 
     public var runs: [RunRecord] { file.runs }
 
-    /// Ids of the complete runs whose config hash is `configHash` (the resume check).
-    public func completedRunIDs(configHash: String) -> [String] {
-        file.runs.filter { $0.status == .complete && $0.configHash == configHash }.map(\.id)
+    /// Whether a complete run of content hash `configHash` is in the file or in a shard
+    /// not yet assembled (the resume check; another process may have completed it meanwhile).
+    public func isComplete(configHash: String) -> Bool {
+        try? reload()
+        if file.runs.contains(where: { $0.status == .complete && $0.configHash == configHash }) { return true }
+        return shards.scan(experiment: file.header.experiment, hash: configHash).runs
+            .contains { $0.status == .complete && $0.configHash == configHash }
     }
 
-    /// Adds `run`, or replaces a running or failed run with the same id. A complete run
-    /// with the same id but another content hash (other code, data or config) is kept,
-    /// under the id `<id>@<first 12 of its hash>` (`supersededID`), and `run` takes the id.
-    /// Throws if the id belongs to a complete run of the same hash: completed runs are
+    /// Records the ended run (complete or failed) in its shard, then assembles the file.
+    /// Throws if the run is complete already (in the file or its shard): completed runs are
     /// never rewritten.
     public func record(_ run: RunRecord) throws {
-        try run.validate()
-        try update { file in
-            if let index = file.runs.firstIndex(where: { $0.id == run.id }) {
-                let old = file.runs[index]
-                if old.status != .complete {
-                    file.runs[index] = run
-                    return
-                }
-                guard old.configHash != run.configHash else {
-                    throw UserError("\(self.url.path): run '\(run.id)' is complete; completed runs are never rewritten")
-                }
-                file.runs[index].id = Self.supersededID(old, among: file.runs.map(\.id))
-            }
-            file.runs.append(run)
-        }
+        try writeShard(run)
+        try assemble()
     }
 
-    /// `<id>@<hash prefix>`, with `-2`, `-3`, ... if that is taken.
-    static func supersededID(_ run: RunRecord, among ids: [String]) -> String {
-        let base = "\(run.id)@\(run.configHash.prefix(12))"
-        var candidate = base
-        var n = 1
-        while ids.contains(candidate) {
-            n += 1
-            candidate = "\(base)-\(n)"
+    /// Records `run` with status `running` (curves and tables may still be empty) in its
+    /// shard, so `status` shows what is in progress and a crash leaves a visible trace. The
+    /// file is not assembled for it: that waits for the end of a run.
+    public func markRunning(_ run: RunRecord) throws {
+        var running = run
+        running.status = .running
+        running.finished = ""
+        try writeShard(running)
+    }
+
+    private func writeShard(_ run: RunRecord) throws {
+        try reload()
+        if file.runs.contains(where: { $0.status == .complete && ResultAssembly.isSameRun($0, run) }) {
+            throw UserError("\(url.path): run '\(run.id)' is complete; completed runs are never rewritten")
         }
-        return candidate
+        try shards.write(run, experiment: file.header.experiment)
+    }
+
+    /// Rebuilds the file from its header, its runs and every shard (`ResultAssembly`), under
+    /// its lock, writing it only if a run changed. A shard that is corrupted or not of this
+    /// experiment stops the assembly with an error naming it: its run is never dropped in silence.
+    public func assemble() throws {
+        try Self.withFileLock(url) {
+            shards.removeOrphans()
+            var current = try ResultFile.read(url)
+            let scan = shards.scan(experiment: current.header.experiment)
+            if var problem = scan.problems.first {
+                if scan.problems.count > 1 { problem.message += " (and \(scan.problems.count - 1) more bad shard(s))" }
+                throw problem
+            }
+            let runs = ResultAssembly.runs(previous: current.runs, shards: scan.runs)
+            if runs != current.runs {
+                current.runs = runs
+                try current.write(url)
+            }
+            file = current
+        }
     }
 
     /// Makes `code` the file's current code fingerprint and `data` (corpus -> manifest
@@ -106,15 +129,6 @@ public final class ResultStore {
             file.header.currentCode = code
             file.header.currentData.merge(data) { _, new in new }
         }
-    }
-
-    /// Records `run` with status `running` (curves and tables may still be empty), so
-    /// `status` shows what is in progress and a crash leaves a visible trace.
-    public func markRunning(_ run: RunRecord) throws {
-        var running = run
-        running.status = .running
-        running.finished = ""
-        try record(running)
     }
 
     /// Re-reads the file from disk (e.g. after another process recorded runs).

@@ -1,13 +1,17 @@
 import Foundation
+import Support
 
 /// `longlora status`: one line per run, the counts by status, which runs are stale and
-/// why, and where each run's checkpoint is.
+/// why, who holds each running run's claim, and where each run's checkpoint is.
 public enum StatusReport {
     /// The config keys shown per run are those whose values differ between runs
     /// (the sweep axes); constant keys would only repeat themselves.
     /// `directory` is the result file's folder, against which checkpoint paths resolve;
     /// `binaryCode` the fingerprint of the binary asking, noted if it is not the file's.
-    public static func render(_ file: ResultFile, directory: URL? = nil, binaryCode: String? = nil) -> String {
+    /// `unassembled`: ids of runs shown as their shards have them, not yet in the file;
+    /// `shardProblems`: shards that cannot be read (assembly stops at them).
+    public static func render(_ file: ResultFile, directory: URL? = nil, binaryCode: String? = nil,
+                              unassembled: Set<String> = [], shardProblems: [String] = []) -> String {
         let settings = file.runs.map { (try? ConfigJSON($0.config, run: $0.id))?.settingWithoutSeed ?? [:] }
         let keys = Set(settings.flatMap(\.keys)).sorted().filter { key in
             Set(settings.map { $0[key] ?? "" }).count > 1
@@ -17,7 +21,8 @@ public enum StatusReport {
             let described = keys.map { "\($0.split(separator: ".").last ?? "")=\(setting[$0] ?? "-")" }.joined(separator: " ")
             let error = run.error.split(separator: "\n").first.map { String($0.prefix(60)) } ?? ""
             let stale = run.staleness(in: file.header).isEmpty ? "" : " (stale)"
-            rows.append([run.id, run.status.rawValue + stale, String(run.seed), described, wall(run), error])
+            let shard = unassembled.contains(run.id) ? " (shard, not assembled yet)" : ""
+            rows.append([run.id, run.status.rawValue + stale + shard, String(run.seed), described, wall(run), error])
         }
         var out = "experiment \(file.header.experiment) (schema \(file.header.schemaVersion), created \(file.header.created))\n"
         if let code = file.header.currentCode {
@@ -35,6 +40,15 @@ public enum StatusReport {
             out += "stale (kept, left out of table and plot unless --all):\n"
             out += aligned(staleRuns.map { ["  " + $0.id, $0.staleness(in: file.header).joined(separator: "; ")] })
         }
+        if !shardProblems.isEmpty {
+            out += "unreadable shards (the file is not assembled past them):\n"
+            out += shardProblems.map { "  " + $0.replacingOccurrences(of: "\n", with: "\n  ") + "\n" }.joined()
+        }
+        let running = file.runs.filter { $0.status == .running }
+        if !running.isEmpty {
+            out += "running, by claim (claims/run-<hash>):\n"
+            out += aligned(running.map { ["  " + $0.id, claim(of: $0, in: directory ?? URL(fileURLWithPath: "."))] })
+        }
         let checkpoints = file.runs.filter { !$0.checkpoint.isEmpty }
         if !checkpoints.isEmpty {
             out += "checkpoints (longlora eval RESULTS.h5#RUN ...):\n"
@@ -45,6 +59,17 @@ public enum StatusReport {
             })
         }
         return out
+    }
+
+    /// Who holds `run`'s claim and how fresh its heartbeat is; a stale claim or none means
+    /// its runner is gone and the next `longlora run` takes the run over.
+    static func claim(of run: RunRecord, in directory: URL) -> String {
+        guard let (holder, age, stale) = Claim.inspect(Claim.url("run", run.configHash, in: directory)) else {
+            return "no claim: its runner is gone; the next `longlora run` redoes it"
+        }
+        let held = "pid \(holder.pid) on \(holder.host) since \(holder.since), heartbeat \(Int(age)) s ago"
+        guard let stale else { return held }
+        return held + ", STALE (\(stale)): the next `longlora run` takes it over"
     }
 
     /// Wall time from `resources/wall_s` if recorded, else from the start and end stamps.

@@ -132,6 +132,19 @@ public final class Claim: @unchecked Sendable {
         if let (current, _) = Self.read(url), current.token == holder.token { unlink(url.path) }
     }
 
+    /// `<results>/claims/<kind>-<key>`: where runners sharing a results folder claim a piece
+    /// of its work (`run-<content hash>`, `base-<hash>`, ...), and where `status` looks.
+    public static func url(_ kind: String, _ key: String, in results: URL) -> URL {
+        results.appendingPathComponent("claims").appendingPathComponent("\(kind)-\(key)")
+    }
+
+    /// Who holds the claim at `url` (for `status`), the seconds since its last heartbeat, and
+    /// why it is stale (nil while it counts); nil if nobody holds it.
+    public static func inspect(_ url: URL) -> (holder: Holder, age: TimeInterval, stale: String?)? {
+        guard let (holder, age) = read(url) else { return nil }
+        return (holder, age, staleness(of: holder, age: age))
+    }
+
     /// The holder written in the claim file and the seconds since its last heartbeat;
     /// nil if the file is gone. A file being written (empty or partial) counts as fresh.
     static func read(_ url: URL) -> (Holder, TimeInterval)? {

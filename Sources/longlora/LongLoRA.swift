@@ -14,7 +14,7 @@ struct LongLoRA: ParsableCommand {
         // The code fingerprint in every run's content hash (sources, Package.swift, dependencies).
         version: "code \(CodeIdentity.fingerprint)",
         subcommands: [
-            DataCommand.self, RunCommand.self, StatusCommand.self, TableCommand.self,
+            DataCommand.self, RunCommand.self, AssembleCommand.self, StatusCommand.self, TableCommand.self,
             PlotCommand.self, CheckCommand.self, EvalCommand.self, FlopsCommand.self,
             EstimateCommand.self, ExportHFCommand.self, ExportCommand.self, BenchCommand.self,
             FixtureResultsCommand.self, TrapCommand.self, ReadResultCommand.self,

@@ -84,6 +84,42 @@ import Testing
         #expect(try CLI.run(["check", same.path]).status == 2)
     }
 
+    /// `status` shows runs whose shards are ahead of the file, and `assemble` brings them in;
+    /// a corrupted shard is named by both (exit 2 for `assemble`) and never opened by libhdf5.
+    @Test func statusAndAssembleReadTheShards() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("cli.h5")
+        try Self.writeExperiment(url)
+        let shards = ResultShards(of: url)
+        let provenance = try JSONDecoder().decode(Provenance.self, from: JSONEncoder().encode(Provenance.current()))
+        let run = RunRecord(id: "short-0", config: #"{"attention": "short", "seed": 0}"#, configHash: "short-0", seed: 0,
+                            status: .running, provenance: provenance, started: RunRecord.timestamp())
+        try shards.write(run, experiment: "cli")
+
+        let status = try CLI.run(["status", url.path])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("running (shard, not assembled yet)"), "\(status.stdout)")
+        #expect(status.stdout.contains("5 runs: 4 complete, 0 failed, 1 running"), "\(status.stdout)")
+        #expect(status.stdout.contains("short-0  no claim"), "\(status.stdout)")
+        #expect(try ResultFile.read(url).runs.count == 4)
+
+        let assembled = try CLI.run(["assemble", url.path])
+        #expect(assembled.status == 0, "\(assembled.stderr)")
+        #expect(try ResultFile.read(url).runs.map(\.id) == ["full-0", "full-1", "s2-0", "s2-1", "short-0"])
+        #expect(!(try CLI.run(["status", url.path])).stdout.contains("not assembled"))
+
+        // A shard cut short.
+        let shard = shards.url(of: run)
+        let bytes = try Data(contentsOf: shard)
+        try bytes.prefix(bytes.count - 10).write(to: shard)
+        let refused = try CLI.run(["assemble", url.path])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("result shard \(shard.path): corrupted result file"), "\(refused.stderr)")
+        let named = try CLI.run(["status", url.path])
+        #expect(named.status == 0 && named.stdout.contains("unreadable shards") && named.stdout.contains(shard.path), "\(named.stdout)")
+    }
+
     /// kill -9 at random moments while the generator records runs: the file must stay
     /// readable and every run reported complete must be intact. Trials continue until
     /// at least one kill provably landed mid-write (a temporary file was left behind).

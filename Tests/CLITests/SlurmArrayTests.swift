@@ -22,6 +22,11 @@ import Testing
                      "# results/regression-micro.slurm/finish.sbatch (submitted with --dependency=afterany:<array job>)"] {
             #expect(result.stdout.split(separator: "\n").contains(Substring(line)), "missing \(line) in\n\(result.stdout)")
         }
+        // The finishing job assembles the result file from the tasks' shards before its status.
+        let lines = result.stdout.split(separator: "\n")
+        let assemble = lines.firstIndex { $0.hasSuffix("' assemble 'results/regression-micro.h5'") }
+        let status = lines.firstIndex { $0.hasSuffix("' status 'results/regression-micro.h5'") }
+        #expect(assemble != nil && status != nil && assemble! < status!, "\(result.stdout)")
         // Nothing written or submitted.
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("results").path))
     }

@@ -73,7 +73,7 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
         return (summary, try ResultFile.read(resultFile))
     }
 
-    /// Nothing beside the result file but the caches: no archive.
+    /// Nothing beside the result file but its shards and the caches: no archive.
     func resultsFolder() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: results.path).filter { !$0.hasPrefix(".") }.sorted()
     }
@@ -95,7 +95,7 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
         #expect(new.runs[0] == kept)
         #expect(new.runs[0].staleness(in: new.header) == ["code aaaa, now bbbb"])
         #expect(new.currentRuns.map(\.id) == ["steps=3,seed=0"])
-        #expect(try resultsFolder() == ["cache", "checkpoints", "claims", "micro.h5"])
+        #expect(try resultsFolder() == ["cache", "checkpoints", "claims", "micro.d", "micro.h5"])
         // Back to the old code: its run is complete (under its kept id), so nothing reruns,
         // and now the other one is stale.
         let (back, file) = try run(spec, code: "aaaa")
@@ -114,7 +114,7 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
         #expect(summary.completed == ["steps=3,rank=2,seed=0"])
         #expect(file.runs.map(\.id) == ["steps=3,seed=0", "steps=3,rank=2,seed=0"])
         #expect(file.currentRuns.count == 2)
-        #expect(try resultsFolder() == ["cache", "checkpoints", "claims", "micro.h5"])
+        #expect(try resultsFolder() == ["cache", "checkpoints", "claims", "micro.d", "micro.h5"])
         let table = try #require(try Layout.parse(file.header.layout, source: "header").tables.first)
         let grid = try Grid.build(file.forTables(all: false), table.selection, name: "main")
         #expect(grid.rowKeys == ["label", "finetune.lora.rank"] && grid.rows == [["3 steps", "4"], ["3 steps", "2"]])

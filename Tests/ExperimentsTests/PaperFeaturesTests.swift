@@ -30,11 +30,12 @@ extension EndToEndTests {
         // The training-pattern and full-attention evaluations are labelled for the paper's two columns.
         #expect(run1.eval["tiny-test"]?["tested_with"] == .string(["train", "full", "train", "full"]))
 
-        // Interrupt after step 2: drop the final checkpoint and the result file, run again.
+        // Interrupt after step 2: drop the final checkpoint and the results (file and shards), run again.
         let checkpoints = results.appendingPathComponent("checkpoints")
         let runDirectory = try #require(try FileManager.default.contentsOfDirectory(atPath: checkpoints.path).first)
         try FileManager.default.removeItem(at: checkpoints.appendingPathComponent(runDirectory).appendingPathComponent("step-000004"))
         try FileManager.default.removeItem(at: results.appendingPathComponent("micro.h5"))
+        try FileManager.default.removeItem(at: results.appendingPathComponent("micro.d"))
         let (_, second) = try run(spec)
         let run2 = try #require(second.runs.first)
         #expect(run2.metrics["training"]?["resumed_from_step"]?.number == 2)

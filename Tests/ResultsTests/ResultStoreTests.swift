@@ -11,10 +11,13 @@ import Testing
         let store = try ResultStore.open(url, header: ResultHeader(experiment: "exp", spec: "a: 1"))
         var run = Fixtures.run(id: "r0")
         try store.markRunning(run)
-        #expect(try ResultFile.read(url).run("r0")?.status == .running)
-        #expect(store.completedRunIDs(configHash: run.configHash).isEmpty)
+        // A started run is in its shard; the file is assembled when a run ends.
+        #expect(store.shards.scan(experiment: "exp").runs.map(\.status) == [.running])
+        #expect(try ResultFile.read(url).runs.isEmpty)
+        #expect(!store.isComplete(configHash: run.configHash))
         try store.record(run)
-        #expect(store.completedRunIDs(configHash: run.configHash) == ["r0"])
+        #expect(store.isComplete(configHash: run.configHash))
+        #expect(try ResultFile.read(url).runs == [run])
         run.curves["loss"] = [0]
         #expect(throws: UserError.self) { try store.record(run) }
         #expect(try ResultFile.read(url).run("r0") == Fixtures.run(id: "r0"))
@@ -40,13 +43,15 @@ import Testing
         var new = Fixtures.run(id: "r0", perplexity: [9, 8, 7])
         new.configHash = "another-hash"
         new.codeFingerprint = "code-b"
+        new.started = "2025-01-02T00:00:00Z"  // assembly orders runs as they started
         try store.markRunning(new)
         try store.record(new)
         let file = try ResultFile.read(url)
         var kept = old
         kept.id = "r0@\(old.configHash.prefix(12))"
         #expect(file.runs == [kept, new])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["exp.h5"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["exp.d", "exp.h5"])
+        #expect(store.shards.scan(experiment: "exp").runs == [old, new])
         // The same content again is still refused: completed runs are never rewritten.
         #expect(throws: UserError.self) { try store.record(new) }
     }

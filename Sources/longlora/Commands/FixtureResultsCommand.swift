@@ -33,7 +33,7 @@ struct FixtureResultsCommand: ParsableCommand {
         let provenance = Provenance.current()
         for i in 0..<runs {
             let id = "run-\(i)"
-            if store.runs.contains(where: { $0.id == id && $0.status == .complete }) { continue }
+            if store.isComplete(configHash: "fixture-\(i)") { continue }
             var record = RunRecord(id: id, config: #"{"run": \#(i)}"#, configHash: "fixture-\(i)", seed: Int64(i),
                                    provenance: provenance, started: RunRecord.timestamp())
             try store.markRunning(record)
@@ -45,5 +45,7 @@ struct FixtureResultsCommand: ParsableCommand {
             print("complete \(id)")
             fflush(stdout)
         }
+        // Runs complete in their shards but not yet in the file (the writer was killed in between).
+        try store.assemble()
     }
 }

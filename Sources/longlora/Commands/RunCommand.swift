@@ -12,7 +12,8 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Every key of a spec is described in docs/spec-reference.md. Several `longlora run` processes \
             on one spec (on one machine, or on machines sharing the results folder) split its runs: each \
-            run is claimed by one of them (results/claims/), a base model is pretrained once. \
+            run is claimed by one of them (results/claims/), a base model is pretrained once, each run is \
+            recorded in its own shard (results/NAME.d/) and results/NAME.h5 is assembled from them. \
             --slurm submits the pending runs as a Slurm job array (README, "Running on many processes \
             and on a cluster").
             """)
@@ -132,6 +133,8 @@ struct RunCommand: ParsableCommand {
         let elsewhere = summary.elsewhere.isEmpty ? "" : "\(summary.elsewhere.count) left to other runners, "
         FileHandle.standardError.write(Data(("\(experiment.experiment): \(summary.completed.count) completed, "
             + "\(summary.skipped.count) skipped, \(elsewhere)\(summary.failed.count) failed -> \(url.path)\n").utf8))
+        // Runs of runners killed between their shard and its assembly, and the others' latest.
+        try store.assemble()
         if summary.completed.count + summary.skipped.count > 0 {
             print(try TableCommand.render(url, format: .md), terminator: "")
             if !noPlots {
@@ -149,9 +152,11 @@ struct RunCommand: ParsableCommand {
     func submit(_ experiment: ExperimentSpec, runs: [PlannedRun], dataDirectory: URL) throws {
         let url = URL(fileURLWithPath: resultsDir).appendingPathComponent("\(experiment.experiment).h5")
         let file = FileManager.default.fileExists(atPath: url.path) ? try ResultFile.read(url) : nil
+        // Complete in the file or in a shard not yet assembled.
+        let recorded = (file?.runs ?? []) + ResultShards(of: url).scan(experiment: experiment.experiment).runs
         let pending = runs.filter { run in
             let hash = run.hash(CodeVersion.current(for: run, dataDirectory: dataDirectory))
-            return !(file?.runs.contains { $0.status == .complete && $0.configHash == hash } ?? false)
+            return !recorded.contains { $0.status == .complete && $0.configHash == hash }
         }
         guard !pending.isEmpty else {
             print("\(experiment.experiment): every run is complete in \(url.path); nothing to submit")

@@ -7,7 +7,7 @@ import Support
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show which runs of a result file are done, running, failed or stale, and their checkpoints.")
+        abstract: "Show which runs of a result file (and of its shards not yet assembled) are done, running, failed or stale, who runs them, and their checkpoints.")
 
     @Argument(help: "A result file (results/<experiment>.h5).")
     var results: String
@@ -15,7 +15,12 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let url = URL(fileURLWithPath: results)
         let file = try ResultFile.read(url)
-        print(StatusReport.render(file, directory: url.deletingLastPathComponent(), binaryCode: CodeIdentity.fingerprint),
+        // The file as the next assembly would make it: runs whose shards say more than it does.
+        let scan = ResultShards(of: url).scan(experiment: file.header.experiment)
+        let view = ResultFile(header: file.header, runs: ResultAssembly.runs(previous: file.runs, shards: scan.runs))
+        let unassembled = Set(view.runs.filter { !file.runs.contains($0) }.map(\.id))
+        print(StatusReport.render(view, directory: url.deletingLastPathComponent(), binaryCode: CodeIdentity.fingerprint,
+                                  unassembled: unassembled, shardProblems: scan.problems.map(\.description)),
               terminator: "")
     }
 }
