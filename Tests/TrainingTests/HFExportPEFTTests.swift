@@ -56,7 +56,7 @@ import Training
         let report = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any],
                                   "unreadable report: \(String(decoding: result.stdout, as: UTF8.self))")
         // float32 torch vs float32 OpenBLAS: 1e-7 on logits of order 1. Without the trained
-        // embedding and norms the adapter alone is off by ~1e-2 here (`without_saved`).
+        // embedding and norms the LoRA matrices alone are off by 0.3 to 0.5 here (`without_saved`).
         for key in ["peft_vs_merged", "peft_vs_ours", "auto_peft_vs_ours", "merged_vs_ours"] {
             let diff = report[key] as? Double ?? .infinity
             #expect(diff < 1e-5, "\(key): \(diff)")
