@@ -1,5 +1,6 @@
 import ArgumentParser
 import Data
+import Evaluation
 import Experiments
 import Foundation
 import Model
@@ -27,7 +28,7 @@ struct ExportHFCommand: ParsableCommand {
     @Argument(help: "Output directory (must not exist unless --force).")
     var dir: String
 
-    @Option(help: "Tokenizer to write: `byte`, a built corpus directory (data/NAME: its manifest's tokenizer), or a directory with tokenizer.json. Default: the model's own, else its base's, else `byte` for a 259-token vocabulary.")
+    @Option(help: "Tokenizer to write: `byte`, a built corpus directory (data/NAME: its manifest's tokenizer), a directory with tokenizer.json, or a .gguf file. Default: the model's own, else its base's, else `byte` for a 259-token vocabulary.")
     var tokenizer: String?
 
     @Option(help: "The model the checkpoint was fine-tuned from (default: the base a run's checkpoint records); with it a LoRA checkpoint also gets base/ and adapter/.")
@@ -48,17 +49,16 @@ struct ExportHFCommand: ParsableCommand {
         let files = try tokenizerFiles(model: reference.model, base: baseURL)
         let written = try HFExport.export(checkpoint: reference.model, to: out, tokenizer: files, base: baseURL)
         guard !output.quiet else { return }
-        print("wrote \(out.path) (merged weights: config.json, generation_config.json, model.safetensors"
-            + (files == nil ? "; no tokenizer: a GGUF file's tokenizer is not exported" : ", tokenizer files") + ")")
+        print("wrote \(out.path) (merged weights: config.json, generation_config.json, model.safetensors, "
+            + files.files.map(\.name).joined(separator: ", ") + ")")
         if let adapter = written.adapter, let basePath = written.base {
             print("wrote \(basePath.path) (the base model) and \(adapter.path) (PEFT adapter, modules_to_save: \(written.modulesToSave.joined(separator: ", ")))")
         }
     }
 
-    /// The `--tokenizer` choice, else the tokenizer beside the model or its base, else the byte
-    /// tokenizer (the harness's only 259-token one). Nil for a GGUF model: its tokenizer is not
-    /// exported.
-    func tokenizerFiles(model: URL, base: URL?) throws -> HFTokenizerFiles? {
+    /// The `--tokenizer` choice, else the tokenizer of the model or its base (`tokenizer.json`
+    /// beside it, or a GGUF file's), else the byte tokenizer (the harness's only 259-token one).
+    func tokenizerFiles(model: URL, base: URL?) throws -> HFTokenizerFiles {
         if let tokenizer {
             if tokenizer == "byte" { return try HFTokenizerFiles(harness: ByteTokenizer()) }
             let url = URL(fileURLWithPath: tokenizer)
@@ -68,10 +68,11 @@ struct ExportHFCommand: ParsableCommand {
             if FileManager.default.fileExists(atPath: url.appendingPathComponent(HFTokenizer.fileName).path) {
                 return try HFTokenizerFiles(copying: url)
             }
-            throw UserError("--tokenizer \(tokenizer): expected `byte`, a corpus directory with \(CorpusManifest.fileName), or a directory with \(HFTokenizer.fileName)")
+            if url.pathExtension.lowercased() == "gguf" { return try ModelTokenizer.ggufFiles(GGUFFile(url)) }
+            throw UserError("--tokenizer \(tokenizer): expected `byte`, a corpus directory with \(CorpusManifest.fileName), a directory with \(HFTokenizer.fileName), or a .gguf file")
         }
         for candidate in [model, base].compactMap({ $0 }) {
-            if candidate.pathExtension.lowercased() == "gguf" { return nil }
+            if candidate.pathExtension.lowercased() == "gguf" { return try ModelTokenizer.ggufFiles(GGUFFile(candidate)) }
             if FileManager.default.fileExists(atPath: candidate.appendingPathComponent(HFTokenizer.fileName).path) {
                 return try HFTokenizerFiles(copying: candidate)
             }
