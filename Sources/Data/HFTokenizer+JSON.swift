@@ -18,6 +18,12 @@ extension HFTokenizer {
         guard let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw UserError("\(source): not a JSON object")
         }
+        let digest = String(SHA256.hash(data: data).hex.prefix(12))
+        try self.init(tokenizerJSON: json, id: { "hf-bpe\($0)-\(digest)" }, source: source, specials: specials)
+    }
+
+    /// A parsed `tokenizer.json`; `id` names the tokenizer from its vocabulary size.
+    init(tokenizerJSON json: [String: Any], id: (Int) -> String, source: String, specials: Specials) throws {
         func fail(_ key: String, _ what: String) -> UserError { UserError("\(source): key '\(key)': \(what)") }
         guard let model = json["model"] as? [String: Any] else { throw fail("model", "missing or not an object") }
         let type = model["type"] as? String ?? "BPE"
@@ -55,8 +61,7 @@ extension HFTokenizer {
         let normalizers = try Self.normalizers(json["normalizer"], key: "normalizer", fail: fail)
         let preTokenizers = try Self.preTokenizers(json["pre_tokenizer"], key: "pre_tokenizer", source: source, fail: fail)
         let byteLevel = Self.mentions(json["pre_tokenizer"], "ByteLevel") || Self.mentions(json["decoder"], "ByteLevel")
-        let digest = String(SHA256.hash(data: data).hex.prefix(12))
-        try self.init(id: "hf-bpe\(vocab.count)-\(digest)", vocab: vocab, merges: merges, normalizers: normalizers,
+        try self.init(id: id(vocab.count), vocab: vocab, merges: merges, normalizers: normalizers,
                       preTokenizers: preTokenizers, added: added,
                       byteFallback: model["byte_fallback"] as? Bool ?? false, unknown: model["unk_token"] as? String,
                       fuseUnknown: model["fuse_unk"] as? Bool ?? false, ignoreMerges: model["ignore_merges"] as? Bool ?? false,

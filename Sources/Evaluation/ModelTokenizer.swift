@@ -16,6 +16,15 @@ public enum ModelTokenizer {
     }
 
     public static func gguf(_ file: GGUFFile) throws -> HFTokenizer {
+        try HFTokenizer(gguf: ggufMetadata(file), source: file.url.path)
+    }
+
+    /// The tokenizer files `export-hf` writes for a GGUF model.
+    public static func ggufFiles(_ file: GGUFFile) throws -> HFTokenizerFiles {
+        try HFTokenizerFiles(gguf: ggufMetadata(file), source: file.url.path)
+    }
+
+    static func ggufMetadata(_ file: GGUFFile) throws -> GGUFTokenizerMetadata {
         let source = file.url.path
         guard let model = try file.string("tokenizer.ggml.model") else {
             throw UserError("\(source): metadata key 'tokenizer.ggml.model' is missing (the file has no tokenizer)")
@@ -38,10 +47,9 @@ public enum ModelTokenizer {
             }
             return numbers
         }
-        return try HFTokenizer(ggufModel: model, pre: try file.string("tokenizer.ggml.pre"), tokens: tokens,
-                               merges: try file.strings("tokenizer.ggml.merges"), scores: scores, types: types,
-                               unknown: try file.optionalInt("tokenizer.ggml.unknown_token_id"),
-                               specials: specials, source: source)
+        return GGUFTokenizerMetadata(model: model, pre: try file.string("tokenizer.ggml.pre"), tokens: tokens,
+                                     merges: try file.strings("tokenizer.ggml.merges"), scores: scores, types: types,
+                                     unknown: try file.optionalInt("tokenizer.ggml.unknown_token_id"), specials: specials)
     }
 
     /// A tokenizer whose ids do not match the model's vocabulary gives meaningless numbers.

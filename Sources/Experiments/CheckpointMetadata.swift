@@ -74,6 +74,11 @@ public struct CheckpointMetadata: Codable, Equatable, Sendable {
         directory.appendingPathComponent(model).standardizedFileURL
     }
 
+    /// The base model of a checkpoint directory with this metadata.
+    public func baseURL(in directory: URL) -> URL {
+        directory.appendingPathComponent(base).standardizedFileURL
+    }
+
     /// `target` relative to `directory` (`../` for each of `directory`'s own components
     /// beyond the common prefix), so the pair can move together with the results folder.
     static func relative(_ target: URL, to directory: URL) -> String {

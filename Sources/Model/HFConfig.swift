@@ -7,7 +7,20 @@ import Support
 /// interpolation is written as `rope_scaling {"type": "linear", "factor": f}`: dropping it
 /// when merging adapters is a known pitfall that silently breaks long-context models.
 public enum HFConfig {
-    public static func llama(_ c: ModelConfig, rope: RoPE) -> [String: Any] {
+    /// Ids of the tokenizer's BOS, EOS and PAD tokens (nil: the tokenizer has none).
+    public struct SpecialTokens: Equatable, Sendable {
+        public var bos: Int?, eos: Int?, pad: Int?
+        public init(bos: Int?, eos: Int?, pad: Int?) { self.bos = bos; self.eos = eos; self.pad = pad }
+
+        /// `bos_token_id`, `eos_token_id`, `pad_token_id`, null where there is none: left out,
+        /// transformers would assume LLaMA's 1 and 2, which are bytes for the byte tokenizer.
+        var json: [String: Any] {
+            ["bos_token_id": bos ?? NSNull(), "eos_token_id": eos ?? NSNull(), "pad_token_id": pad ?? NSNull()] as [String: Any]
+        }
+    }
+
+    /// `config.json`; `specialTokens` for an export (training checkpoints carry no tokenizer).
+    public static func llama(_ c: ModelConfig, rope: RoPE, specialTokens: SpecialTokens? = nil) -> [String: Any] {
         var out: [String: Any] = [
             "architectures": ["LlamaForCausalLM"], "model_type": "llama",
             "hidden_size": c.dim, "intermediate_size": c.ffnDim,
@@ -25,7 +38,13 @@ public enum HFConfig {
             out["rope_scaling"] = ["rope_type": "llama3", "factor": f, "low_freq_factor": low,
                                    "high_freq_factor": high, "original_max_position_embeddings": original]
         }
+        if let specialTokens { out.merge(specialTokens.json) { $1 } }
         return out
+    }
+
+    /// `generation_config.json`: the same special tokens, which `generate` reads from here.
+    public static func generation(_ specialTokens: SpecialTokens) -> [String: Any] {
+        specialTokens.json
     }
 
     /// Parses a `config.json` as transformers 4.x (`rope_theta`, `rope_scaling`) or 5.x
@@ -104,10 +123,16 @@ public enum HFConfig {
         return rope
     }
 
-    public static func peftAdapter(_ lora: LoRAConfig) -> [String: Any] {
-        ["peft_type": "LORA", "task_type": "CAUSAL_LM", "r": lora.rank, "lora_alpha": lora.alpha,
-         "lora_dropout": 0.0, "target_modules": lora.targets.map(\.peftName), "bias": "none",
-         "fan_in_fan_out": false, "inference_mode": true, "base_model_name_or_path": NSNull()]
+    /// PEFT `adapter_config.json`. `modulesToSave` are the modules trained outright (LoRA+'s
+    /// embedding and norms), whose weights the adapter file carries; `base` is the directory
+    /// of the model the adapter applies to (nil in a training checkpoint).
+    public static func peftAdapter(_ lora: LoRAConfig, modulesToSave: [String] = [], base: String? = nil) -> [String: Any] {
+        var out: [String: Any] = [
+            "peft_type": "LORA", "task_type": "CAUSAL_LM", "r": lora.rank, "lora_alpha": lora.alpha,
+            "lora_dropout": 0.0, "target_modules": lora.targets.map(\.peftName), "bias": "none",
+            "fan_in_fan_out": false, "inference_mode": true, "base_model_name_or_path": base ?? NSNull()]
+        if !modulesToSave.isEmpty { out["modules_to_save"] = modulesToSave }
+        return out
     }
 
     public static func parsePeftAdapter(_ json: [String: Any], source: String) throws -> LoRAConfig {

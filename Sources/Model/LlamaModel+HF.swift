@@ -6,12 +6,19 @@ extension LlamaModel {
     public static let weightsFile = "model.safetensors"
     public static let adapterConfigFile = "adapter_config.json"
     public static let adapterWeightsFile = "adapter_model.safetensors"
+    public static let generationConfigFile = "generation_config.json"
 
     /// Writes `config.json` and `model.safetensors` (base weights, unmerged) into `dir`, plus
-    /// the PEFT adapter files when the model carries LoRA.
-    public func writeHF(into dir: URL) throws {
+    /// the PEFT adapter files when the model carries LoRA. With `specialTokens` (an export
+    /// with its tokenizer), `config.json` and `generation_config.json` name the tokenizer's
+    /// BOS, EOS and PAD ids.
+    public func writeHF(into dir: URL, specialTokens: HFConfig.SpecialTokens? = nil) throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try HFConfig.writeJSON(HFConfig.llama(config, rope: rope), to: dir.appendingPathComponent(Self.configFile))
+        try HFConfig.writeJSON(HFConfig.llama(config, rope: rope, specialTokens: specialTokens),
+                               to: dir.appendingPathComponent(Self.configFile))
+        if let specialTokens {
+            try HFConfig.writeJSON(HFConfig.generation(specialTokens), to: dir.appendingPathComponent(Self.generationConfigFile))
+        }
         let base = parameters.tensors.filter { !$0.name.hasPrefix("base_model.") }
         try writeTensors(base, to: dir.appendingPathComponent(Self.weightsFile))
         if let lora {

@@ -160,5 +160,12 @@ import Testing
         }
         let missing = try CLI.run(["eval", "results/identity.h5#steps=3,seed=0", "--data", "tiny:test", "--length", "64"], in: root)
         #expect(missing.status == 2 && missing.stderr.contains("no run 'steps=3,seed=0'"), "\(missing.stderr)")
+        // export-hf of a fine-tuned run finds the byte tokenizer (259 ids) and the base it records.
+        let export = try CLI.run(["export-hf", "results/identity.h5#steps=2,seed=0", "hf", "--quiet"], in: root)
+        #expect(export.status == 0, "\(export.stderr)")
+        let adapter = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("hf/adapter/adapter_config.json"))) as? [String: Any]
+        #expect((adapter?["base_model_name_or_path"] as? String)?.hasSuffix("/hf/base") == true, "\(adapter ?? [:])")
+        #expect(adapter?["modules_to_save"] as? [String] == ["embed_tokens", "input_layernorm", "post_attention_layernorm", "norm"])
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("hf/base/tokenizer.json").path))
     }
 }

@@ -26,7 +26,7 @@ import Training
         try FileManager.default.removeItem(at: dir.appendingPathComponent(LlamaModel.adapterConfigFile))
         let load = message { _ = try LlamaModel.load(from: dir, trainable: []) }
         #expect(load.hasPrefix(dir.path) && load.contains("adapter_model.safetensors but no adapter_config.json"), "\(load)")
-        let export = message { try HFExport.export(checkpoint: dir, to: dir.deletingLastPathComponent().appendingPathComponent("hf")) }
+        let export = message { try HFExport.export(checkpoint: dir, to: dir.deletingLastPathComponent().appendingPathComponent("hf"), tokenizer: nil) }
         #expect(export == load)
     }
 
@@ -39,7 +39,7 @@ import Training
         let load = message { _ = try LlamaModel.load(from: dir, trainable: []) }
         #expect(load.hasPrefix(dir.path) && load.contains("tensor '\(name)' holds nan at index 5"), "\(load)")
         let out = dir.deletingLastPathComponent().appendingPathComponent("hf")
-        let export = message { try HFExport.export(checkpoint: dir, to: out) }
+        let export = message { try HFExport.export(checkpoint: dir, to: out, tokenizer: nil) }
         #expect(export == load)
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }

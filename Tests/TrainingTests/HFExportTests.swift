@@ -1,3 +1,4 @@
+import Data
 import Foundation
 import Model
 import Support
@@ -22,7 +23,7 @@ import Training
         let checkpoint = dir.appendingPathComponent("checkpoint")
         try TrainerCheckpoint.save(t, to: checkpoint)
         let out = dir.appendingPathComponent("hf")
-        try HFExport.export(checkpoint: checkpoint, to: out)
+        try HFExport.export(checkpoint: checkpoint, to: out, tokenizer: try HFTokenizerFiles(harness: ByteTokenizer()))
         return (m, out)
     }
 
@@ -31,7 +32,8 @@ import Training
         defer { try? FileManager.default.removeItem(at: dir) }
         let (trained, out) = try trainedModel(dir)
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
-        #expect(files == ["config.json", "model.safetensors"])
+        // No base given: the merged model and its tokenizer only.
+        #expect(files == ["config.json", "generation_config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"])
         let exported = try LlamaModel.load(from: out)
         #expect(exported.lora == nil)
         #expect(exported.rope.scaling == .positionInterpolation(factor: 2))
