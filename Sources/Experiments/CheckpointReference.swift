@@ -11,6 +11,9 @@ public struct CheckpointReference {
     public var model: URL
     /// How it was trained, when known (a run's checkpoint directory).
     public var metadata: CheckpointMetadata?
+    /// The model it was fine-tuned from, when known: a run on a given `base.checkpoint` finds
+    /// that model's tokenizer there.
+    public var base: URL?
 
     public init(parsing text: String) throws {
         if let hash = text.lastIndex(of: "#"), text[..<hash].hasSuffix(".h5") {
@@ -31,11 +34,13 @@ public struct CheckpointReference {
                                 hint: "rerun the experiment to recreate it")
             }
             try self.init(model: metadata.modelURL(in: directory), metadata: metadata)
+            base = directory.appendingPathComponent(metadata.base).standardizedFileURL
             return
         }
         let directory = URL(fileURLWithPath: text)
         if let metadata = try CheckpointMetadata.read(from: directory) {
             try self.init(model: metadata.modelURL(in: directory), metadata: metadata)
+            base = directory.appendingPathComponent(metadata.base).standardizedFileURL
         } else {
             try self.init(model: directory, metadata: nil)
         }
