@@ -18,7 +18,7 @@ import Testing
         finetune: {context: 256, steps: 2, batch_tokens: 256, warmup: 1, attention: s2, trainable: [lora, embed, norm],
                    optimizer: {lr: 1.0e-4}, checkpoint_every: 0}
         evaluate: {datasets: [test], lengths: [256], stride: 256, max_windows: 1,
-                   passkey: {lengths: [160], trials: 1}, induction: {length: 64, trials: 1}}
+                   passkey: {lengths: [256], trials: 1}, induction: {length: 64, trials: 1}}
 
         """
 
@@ -65,14 +65,14 @@ import Testing
         // The run's checkpoint, evaluated again: the same loss, with its base's tokenizer.
         let again = try longlora(["eval", "results/real.h5#\(record.id)", "--data", "\(modelFolder):test", "--length", "256",
                                   "--stride", "256", "--max-windows", "1", "--format", "csv", "--threads", "2", "--quiet"])
-        try #require(again.0 == 0, again.2)
+        try #require(again.0 == 0, "\(again.2)")
         let lines = again.1.split(separator: "\n")
         let column = try #require(lines.first?.split(separator: ",").firstIndex(of: "loss"))
         let evalLoss = try #require(Double(lines[1].split(separator: ",")[column]))
         #expect(abs(evalLoss - loss) <= 1e-6 * loss, "eval \(evalLoss), run \(loss)")
 
         let exported = try longlora(["export-hf", "results/\(record.checkpoint)/step-000002", "exported"])
-        try #require(exported.0 == 0, exported.2)
+        try #require(exported.0 == 0, "\(exported.2)")
         let config = try #require(try JSONSerialization.jsonObject(
             with: Data(contentsOf: root.appendingPathComponent("exported/config.json"))) as? [String: Any])
         #expect(config["num_hidden_layers"] as? Int == 30 && config["num_key_value_heads"] as? Int == 3

@@ -78,7 +78,7 @@ import Training
           batch_tokens: 256
           checkpoint_every: 0
         evaluate: {datasets: [test], lengths: [64, 128], stride: 64, max_windows: 2,
-                   passkey: {lengths: [160], trials: 1}, induction: {length: 32, trials: 2}}
+                   passkey: {lengths: [256], trials: 1}, induction: {length: 32, trials: 2}}
         grid:
           finetune.steps: \(steps)
         \(extra)
