@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Model", "Data"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Model", "Support"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Support", "Kernels"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Data", "Results", "Kernels"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Data", "Results", "Kernels", "Model", "Evaluation", "Training"]),
         .testTarget(name: "CLITests", dependencies: ["longlora", "Results", "Support", "Model", "Kernels"],
                     swiftSettings: vectorISACheck),
     ],

@@ -10,7 +10,8 @@ public enum CorpusFormat: String, CaseIterable, Sendable {
 }
 
 public enum TokenizerKind: String, CaseIterable, Sendable {
-    case byte, bpe
+    /// `model`: a pretrained model's own tokenizer (`CorpusBuilder.modelTokenizer`).
+    case byte, bpe, model
 }
 
 /// `longlora data build`: documents -> split -> tokenizer -> shards + manifest.
@@ -24,6 +25,8 @@ public struct CorpusBuilder {
     public var input: (path: URL, format: CorpusFormat)?
     public var environment: DebianEnvironment
     public var threads = 1
+    /// The tokenizer of `.model`: a pretrained checkpoint's (`tokenizer.json` or GGUF metadata).
+    public var modelTokenizer: (any Tokenizer)?
 
     public init(corpus: String, dataDirectory: URL) {
         self.corpus = corpus
@@ -31,7 +34,10 @@ public struct CorpusBuilder {
         self.environment = DebianEnvironment(dataDirectory: dataDirectory)
     }
 
-    public var outputDirectory: URL { dataDirectory.appendingPathComponent(corpus) }
+    /// `data/<corpus>`, or `data/<corpus>@<tokenizer id>` under a model's tokenizer (`CorpusFolder`).
+    public var outputDirectory: URL {
+        dataDirectory.appendingPathComponent(CorpusFolder.name(corpus: corpus, modelTokenizer: tokenizer == .model ? modelTokenizer?.id : nil))
+    }
 
     @discardableResult
     public func build(progress: ProgressSink = Progress.silent) throws -> CorpusManifest {
@@ -49,6 +55,9 @@ public struct CorpusBuilder {
         // Check the cheap things before reading megabytes.
         if input == nil { _ = try BuiltinCorpus.named(corpus) }
         if tokenizer == .bpe { _ = try BPETrainer(vocabSize: vocabSize) }
+        if tokenizer == .model, modelTokenizer == nil {
+            throw UserError("corpus \(corpus): tokenizer 'model' needs the model whose tokenizer to use")
+        }
         let reading = DispatchTime.now().uptimeNanoseconds
         progress(.begin(task: "read \(corpus)", total: nil))
         if let input {
@@ -91,6 +100,8 @@ public struct CorpusBuilder {
             mergesFile = "tokenizer.bpe"
             try bpe.save(to: outputDirectory.appendingPathComponent(mergesFile!))
             tokenizer = bpe
+        case .model:
+            tokenizer = modelTokenizer!  // checked above
         }
 
         var splits: [String: CorpusManifest.SplitInfo] = [:]

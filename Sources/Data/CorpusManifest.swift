@@ -97,10 +97,18 @@ public struct CorpusManifest: Codable, Equatable, Sendable {
         }
     }
 
-    /// The tokenizer the shards were made with.
-    public func loadTokenizer(directory: URL) throws -> any Tokenizer {
+    /// The tokenizer the shards were made with. A corpus tokenized with a pretrained
+    /// model's tokenizer (`@<id>` folders) holds no copy of it: `model` is that tokenizer,
+    /// from the checkpoint, and must be the one the manifest names.
+    public func loadTokenizer(directory: URL, model: (any Tokenizer)? = nil) throws -> any Tokenizer {
         if tokenizer.id == ByteTokenizer().id { return ByteTokenizer() }
+        if let model, model.id == tokenizer.id, model.vocabSize == tokenizer.vocabSize { return model }
         guard let merges = tokenizer.merges else {
+            if tokenizer.id.hasPrefix("hf-") || tokenizer.id.hasPrefix("gguf-") {
+                throw UserError("\(directory.appendingPathComponent(Self.fileName).path): corpus tokenized with the tokenizer '\(tokenizer.id)' of a pretrained model"
+                    + (model.map { ", not with this model's '\($0.id)'" } ?? ""),
+                    hint: "evaluate it with the model whose tokenizer made it")
+            }
             throw UserError("\(directory.appendingPathComponent(Self.fileName).path): tokenizer '\(tokenizer.id)' names no merges file")
         }
         let bpe = try BPETokenizer(contentsOf: directory.appendingPathComponent(merges))

@@ -60,7 +60,8 @@ public enum DataSource: Equatable, Sendable {
     }
 
     /// Opens the ids. `tokenizer` is used for sources tokenized on the fly (default byte-level);
-    /// built corpora always use the tokenizer named in their manifest.
+    /// built corpora always use the tokenizer named in their manifest (`tokenizer` when it is
+    /// that one: a corpus built with a pretrained model's tokenizer).
     public func load(tokenizer: (any Tokenizer)? = nil) throws -> TokenStream {
         switch self {
         case .corpus(let directory, let split):
@@ -73,7 +74,7 @@ public enum DataSource: Equatable, Sendable {
                 throw UserError("\(directory.appendingPathComponent(info.shard).path): \(shard.count) tokens, manifest says \(info.tokens)",
                                 hint: "longlora data build --corpus \(manifest.corpus)")
             }
-            return TokenStream(tokens: shard, bytes: info.bytes, tokenizer: try manifest.loadTokenizer(directory: directory),
+            return TokenStream(tokens: shard, bytes: info.bytes, tokenizer: try manifest.loadTokenizer(directory: directory, model: tokenizer),
                                name: "\(manifest.corpus):\(split.rawValue)")
         case .longLoRABin(let url):
             return TokenStream(tokens: try TokenShard(longLoRABin: url), bytes: nil, tokenizer: nil, name: url.lastPathComponent)

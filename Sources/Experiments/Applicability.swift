@@ -25,11 +25,25 @@ enum Applicability {
              reason: "full fine-tuning has no adapters") { v in
             v.strings("finetune.trainable") != ["all"]
         },
+        // A given model brings its own shape and is not pretrained.
+        Rule(keys: pretrainingKeys, reason: "the base is the given base.checkpoint") { v in
+            v.string("base.checkpoint").isEmpty
+        },
     ]
+
+    /// The model and the pretraining recipe, which a given `base.checkpoint` replaces.
+    static let pretrainingKeys = SpecSchema.keys.map(\.path).filter {
+        $0.hasPrefix("model.") || ($0.hasPrefix("base.") && $0 != "base.context" && $0 != "base.checkpoint")
+    }
+
+    /// Optional keys whose default means "not given": left out of the canonical config at
+    /// that default, so that adding one to the schema moves no existing run's hash.
+    static let optional = ["base.checkpoint"]
 
     /// Marks the keys that do not apply and resets them to their defaults, so the typed
     /// config and its checks read a valid value that cannot change what the run computes.
     static func apply(_ values: inout ResolvedValues) {
+        for key in optional where values[key] == SpecSchema.key(key)!.defaultValue! { values.absent.insert(key) }
         for rule in rules where !rule.applies(values) {
             for key in rule.keys {
                 values.inapplicable[key] = rule.reason

@@ -11,7 +11,8 @@ public struct CheckpointReference {
     public var model: URL
     /// How it was trained, when known (a run's checkpoint directory).
     public var metadata: CheckpointMetadata?
-    /// The model it was fine-tuned from, when the metadata records it.
+    /// The model it was fine-tuned from, when known: a run on a given `base.checkpoint` finds
+    /// that model's tokenizer there.
     public var base: URL?
 
     public init(parsing text: String) throws {

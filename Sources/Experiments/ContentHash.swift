@@ -54,7 +54,7 @@ extension CodeVersion {
     /// default this binary's fingerprint).
     public static func current(for run: PlannedRun, dataDirectory: URL, code: String = CodeIdentity.fingerprint) -> CodeVersion {
         var manifests: [String: String] = [:]
-        for corpus in run.corpora { manifests[corpus] = manifestHash(corpus: corpus, dataDirectory: dataDirectory) }
+        for corpus in run.corpora { manifests[corpus] = manifestHash(corpus: run.config.data.folder(corpus), dataDirectory: dataDirectory) }
         return CodeVersion(dataManifests: manifests, code: code)
     }
 }

@@ -14,10 +14,14 @@ import Training
 /// canonical JSON, the content hash and the result file's `config` come from those values.
 public struct RunConfig: Hashable, Sendable {
     public var data: DataRecipe
+    /// The model's shape: the spec's `model.*`, or that of `baseCheckpoint`.
     public var model: ModelConfig
     /// Pretraining of the base model (`base.*`; its seed is `base.seed`). The thread count
-    /// is an execution setting that the stage sets, not part of the recipe.
+    /// is an execution setting that the stage sets, not part of the recipe. With a
+    /// `baseCheckpoint` only its `length` (`base.context`) is read.
     public var base: TrainingConfig
+    /// The given model fine-tuned instead of a pretrained one (`base.checkpoint`).
+    public var baseCheckpoint: BaseCheckpoint?
     public var finetune: FinetuneRecipe
     public var evaluate: EvaluationPlan
     public var analytic: AnalyticPlan
@@ -29,6 +33,19 @@ public struct DataRecipe: Hashable, Sendable {
     public var corpus: String
     public var tokenizer: TokenizerKind
     public var vocabSize: Int
+    /// The checkpoint whose tokenizer `.model` uses (`base.checkpoint`).
+    public var checkpoint: BaseCheckpoint?
+
+    /// The folder under `data/` holding `corpus` tokenized as this recipe says (`CorpusFolder`).
+    public func folder(_ corpus: String) -> String {
+        CorpusFolder.name(corpus: corpus, modelTokenizer: tokenizer == .model ? checkpoint?.tokenizerID : nil)
+    }
+
+    /// The tokenizer of `.model`, read from the checkpoint; nil for the harness's own.
+    public func modelTokenizer() throws -> HFTokenizer? {
+        guard tokenizer == .model, let checkpoint else { return nil }
+        return try checkpoint.loadTokenizer()
+    }
 }
 
 public struct FinetuneRecipe: Hashable, Sendable {
@@ -114,13 +131,19 @@ extension RunConfig {
         }
         let seed = v.int("seed")
         data = DataRecipe(corpus: v.string("data.corpus"), tokenizer: TokenizerKind(rawValue: v.string("data.tokenizer"))!,
-                          vocabSize: v.int("data.vocab"))
+                          vocabSize: v.int("data.vocab"), checkpoint: v.checkpoint)
         base = training("base", seed: v.int("base.seed"))
-        model = ModelConfig(
-            name: v.string("model.preset"), vocabSize: data.vocabSize, dim: v.int("model.dim"),
-            nLayers: v.int("model.layers"), nHeads: v.int("model.heads"), nKVHeads: v.int("model.kv_heads"),
-            ffnDim: v.int("model.ffn"), maxContext: base.length, ropeBase: v.double("model.rope_base"),
-            tieWordEmbeddings: v.bool("model.tie_embeddings"))
+        baseCheckpoint = v.checkpoint
+        if let given = v.checkpoint?.config {
+            model = given
+            model.maxContext = base.length
+        } else {
+            model = ModelConfig(
+                name: v.string("model.preset"), vocabSize: data.vocabSize, dim: v.int("model.dim"),
+                nLayers: v.int("model.layers"), nHeads: v.int("model.heads"), nKVHeads: v.int("model.kv_heads"),
+                ffnDim: v.int("model.ffn"), maxContext: base.length, ropeBase: v.double("model.rope_base"),
+                tieWordEmbeddings: v.bool("model.tie_embeddings"))
+        }
         let group: GroupSize = switch v["finetune.group"] {
         case .int(let g): .tokens(g)
         default: .ratio(v.double("finetune.group"))

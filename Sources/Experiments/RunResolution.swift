@@ -1,5 +1,6 @@
 import Data
 import Model
+import Support
 
 /// Every run key of one run with its value and origin, `auto` replaced by what it means.
 ///
@@ -10,6 +11,11 @@ public struct ResolvedValues: Sendable, Equatable {
     /// Keys this run does not read, with the reason (`Applicability`): left out of the
     /// canonical config and the hash, and of the run's id.
     public var inapplicable: [String: String] = [:]
+    /// Optional keys left at their "not given" default (`Applicability.optional`): out of the
+    /// canonical config like inapplicable keys, but not reported as ignored.
+    public var absent: Set<String> = []
+    /// The given base model (`base.checkpoint`), read once at resolution.
+    public var checkpoint: BaseCheckpoint?
 
     public subscript(_ path: String) -> SpecValue {
         guard let v = entries[path]?.value else { preconditionFailure("'\(path)' is not resolved") }
@@ -27,7 +33,7 @@ public struct ResolvedValues: Sendable, Equatable {
     /// e.g. {"finetune": {"lora": {"rank": 8}}}.
     public func nested(under prefixes: [String] = [], excluding excluded: Set<String> = []) -> SpecValue {
         let chosen = entries.filter { entry in
-            inapplicable[entry.key] == nil && !excluded.contains(entry.key)
+            inapplicable[entry.key] == nil && !absent.contains(entry.key) && !excluded.contains(entry.key)
                 && (prefixes.isEmpty || prefixes.contains { entry.key == $0 || entry.key.hasPrefix($0 + ".") })
         }
         return Self.nest(chosen.map { ($0.key.split(separator: ".").map(String.init), $0.value.value) })
@@ -56,6 +62,9 @@ enum RunResolution {
         var v = ResolvedValues(entries: entries)
         func set(_ path: String, _ value: SpecValue) { v.entries[path]!.value = value }
         func isAuto(_ path: String) -> Bool { v[path] == .string("auto") }
+
+        // A given base model: its vocabulary, its trained context, its files' digest.
+        try resolveCheckpoint(&v, run: run)
 
         // Vocabulary follows the tokenizer.
         let byte = v.string("data.tokenizer") == "byte"
@@ -107,5 +116,44 @@ enum RunResolution {
         set("evaluate.attention", .list(patterns))
         Applicability.apply(&v)
         return v
+    }
+
+    /// `base.checkpoint`: read the model (a bad path or file is an issue of that key), take
+    /// `data.vocab` and, unless set, `base.context` from it, and put the SHA-256 of its files
+    /// into the config as `base.checkpoint_sha256`, so the run's hash follows its bytes.
+    /// `data.tokenizer: model` needs such a checkpoint, with a tokenizer.
+    static func resolveCheckpoint(_ v: inout ResolvedValues, run: String) throws(SpecIssue) {
+        let path = v.string("base.checkpoint")
+        let tokenizer = v.string("data.tokenizer")
+        guard !path.isEmpty else {
+            if tokenizer == TokenizerKind.model.rawValue {
+                throw v.origin("data.tokenizer").issue(key: "data.tokenizer", "'model' tokenizes with the tokenizer of base.checkpoint, which is not set", run: run)
+            }
+            return
+        }
+        let checkpoint: BaseCheckpoint
+        do { checkpoint = try BaseCheckpoint.describe(path) } catch {
+            throw v.origin("base.checkpoint").issue(key: "base.checkpoint", (error as? UserError)?.message ?? String(describing: error), run: run)
+        }
+        let vocab = checkpoint.config.vocabSize
+        switch TokenizerKind(rawValue: tokenizer)! {
+        case .model:
+            guard checkpoint.tokenizerID != nil else {
+                throw v.origin("data.tokenizer").issue(key: "data.tokenizer",
+                    "'model': base.checkpoint \(checkpoint.model.path) ships no tokenizer (no \(HFTokenizer.fileName), or no tokenizer.ggml.* metadata)", run: run)
+            }
+        case .byte where vocab != ModelConfig.byteVocabSize:
+            throw v.origin("data.tokenizer").issue(key: "data.tokenizer",
+                "base.checkpoint \(checkpoint.model.path) has \(vocab) token ids, the byte tokenizer \(ModelConfig.byteVocabSize) (data.tokenizer: model tokenizes with the checkpoint's own)", run: run)
+        case .byte, .bpe:
+            break
+        }
+        if v["data.vocab"] == .string("auto") { v.entries["data.vocab"]!.value = .int(vocab) }
+        guard v.int("data.vocab") == vocab else {
+            throw v.origin("data.vocab").issue(key: "data.vocab", "base.checkpoint \(checkpoint.model.path) has \(vocab) token ids, not \(v.int("data.vocab"))", run: run)
+        }
+        if v.origin("base.context") == .defaulted { v.entries["base.context"]!.value = .int(checkpoint.config.maxContext) }
+        v.entries["base.checkpoint_sha256"] = Located(.string(checkpoint.digest), .defaulted)
+        v.checkpoint = checkpoint
     }
 }

@@ -32,7 +32,9 @@ enum RunValidation {
         if c.data.tokenizer == .bpe, !BPETokenizer.vocabRange.contains(c.data.vocabSize) {
             throw fail(["data.vocab"], "a BPE vocabulary has \(BPETokenizer.vocabRange.lowerBound) to \(BPETokenizer.vocabRange.upperBound) tokens, got \(c.data.vocabSize)")
         }
-        for (stage, training) in [("base", c.base), ("finetune", c.finetune.training)] {
+        // A given base is not pretrained: its recipe is not read.
+        let stages = c.baseCheckpoint == nil ? [("base", c.base), ("finetune", c.finetune.training)] : [("finetune", c.finetune.training)]
+        for (stage, training) in stages {
             let tokens = v.int("\(stage).batch_tokens")
             guard tokens % training.length == 0 else {
                 throw fail(["\(stage).batch_tokens", "\(stage).context"],
@@ -43,9 +45,14 @@ enum RunValidation {
                 do { try training.validate() } catch { throw fail(["\(stage).optimizer", "\(stage).steps"], message(error)) }
             }
         }
-        guard c.finetune.context >= c.base.length else {
+        // A given model may also be fine-tuned below its trained context (factor 1: no extension).
+        guard c.finetune.context >= c.base.length || c.baseCheckpoint != nil else {
             throw fail(["finetune.context", "base.context"],
                        "fine-tuning context \(c.finetune.context) is shorter than the base model's \(c.base.length): nothing to extend")
+        }
+        if let checkpoint = c.baseCheckpoint, checkpoint.rope.scaling != .none, c.finetune.positionInterpolation != 1 {
+            throw fail(["finetune.position_interpolation", "base.context"],
+                       "base.checkpoint \(checkpoint.model.path) already scales RoPE (\(checkpoint.rope.scaling)); position interpolation on top of it is not supported (factor \(c.finetune.positionInterpolation))")
         }
         let rope = RoPE(base: m.ropeBase, scaling: c.finetune.ropeScaling.scaling(factor: c.finetune.positionInterpolation))
         do { try rope.validate() } catch {
@@ -107,8 +114,13 @@ enum RunValidation {
         }
         // A passkey prompt cannot be shorter than its text without filler (the BPE prompt
         // is known only once the corpus's tokenizer is trained; the run checks it then).
-        if c.data.tokenizer == .byte, let shortest = e.passkeyLengths.min() {
-            let minimum = PasskeyPrompt.minimumTokens(tokenizer: ByteTokenizer())
+        let known: (any Tokenizer)? = switch c.data.tokenizer {
+        case .byte: ByteTokenizer()
+        case .model: try? c.baseCheckpoint?.loadTokenizer()
+        case .bpe: nil
+        }
+        if let known, let shortest = e.passkeyLengths.min() {
+            let minimum = PasskeyPrompt.minimumTokens(tokenizer: known)
             guard shortest >= minimum else {
                 throw fail(["evaluate.passkey.lengths"],
                            "passkey length \(shortest) is below the \(minimum) tokens of the passkey prompt without filler")

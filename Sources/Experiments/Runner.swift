@@ -82,7 +82,8 @@ public struct Runner {
                 // Data first: the manifest is part of the hash.
                 for corpus in run.corpora where dataProblems[corpus] == nil {
                     do {
-                        _ = try exclusively("data", corpus, what: "corpus \(corpus)") {
+                        let folder = run.config.data.folder(corpus)
+                        _ = try exclusively("data", folder, what: "corpus \(folder)") {
                             try data.prepare(corpus: corpus, recipe: run.config.data, progress: progress)
                         }
                     } catch {
@@ -160,13 +161,15 @@ public struct Runner {
         return summary
     }
 
-    /// `cache/base-<hash>/`, pretraining it first if absent, under its claim: a base being
+    /// The given `base.checkpoint`, or `cache/base-<hash>/`, pretraining it first if absent, under its claim: a base being
     /// pretrained by another runner is waited for. Pretraining writes to a temporary
     /// sibling that is renamed into place only when complete, so an interrupted
     /// pretraining is never reused half-trained; it resumes (in whichever runner takes it
     /// over) from its latest step checkpoint in `cache/base-<hash>.steps/`, removed once the
     /// base is whole.
     public func baseModel(for run: PlannedRun, version: CodeVersion) throws -> URL {
+        // A given model (`base.checkpoint`) is read where it is.
+        if let given = run.config.baseCheckpoint { return given.model }
         let cache = resultsDirectory.appendingPathComponent("cache")
         let hash = run.baseHash(version)
         let final = cache.appendingPathComponent("base-\(hash)")

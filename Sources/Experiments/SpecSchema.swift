@@ -48,9 +48,9 @@ public enum SpecSchema {
         .init("data.corpus", .name, .string("pg19-mini"),
               "Corpus: `pg19-mini` or `proof-pile-mini` (built from Debian packages on first use), or any corpus already built under `data/<name>/`."),
         .init("data.tokenizer", .choice(names(TokenizerKind.self)), .string("byte"),
-              "`byte`: the 256 byte values plus BOS, EOS, PAD. `bpe`: byte-pair encoding trained on the corpus's training split."),
+              "`byte`: the 256 byte values plus BOS, EOS, PAD. `bpe`: byte-pair encoding trained on the corpus's training split. `model`: the tokenizer of `base.checkpoint` (its `tokenizer.json` or GGUF metadata); each corpus is then built into `data/<corpus>@<tokenizer id>/`, beside its byte or BPE build, and passkey prompts and the induction probe use it too."),
         .init("data.vocab", SpecBounds.autoOr(SpecBounds.vocab), .string("auto"),
-              "Vocabulary size; `auto` is \(ModelConfig.byteVocabSize) for `byte` and \(BPETokenizer.defaultVocabSize) for `bpe` (as `longlora data build`). A byte tokenizer only has \(ModelConfig.byteVocabSize)."),
+              "Vocabulary size; `auto` is \(ModelConfig.byteVocabSize) for `byte` and \(BPETokenizer.defaultVocabSize) for `bpe` (as `longlora data build`), and the checkpoint's vocabulary with `base.checkpoint`. A byte tokenizer only has \(ModelConfig.byteVocabSize)."),
 
         .init("model.preset", .choice(ModelConfig.presets.map(\.name)), .string("mini"),
               "Starting shape: `micro` (d=32, 2 layers) for tests, `mini` (d=128, 4 layers, 4 heads) for experiments; the `llama2-*` shapes are far too large to train here."),
@@ -70,6 +70,8 @@ public enum SpecSchema {
     + [
         .init("base.seed", SpecBounds.size(SpecBounds.seed, min: 0), .int(0),
               "Seed of the base model's initialisation and batch order; separate from `seeds` so that every fine-tune of a sweep extends the same base model."),
+        .init("base.checkpoint", .text, .string(""),
+              "A given model to fine-tune and evaluate instead of pretraining one: a Hugging Face LLaMA directory, a llama `.gguf` file, or a harness model or run checkpoint directory; a relative path is relative to the working directory (as `data/` and `results/` are). Its shape replaces `model.*`, and the pretraining keys (`base.steps`, `base.batch_tokens`, `base.warmup`, `base.schedule`, `base.optimizer.*`, `base.seed`) do not apply; `base.context` defaults to its trained context (`max_position_embeddings`, GGUF `context_length`), the length position interpolation extends from. The SHA-256 of its files is part of the run's hash. Empty: pretrain the base."),
     ]
     + recipe("finetune", context: 1024, steps: 1000, batchTokens: 8192, lr: 2e-5, weightDecay: 0,
              warmup: 20, schedule: "constant",

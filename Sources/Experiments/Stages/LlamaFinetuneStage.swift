@@ -37,7 +37,7 @@ public struct LlamaFinetuneStage: FinetuneStage {
             return FinetuneOutcome(model: base, groups: ["analytic": try analytic(config)])
         }
         let attention = try recipe.trainingAttention()
-        let shard = try CorpusSplit.load(config.data.corpus, split: .train, dataDirectory: dataDirectory)
+        let shard = try CorpusSplit.load(config.data.folder(config.data.corpus), split: .train, dataDirectory: dataDirectory)
         let training = recipe.training
         let execution = Execution(threads: threads, recompute: recipe.recompute)
         // Its own data stream: not the pretraining's sequences even when the seeds are equal.
@@ -117,7 +117,10 @@ public struct LlamaFinetuneStage: FinetuneStage {
 
     /// RoPE of the extended model: linear position interpolation (or NTK-aware scaling) by the spec's factor.
     public static func rope(_ config: RunConfig) -> RoPE {
-        rope(base: config.model.ropeBase, factor: config.finetune.positionInterpolation, scaling: config.finetune.ropeScaling)
+        // A given model unextended keeps its own RoPE, whatever scaling it was saved with
+        // (validation refuses a factor on top of such a scaling).
+        if let given = config.baseCheckpoint, config.finetune.positionInterpolation == 1 { return given.rope }
+        return rope(base: config.model.ropeBase, factor: config.finetune.positionInterpolation, scaling: config.finetune.ropeScaling)
     }
 
     /// Position interpolation (or NTK-aware scaling) by `factor` on `base`; a factor of 1 scales nothing.

@@ -22,10 +22,13 @@ public struct PerplexityEvaluateStage: EvaluateStage {
         let llama = try LlamaModel.load(from: directory, trainable: [], rope: LlamaFinetuneStage.rope(config))
         let model = LlamaLanguageModel(llama, execution: Execution(threads: threads))
         var tables: [EvaluationTable] = []
-        var passkeyTokenizer: (any Tokenizer)?
+        // Under `data.tokenizer: model` the checkpoint's tokenizer makes every prompt.
+        let modelTokenizer = try config.data.modelTokenizer()
+        var passkeyTokenizer: (any Tokenizer)? = modelTokenizer
         var probePool: [Int32]?
         for dataset in plan.datasets {
-            let stream = try DataSource.parse(dataset.description, dataDirectory: dataDirectory).load()
+            let source = "\(config.data.folder(dataset.corpus)):\(dataset.split.rawValue)"
+            let stream = try DataSource.parse(source, dataDirectory: dataDirectory).load(tokenizer: modelTokenizer)
             passkeyTokenizer = passkeyTokenizer ?? stream.tokenizer
             let ids = stream.tokens.tokens(0..<stream.tokens.count)
             probePool = probePool ?? Array(ids.prefix(InductionProbe.poolLimit))
@@ -56,8 +59,8 @@ public struct PerplexityEvaluateStage: EvaluateStage {
                         ("tested_with", rows.map { $0.attention.pattern == config.finetune.attention ? "train" : $0.attention.pattern.rawValue })]))
         }
         if !plan.passkeyLengths.isEmpty {
-            let tokenizer = try passkeyTokenizer ?? CorpusManifest.read(from: dataDirectory.appendingPathComponent(config.data.corpus))
-                .loadTokenizer(directory: dataDirectory.appendingPathComponent(config.data.corpus))
+            let folder = dataDirectory.appendingPathComponent(config.data.folder(config.data.corpus))
+            let tokenizer = try passkeyTokenizer ?? CorpusManifest.read(from: folder).loadTokenizer(directory: folder)
             let results = try PasskeyRetrieval(lengths: plan.passkeyLengths, trials: plan.passkeyTrials,
                                                seed: UInt64(truncatingIfNeeded: config.seed))
                 .run(model, tokenizer: tokenizer, progress: progress)

@@ -27,7 +27,7 @@ struct ValidationCurve {
     private(set) var points: [Point]
 
     init(config: RunConfig, dataDirectory: URL, checkpoints: URL, resumedAt step: Int) throws {
-        let shard = try CorpusSplit.load(config.data.corpus, split: .validation, dataDirectory: dataDirectory)
+        let shard = try CorpusSplit.load(config.data.folder(config.data.corpus), split: .validation, dataDirectory: dataDirectory)
         stream = shard.tokens(0..<shard.count)
         length = config.finetune.context
         evaluator = config.evaluate.evaluator(attention: .full)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Data
+import Evaluation
 import Experiments
 import Foundation
 import Support
@@ -16,14 +17,18 @@ struct DataCommand: ParsableCommand {
             discussion: """
                 Built-in corpora (from Debian packages): \(BuiltinCorpus.names.joined(separator: ", ")).
                 With --from, NAME is the output name and PATH a PG19 folder, a proof-pile folder or text.
-                Writes DATA-DIR/NAME/{train,validation,test}.tokens and DATA-DIR/NAME/manifest.json.
+                Writes DATA-DIR/NAME/{train,validation,test}.tokens and DATA-DIR/NAME/manifest.json;
+                with --tokenizer model --model PATH, DATA-DIR/NAME@<tokenizer id>/ (the model's tokenizer).
                 """)
 
         @Option(help: "Corpus to build, or the output name with --from.")
         var corpus: String = BuiltinCorpus.pg19Mini.rawValue
 
-        @Option(help: "Tokenizer: byte (259 ids) or bpe (trained on the train split).")
+        @Option(help: "Tokenizer: byte (259 ids), bpe (trained on the train split), or model (the --model's own).")
         var tokenizer: TokenizerKind = .byte
+
+        @Option(help: "With --tokenizer model: a Hugging Face directory or .gguf file whose tokenizer to use.")
+        var model: String?
 
         @Option(help: "BPE vocabulary size (\(BPETokenizer.vocabRange.lowerBound) to \(BPETokenizer.vocabRange.upperBound); the default is a spec's `data.vocab: auto`).")
         var vocab: Int = BPETokenizer.defaultVocabSize
@@ -50,6 +55,17 @@ struct DataCommand: ParsableCommand {
             builder.vocabSize = vocab
             builder.seed = seed
             builder.threads = compute.threads
+            switch (tokenizer, model) {
+            case (.model, let path?):
+                let url = URL(fileURLWithPath: path)
+                guard let modelTokenizer = try ModelTokenizer.load(url) else {
+                    throw UserError("--model \(path): has no tokenizer (no tokenizer.json, or not a model)")
+                }
+                builder.modelTokenizer = modelTokenizer
+            case (.model, nil): throw UserError("--tokenizer model needs --model PATH")
+            case (_, _?): throw UserError("--model applies only with --tokenizer model")
+            case (_, nil): break
+            }
             switch (from, format) {
             case let (path?, format?): builder.input = (URL(fileURLWithPath: path), format)
             case (nil, nil): break

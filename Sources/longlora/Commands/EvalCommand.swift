@@ -106,7 +106,8 @@ struct EvalCommand: ParsableCommand {
         let savedRope = reference.trainedRoPE(base: model.rope.base) ?? model.rope
         let pattern = try trainingPattern(reference)
         let groupSize: GroupSize = groupRatio.map { .ratio($0) } ?? reference.metadata?.group ?? .ratio(0.25)
-        let modelTokenizer = try ModelTokenizer.load(reference.model)
+        // A run fine-tuned from a given model carries no tokenizer of its own: its base's.
+        let modelTokenizer = try ModelTokenizer.load(reference.model) ?? reference.base.flatMap { try ModelTokenizer.load($0) }
         if let modelTokenizer { try ModelTokenizer.check(modelTokenizer, vocabSize: model.config.vocabSize, what: checkpoint) }
         let stream = try data.map { spec -> TokenStream in
             let stream = try DataSource.parse(spec, dataDirectory: URL(fileURLWithPath: dataDir)).load(tokenizer: modelTokenizer)
