@@ -54,5 +54,8 @@ import Testing
         }
         let md = try CLI.run(["estimate", "--max-context", "--model", "llama2-7b", "--ds-config", "stage2"])
         #expect(md.status == 0 && md.stdout.contains("ZeRO stage 2;"), "\(md.stdout)")
+        // Full attention has no group size: every candidate is one it can train.
+        let full = try CLI.run(["estimate", "--max-context", "--model", "micro", "--method", "full", "--format", "csv"])
+        #expect(full.status == 0 && full.stdout.contains("\nmicro,-,1048576,"), "\(full.stdout)")
     }
 }

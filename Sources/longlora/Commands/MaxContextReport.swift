@@ -11,7 +11,10 @@ enum MaxContextReport {
             memoryModel.estimate(c, context: n, setup: setup, cluster: cluster)
         }
         // The harness's group rule (a whole number of tokens dividing n) decides which candidates a run could use.
-        let accepts: (Int) -> Bool = { n in (try? setup.attention.group(.ratio(setup.groupRatio), length: n)) != nil }
+        // (Full attention has no group: nil, not an error.)
+        let accepts: (Int) -> Bool = { n in
+            do { _ = try setup.attention.group(.ratio(setup.groupRatio), length: n); return true } catch { return false }
+        }
         var table = TextTable(
             header: ["model", "paper_max_context", "max_context", "memory_gb", "cpu_ram_gb", "limit_context",
                      "memory_gb_at_paper", "fits_at_paper"],
