@@ -61,17 +61,18 @@ public struct ForwardParts: Equatable, Sendable {
 public enum FLOPs {
     /// Forward FLOPs of one sequence of `n` tokens, by part.
     ///
-    /// Per layer, with d = dim, kv = kvDim, f = ffnDim, H heads, K keys per query:
-    /// - attention core: QK^T and AV, 2·2·n·K·d (K = n for full, G for the sparse patterns;
+    /// Per layer, with d = dim, a = attentionDim (H heads × head dim: d unless the config sets
+    /// another `head_dim`), kv = kvDim, f = ffnDim, H heads, K keys per query:
+    /// - attention core: QK^T and AV, 2·2·n·K·a (K = n for full, G for the sparse patterns;
     ///   `.causal` counting uses (K+1)/2 instead of K; K is the registry's cost of the pattern);
-    /// - projections: 2·n·d·(2d + 2kv) (q and o are d×d, k and v d×kv under grouped-query heads);
-    /// - adapters (rank r on q, k, v, o): 2·n·r·(6d + 2kv);
+    /// - projections: 2·n·d·(2a + 2kv) (q is d×a, o a×d, k and v d×kv under grouped-query heads);
+    /// - adapters (rank r on q, k, v, o; r·(in + out) each): 2·n·r·(4d + 2a + 2kv);
     /// - FFN: 3 matrices 2·n·d·f each, and the SwiGLU activation 2·n·f (SiLU and the gate
     ///   product, one FLOP per element each);
     /// - elementwise: two RMSNorms at 4 FLOPs per element (square, sum, scale, weight),
     ///   RoPE on q and k at 3 per element (two products and a sum), two residual adds:
-    ///   n·(8d + 3(d + kv) + 2d).
-    /// Once per sequence: the final RMSNorm 4·n·d and the output head 2·n·d·V.
+    ///   n·(8d + 3(a + kv) + 2d).
+    /// Once per sequence: the final RMSNorm 4·n·d and the output head 2·n·d·V (tied or not).
     ///
     /// The softmax is not counted: the paper's Attn column is exactly 4·n²·d·L, and its
     /// Others column leaves no room for ~5 FLOPs per score (4.4 TFLOPs per FLOP-per-score at
@@ -80,18 +81,19 @@ public enum FLOPs {
         _ c: ModelConfig, context n: Int, attention: AttentionKind = .full, groupRatio: Double = 0.25,
         counting: AttentionCounting = .wholeMatrix, loraRank: Int = 0
     ) -> ForwardParts {
-        let d = Double(c.dim), kv = Double(c.kvDim), f = Double(c.ffnDim)
+        let d = Double(c.dim), a = Double(c.attentionDim), kv = Double(c.kvDim), f = Double(c.ffnDim)
         let L = Double(c.nLayers), V = Double(c.vocabSize), t = Double(n)
         let pairs = attention.scoredPairs(context: n, groupRatio: groupRatio, counting: counting)  // per head
-        // H heads of head dim d/H: pairs·(d/H)·H = pairs·d multiply-adds, twice (QK^T, AV).
+        // H heads of head dim a/H: pairs·(a/H)·H = pairs·a multiply-adds, twice (QK^T, AV);
+        // grouped-query heads share k and v but every query head scores its own pairs.
         return ForwardParts(
-            attentionCore: L * 2 * 2 * pairs * d,
-            projectionMatmuls: L * 2 * t * d * (2 * d + 2 * kv),
-            adapterMatmuls: L * 2 * t * Double(loraRank) * (6 * d + 2 * kv),
+            attentionCore: L * 2 * 2 * pairs * a,
+            projectionMatmuls: L * 2 * t * d * (2 * a + 2 * kv),
+            adapterMatmuls: L * 2 * t * Double(loraRank) * (4 * d + 2 * a + 2 * kv),
             ffnMatmuls: L * 3 * 2 * t * d * f,
             ffnActivation: L * 2 * t * f,
             head: 2 * t * d * V,
-            elementwise: L * t * (8 * d + 3 * (d + kv) + 2 * d) + 4 * t * d)
+            elementwise: L * t * (8 * d + 3 * (a + kv) + 2 * d) + 4 * t * d)
     }
 
     /// Forward FLOPs by the paper's four components.
@@ -111,7 +113,8 @@ public enum FLOPs {
     /// - attention core: forward 1, recompute 1, backward 2 for materialised scores (dS·K,
     ///   dSᵀ·Q, dP·Vᵀ, Pᵀ·dO) or 2.5 for FlashAttention, whose backward also recomputes QKᵀ;
     /// - elementwise and activation: forward 1, recompute 1, backward 2;
-    /// - output head: outside the checkpointed layers, so never recomputed.
+    /// - output head: outside the checkpointed layers, so never recomputed; its weight gradient
+    ///   is computed when the head is trained, which a tied head is whenever the embedding is.
     public static func training(
         _ c: ModelConfig, context n: Int, setup: FineTuneSetup, counting: AttentionCounting = .wholeMatrix
     ) -> FLOPsBreakdown {
@@ -122,7 +125,7 @@ public enum FLOPs {
         let weightGrad = setup.trainsAllWeights ? 1.0 : 0.0
         let matmul = 1 + recompute + 1 + weightGrad
         let attentionBackward = setup.flashAttention ? 2.5 : 2.0
-        let head = 2 + (setup.trainsHead ? 1.0 : 0.0)
+        let head = 2 + (setup.trainsHead(c) ? 1.0 : 0.0)
         let pointwise = 1 + recompute + 2
         return FLOPsBreakdown(
             attention: p.attentionCore * (1 + recompute + attentionBackward),

@@ -38,11 +38,13 @@ public struct FineTuneSetup: Sendable {
     /// LoRA+ trains the token embedding and every RMSNorm weight; the head stays frozen.
     public var trainsEmbeddingAndNorms: Bool { method != .lora }
     public var trainsHead: Bool { method == .full }
+    /// Whether the output head's weight gets a gradient: trained itself, or tied to a trained embedding.
+    public func trainsHead(_ c: ModelConfig) -> Bool { trainsHead || (c.isTied && trainsEmbeddingAndNorms) }
 }
 
 /// Parameter counts of a model under a fine-tuning setup.
 public struct ParameterCounts: Equatable, Sendable {
-    /// Base model weights (all stored in bf16).
+    /// Base model weights (all stored in bf16; a tied head is the embedding, counted once).
     public var base: Int
     /// LoRA adapter weights (A and B of q, k, v, o in every layer).
     public var adapters: Int
@@ -51,8 +53,8 @@ public struct ParameterCounts: Equatable, Sendable {
 
     public init(_ c: ModelConfig, _ setup: FineTuneSetup) {
         base = c.parameterCount
-        // q: d->d, k: d->kv, v: d->kv, o: d->d; each adapter is A [in, r] and B [r, out].
-        adapters = setup.hasAdapters ? c.nLayers * setup.loraRank * (6 * c.dim + 2 * c.kvDim) : 0
+        // q: d->a, k: d->kv, v: d->kv, o: a->d (a = attentionDim); each adapter is A [in, r] and B [r, out].
+        adapters = setup.hasAdapters ? c.nLayers * setup.loraRank * (4 * c.dim + 2 * c.attentionDim + 2 * c.kvDim) : 0
         let embedding = c.vocabSize * c.dim
         let norms = (2 * c.nLayers + 1) * c.dim
         switch setup.method {

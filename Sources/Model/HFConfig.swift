@@ -51,7 +51,9 @@ public enum HFConfig {
     /// (`rope_parameters`) writes it into a model shape and RoPE setting.
     public static func parseLlama(_ json: [String: Any], source: String) throws -> (ModelConfig, RoPE) {
         func number(_ value: Any?) -> Double? {
-            guard let n = value as? NSNumber, !(value is Bool) else { return nil }
+            // JSON true/false arrive as NSNumbers of type "c"; `is Bool` would also take the
+            // numbers 0 and 1 on Linux (refusing num_key_value_heads: 1, multi-query attention).
+            guard let n = value as? NSNumber, String(cString: n.objCType) != "c" else { return nil }
             return n.doubleValue
         }
         func int(_ key: String) throws -> Int {
@@ -70,11 +72,12 @@ public enum HFConfig {
             throw UserError("\(source): hidden_act '\(act)' is not supported (expected silu)")
         }
         let dim = try int("hidden_size"), heads = try int("num_attention_heads")
+        // A head_dim other than hidden_size / heads is kept for the analytic models; loading
+        // the weights refuses it (`ModelConfig.validate`).
+        var explicitHeadDim: Int?
         if json["head_dim"] != nil, !(json["head_dim"] is NSNull) {
             let hd = try int("head_dim")
-            guard heads > 0, hd * heads == dim else {
-                throw UserError("\(source): head_dim \(hd) differs from hidden_size / num_attention_heads = \(dim) / \(heads); only head_dim x heads = hidden_size is supported")
-            }
+            if hd * heads != dim { explicitHeadDim = hd }
         }
         let rope = try parseRoPE(json, source: source)
         guard let eps = number(json["rms_norm_eps"]) else {
@@ -82,13 +85,14 @@ public enum HFConfig {
         }
         let kvHeads = json["num_key_value_heads"] is NSNull || json["num_key_value_heads"] == nil
             ? heads : try int("num_key_value_heads")
-        let config = ModelConfig(
+        var config = ModelConfig(
             name: json["longlora_preset"] as? String ?? "hf", vocabSize: try int("vocab_size"),
             dim: dim, nLayers: try int("num_hidden_layers"), nHeads: heads, nKVHeads: kvHeads,
             ffnDim: try int("intermediate_size"), maxContext: try int("max_position_embeddings"),
             ropeBase: rope.base, normEps: Float(eps),
             tieWordEmbeddings: (json["tie_word_embeddings"] as? Bool) ?? false)
-        do { try config.validate() } catch let e as UserError { throw UserError("\(source): \(e.message)") }
+        config.explicitHeadDim = explicitHeadDim
+        do { try config.validateShape() } catch let e as UserError { throw UserError("\(source): \(e.message)") }
         return (config, rope)
     }
 

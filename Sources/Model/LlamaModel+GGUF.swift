@@ -6,6 +6,7 @@ extension LlamaModel {
     static func loadGGUF(_ url: URL, trainable: TrainableParts, rope: RoPE?, addLoRA: LoRAConfig?) throws -> LlamaModel {
         let file = try GGUFFile(url)
         let (config, savedRope) = try GGUFLlama.configuration(file)
+        do { try config.validate() } catch let e as UserError { throw UserError("\(url.path): \(e.message)") }
         let model = try LlamaModel(config: config, lora: addLoRA,
                                    trainable: addLoRA == nil ? trainable.subtracting(.lora) : trainable,
                                    rope: rope ?? savedRope)

@@ -57,6 +57,7 @@ extension LlamaModel {
             throw UserError("\(dir.path): not a model directory (no \(configFile))")
         }
         let (config, savedRope) = try HFConfig.parseLlama(try HFConfig.readJSON(configURL), source: configURL.path)
+        do { try config.validate() } catch let e as UserError { throw UserError("\(configURL.path): \(e.message)") }
         let adapterURL = dir.appendingPathComponent(adapterConfigFile)
         let hasAdapter = FileManager.default.fileExists(atPath: adapterURL.path)
         // Adapter weights without their config cannot be attached: loading the rest would

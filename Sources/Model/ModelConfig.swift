@@ -23,6 +23,10 @@ public struct ModelConfig: Codable, Hashable, Sendable {
     /// The output head reuses the token embedding (Hugging Face `tie_word_embeddings`, as in
     /// SmolLM2 and Llama 3.2). Optional so that untied configurations encode, and hash, as before.
     public var tieWordEmbeddings: Bool?
+    /// Hugging Face `head_dim` (GGUF `attention.key_length`) where it differs from dim / nHeads.
+    /// Only the analytic models (FLOPs, memory) take such a shape; the trainer refuses it
+    /// (`validate`). Optional so that every other configuration encodes, and hashes, as before.
+    public var explicitHeadDim: Int?
 
     public init(name: String, vocabSize: Int, dim: Int, nLayers: Int, nHeads: Int, nKVHeads: Int? = nil,
                 ffnDim: Int, maxContext: Int, ropeBase: Double = 10000, normEps: Float = 1e-5,
@@ -42,16 +46,30 @@ public struct ModelConfig: Codable, Hashable, Sendable {
 
     public var isTied: Bool { tieWordEmbeddings ?? false }
 
-    public var headDim: Int { dim / nHeads }
+    public var headDim: Int { explicitHeadDim ?? dim / nHeads }
     public var kvDim: Int { nKVHeads * headDim }
+    /// Width of the queries and of the attention output, nHeads × headDim (= dim unless `explicitHeadDim`).
+    public var attentionDim: Int { nHeads * headDim }
 
-    /// Checks the shape is one the trainer can run.
+    /// Checks the shape is one the trainer can run: `validateShape`, and heads that split dim.
     public func validate() throws {
+        try validateShape()
+        if let hd = explicitHeadDim, hd * nHeads != dim {
+            throw UserError("model '\(name)': head_dim \(hd) differs from dim / heads = \(dim) / \(nHeads); only head_dim x heads = dim is supported for training and evaluation (flops and estimate take it)")
+        }
+    }
+
+    /// Checks the shape is a LLaMA the analytic models can count.
+    public func validateShape() throws {
         func fail(_ what: String) -> UserError { UserError("model '\(name)': \(what)") }
         guard vocabSize > 0, dim > 0, nLayers > 0, nHeads > 0, ffnDim > 0, maxContext > 0 else {
             throw fail("every size must be positive")
         }
-        guard dim % nHeads == 0 else { throw fail("dim \(dim) is not a multiple of heads \(nHeads)") }
+        if let hd = explicitHeadDim {
+            guard hd > 0 else { throw fail("head_dim \(hd) must be positive") }
+        } else {
+            guard dim % nHeads == 0 else { throw fail("dim \(dim) is not a multiple of heads \(nHeads)") }
+        }
         guard headDim % 2 == 0 else { throw fail("head dimension \(headDim) must be even for RoPE") }
         guard nKVHeads > 0, nHeads % nKVHeads == 0 else {
             throw fail("heads \(nHeads) is not a multiple of key/value heads \(nKVHeads)")
@@ -60,7 +78,7 @@ public struct ModelConfig: Codable, Hashable, Sendable {
 
     /// Parameter count: embedding, per-layer q/k/v/o + SwiGLU + 2 norms, final norm, head (unless tied).
     public var parameterCount: Int {
-        let attention = dim * dim * 2 + dim * kvDim * 2
+        let attention = dim * attentionDim * 2 + dim * kvDim * 2
         let mlp = 3 * dim * ffnDim
         let perLayer = attention + mlp + 2 * dim
         return vocabSize * dim * (isTied ? 1 : 2) + nLayers * perLayer + dim

@@ -60,8 +60,14 @@ import Testing
         var json = base
         json["rope_theta"] = 10000
         json["head_dim"] = 16
-        let error = #expect(throws: UserError.self) { try HFConfig.parseLlama(json, source: "config.json") }
-        #expect(error?.message.contains("head_dim") == true, "\(error?.message ?? "")")
+        // A head_dim other than hidden_size / heads parses for the analytic models; loading refuses it.
+        let (wide, _) = try HFConfig.parseLlama(json, source: "config.json")
+        #expect(wide.headDim == 16 && wide.attentionDim == 64 && wide.dim == 32)
+        let dir = try VenvPython.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try HFConfig.writeJSON(json, to: dir.appendingPathComponent("config.json"))
+        let error = #expect(throws: UserError.self) { try LlamaModel.load(from: dir, trainable: []) }
+        #expect(error?.message.contains("head_dim") == true && error?.message.contains("config.json") == true, "\(error?.message ?? "")")
         json["head_dim"] = 8
         json["rope_scaling"] = ["type": "linear", "factor": 4]
         let (config, rope) = try HFConfig.parseLlama(json, source: "config.json")

@@ -18,13 +18,16 @@ public enum GGUFLlama {
         }
         let dim = try file.int("llama.embedding_length"), heads = try file.int("llama.attention.head_count")
         let kvHeads = try file.optionalInt("llama.attention.head_count_kv") ?? heads
-        guard heads > 0, dim % heads == 0 else {
+        // key_length is the head dimension; one other than embedding_length / head_count is kept
+        // for the analytic models, and loading the weights refuses it (`ModelConfig.validate`).
+        let keyLength = try file.optionalInt("llama.attention.key_length")
+        guard heads > 0, keyLength != nil || dim % heads == 0 else {
             throw UserError("\(path): llama.embedding_length \(dim) is not a multiple of llama.attention.head_count \(heads)")
         }
-        let headDim = dim / heads
-        for key in ["llama.rope.dimension_count", "llama.attention.key_length", "llama.attention.value_length"] {
+        let headDim = keyLength ?? dim / heads
+        for key in ["llama.rope.dimension_count", "llama.attention.value_length"] {
             if let v = try file.optionalInt(key), v != headDim {
-                throw UserError("\(path): \(key) is \(v); only a head dimension of embedding_length / head_count = \(headDim) is supported")
+                throw UserError("\(path): \(key) is \(v); only a head dimension of \(headDim) (llama.attention.key_length, or embedding_length / head_count) is supported")
             }
         }
         guard let embedding = file.tensors["token_embd.weight"], embedding.dims.count == 2 else {
@@ -49,12 +52,13 @@ public enum GGUFLlama {
         guard let eps = try file.double("llama.attention.layer_norm_rms_epsilon") else {
             throw UserError("\(path): metadata key 'llama.attention.layer_norm_rms_epsilon' is missing")
         }
-        let config = ModelConfig(
+        var config = ModelConfig(
             name: try file.string("general.name") ?? "gguf", vocabSize: vocab, dim: dim,
             nLayers: try file.int("llama.block_count"), nHeads: heads, nKVHeads: kvHeads,
             ffnDim: try file.int("llama.feed_forward_length"), maxContext: try file.int("llama.context_length"),
             ropeBase: base, normEps: Float(eps), tieWordEmbeddings: file.tensors["output.weight"] == nil)
-        do { try config.validate(); try rope.validate() } catch let e as UserError {
+        if headDim * heads != dim { config.explicitHeadDim = headDim }
+        do { try config.validateShape(); try rope.validate() } catch let e as UserError {
             throw UserError("\(path): \(e.message)")
         }
         return (config, rope)

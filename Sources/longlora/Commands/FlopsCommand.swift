@@ -9,7 +9,7 @@ struct FlopsCommand: ParsableCommand {
         abstract: "Analytic FLOPs per component for a model and context lengths.",
         discussion: "Values in TFLOPs per sequence. By default attention is counted over the whole n x n score matrix, the paper's convention; totals add the printed components, as the paper's table does.")
 
-    @Option(help: "Model preset: \(ModelConfig.presets.map(\.name).joined(separator: ", ")).")
+    @Option(help: ArgumentHelp(ModelChoice.help, valueName: "preset|path"))
     var model: String
 
     @Option(help: "Context lengths, comma separated (e.g. 8192,16384).")
@@ -37,7 +37,8 @@ struct FlopsCommand: ParsableCommand {
     var format: TableFormat = .md
 
     func run() throws {
-        let config = try ModelConfig.preset(model)
+        let choice = try ModelChoice.resolve(model)
+        let config = choice.config
         let contexts = try parseContexts(context)
         let pattern = attention
         // G by the harness's one rule (a whole number of tokens dividing each context).
@@ -50,12 +51,12 @@ struct FlopsCommand: ParsableCommand {
 
         let rows = FLOPsTable.breakdowns(config, contexts: contexts, attention: pattern, groupRatio: groupRatio,
                                          counting: counting, pass: pass, method: method)
-        let table = FLOPsTable.table(model: config.name, contexts: contexts, attention: pattern, counting: counting,
+        let table = FLOPsTable.table(model: choice.label, contexts: contexts, attention: pattern, counting: counting,
                                      rows: rows, decimals: decimals ?? FLOPsTable.autoDecimals(rows))
         if format == .md {
             let what = pass == .forward ? "Forward" : "Training (\(method.rawValue), with checkpointing)"
             let scores = counting == .wholeMatrix ? "the whole n x n score matrix" : "the causal lower triangle"
-            print("\(what) TFLOPs per sequence of \(config.name); attention counted over \(scores); "
+            print("\(what) TFLOPs per sequence of \(choice.label); attention counted over \(scores); "
                 + "group G = \(groupRatio) n for sparse patterns; totals add the printed components.\n")
         }
         print(table.render(format), terminator: "")
