@@ -137,7 +137,7 @@ import Training
         // The fine-tuned run exports as a merged Hugging Face model of the same shape, tied.
         let metadata = try #require(try CheckpointMetadata.read(from: results.appendingPathComponent(tuned.checkpoint)))
         let exported = dir.appendingPathComponent("exported")
-        try HFExport.export(checkpoint: metadata.modelURL(in: results.appendingPathComponent(tuned.checkpoint)), to: exported)
+        try HFExport.export(checkpoint: metadata.modelURL(in: results.appendingPathComponent(tuned.checkpoint)), to: exported, tokenizer: nil)
         let reread = try LlamaModel.load(from: exported, trainable: [])
         #expect(reread.config.nKVHeads == 2 && reread.config.isTied && reread.config.vocabSize == vocab)
         #expect(reread.parameters.values(of: LlamaNames.embedding) != measured.parameters.values(of: LlamaNames.embedding))
