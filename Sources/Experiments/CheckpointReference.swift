@@ -41,6 +41,12 @@ public struct CheckpointReference {
         if let metadata = try CheckpointMetadata.read(from: directory) {
             try self.init(model: metadata.modelURL(in: directory), metadata: metadata)
             base = metadata.baseURL(in: directory)
+        } else if directory.lastPathComponent.hasPrefix("step-"),
+                  let run = try CheckpointMetadata.read(from: directory.deletingLastPathComponent()) {
+            // One step checkpoint of a run (`checkpoints/<hash>/step-N`): the run's metadata
+            // says how it was trained and from which base.
+            try self.init(model: directory, metadata: run)
+            base = run.baseURL(in: directory.deletingLastPathComponent())
         } else {
             try self.init(model: directory, metadata: nil)
         }

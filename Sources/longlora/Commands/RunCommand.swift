@@ -84,7 +84,8 @@ struct RunCommand: ParsableCommand {
         }
         let url = URL(fileURLWithPath: spec!)
         let experiment = try SpecParser.load(url, overrides: overrides)
-        let runs = try RunSelection(only: only, shard: try shard.map(RunSelection.Shard.init)).apply(try Sweep.expand(experiment))
+        let sweep = try Sweep.expand(experiment)
+        let runs = try RunSelection(only: only, shard: try shard.map(RunSelection.Shard.init)).apply(sweep)
         let dataDirectory = URL(fileURLWithPath: dataDir)
         let merges = Sweep.mergeReport(runs)
         if printConfig {
@@ -107,14 +108,16 @@ struct RunCommand: ParsableCommand {
         }
         if !output.quiet { for line in merges { FileHandle.standardError.write(Data("merged: \(line)\n".utf8)) } }
         compute.apply()
-        try execute(experiment, runs: runs, dataDirectory: dataDirectory)
+        try execute(experiment, runs: runs, sweep: sweep, dataDirectory: dataDirectory)
     }
 
     /// Runs the sweep through the real stages, then prints the table and draws the figures.
-    func execute(_ experiment: ExperimentSpec, runs: [PlannedRun], dataDirectory: URL) throws {
+    /// The file's header (its default tables and figures among them) is the whole sweep's,
+    /// also when `--only` or `--shard` runs part of it: every task of a job array writes the same.
+    func execute(_ experiment: ExperimentSpec, runs: [PlannedRun], sweep: [PlannedRun], dataDirectory: URL) throws {
         let results = URL(fileURLWithPath: resultsDir)
         let url = results.appendingPathComponent("\(experiment.experiment).h5")
-        let store = try ResultStore.open(url, header: try ResultHeaderBuilder.header(experiment, runs: runs))
+        let store = try ResultStore.open(url, header: try ResultHeaderBuilder.header(experiment, runs: sweep))
         let display = ProgressDisplay.automatic(quiet: output.quiet)
         let threads = compute.threads
         // A small SGEMM (cached per machine and thread count) for the runs' peak_fraction.
