@@ -1,25 +1,33 @@
 import Foundation
 import Model
+import Training
 
 /// A rough lower estimate of the memory one run needs, so that a spec asking for more than
 /// the machine has is refused by `--dry-run` instead of failing (or being killed) at the
 /// allocation. Computed in Double: no product of sizes can trap.
 ///
 /// Parameters with their gradients and both AdamW moments (16 bytes each, as in full
-/// fine-tuning), plus the activations the backward pass keeps for the largest number of
-/// tokens one forward sees (a training step's batch, or the longest evaluation prompt):
-/// per token and layer about 10 d + 4 ffn floats, and the logits twice (values, gradients).
+/// fine-tuning), plus the larger of two activation sets: a training micro-batch's (of the
+/// stages that train: a given checkpoint or `steps: 0` trains nothing), which keeps
+/// per token and layer about 10 d + 4 ffn floats and the logits twice (values, gradients),
+/// and the longest evaluation forward's, which keeps every layer boundary, one layer's
+/// activations, the gradient scratch and the logits once (inference shares one layer).
 struct MemoryBound {
     var bytes: Double
     var tokens: Int
 
     init(_ c: RunConfig) {
         let m = c.model
-        let parameters = Double(m.vocabSize) * Double(m.dim) * 2
-            + Double(m.nLayers) * (4 * Double(m.dim) * Double(m.dim) + 3 * Double(m.dim) * Double(m.ffnDim))
-        tokens = ([c.base.tokensPerStep, c.finetune.training.tokensPerStep, c.evaluate.inductionLength] + c.evaluate.lengths + c.evaluate.passkeyLengths).max() ?? 0
-        let perToken = Double(m.nLayers) * (10 * Double(m.dim) + 4 * Double(m.ffnDim)) + 2 * Double(m.vocabSize)
-        bytes = 16 * parameters + 4 * perToken * Double(tokens)
+        let d = Double(m.dim), f = Double(m.ffnDim), layers = Double(m.nLayers), v = Double(m.vocabSize)
+        let parameters = v * d * 2 + layers * (4 * d * d + 3 * d * f)
+        // A micro-batch's tokens, of the stages that train (accumulation keeps no more).
+        func micro(_ t: TrainingConfig) -> Int { t.steps > 0 ? t.batchSize * t.length : 0 }
+        let training = max(c.baseCheckpoint == nil ? micro(c.base) : 0, micro(c.finetune.training))
+        let evaluation = ([c.evaluate.inductionLength] + c.evaluate.lengths + c.evaluate.passkeyLengths).max() ?? 0
+        tokens = max(training, evaluation)
+        let trainingPerToken = layers * (10 * d + 4 * f) + 2 * v
+        let inferencePerToken = (layers + 1) * d + (16 * d + 7 * f) + v
+        bytes = 16 * parameters + 4 * max(trainingPerToken * Double(training), inferencePerToken * Double(evaluation))
     }
 
     static var available: Double { Double(ProcessInfo.processInfo.physicalMemory) }

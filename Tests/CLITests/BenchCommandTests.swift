@@ -40,6 +40,31 @@ import Testing
         #expect(peak > 0)
     }
 
+    /// A real model's shape and tokenizer: the rows train SmolLM2-135M's shape (random
+    /// weights), and its own tokenizer is measured beside the byte and BPE ones.
+    @Test func aGGUFModelGivesItsShapeAndItsTokenizer() throws {
+        let gguf = EstimateCommandTests.smolLM2
+        try #require(FileManager.default.fileExists(atPath: gguf.path), "run `bash scripts/setup.sh`")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("bench.h5")
+        let out = try CLI.run(["bench", "--model", gguf.path, "--lengths", "32", "--patterns", "s2",
+                               "--steps", "1", "--tokens-per-step", "32", "--sgemm-size", "64",
+                               "--tokenizer-bytes", "4096", "--threads", "1", "--out", url.path])
+        #expect(out.status == 0, "\(out.stderr)")
+        let file = try ResultFile.read(url)
+        let tok = try #require(file.run("tokenizer")?.eval["tokenizer"])
+        #expect(tok["tokenizer"] == .string(["byte", "bpe-1024", "SmolLM2-135M-Instruct.Q4_1.gguf"]))
+        guard case .double(let perByte) = tok["tokens_per_byte"] else { Issue.record("tokens_per_byte missing"); return }
+        #expect(perByte[2] > 0.1 && perByte[2] < 0.5)  // a 49152-token BPE on English-like text
+        #expect(out.stdout.contains("SmolLM2-135M-Instruct.Q4_1.gguf"))
+        let row = try #require(file.run("train-s2")?.eval["throughput"])
+        guard case .double(let gflops) = row["gflops"] else { Issue.record("gflops missing"); return }
+        #expect(gflops.allSatisfy { $0 > 0 })
+        let missing = try CLI.run(["bench", "--model", dir.appendingPathComponent("none.gguf").path, "--out", url.path])
+        #expect(missing.status == 2 && missing.stderr.contains("unknown model"), "\(missing.stderr)")
+    }
+
     @Test func badLengthIsAUsageErrorAndWritesNothing() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }

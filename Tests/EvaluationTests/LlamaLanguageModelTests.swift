@@ -10,7 +10,10 @@ import Testing
     @Test func lossesAreNextTokenCrossEntropy() throws {
         let m = try randomLlama()
         let tokens = randomTokens(48, seed: 2)
-        let losses = try LlamaLanguageModel(m, execution: .serial).nextTokenLosses(tokens, attention: .full)
+        let lm = LlamaLanguageModel(m, execution: .serial)
+        // Inference shares one layer's activations; the reference below keeps every layer's.
+        #expect(lm.execution.recompute)
+        let losses = try lm.nextTokenLosses(tokens, attention: .full)
         let logits = try m.logits(tokens: tokens, execution: .serial)
         #expect(losses.count == 47)
         for i in 0..<47 {

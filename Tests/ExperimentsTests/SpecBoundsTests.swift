@@ -26,6 +26,21 @@ import Testing
         #expect(message.contains("key 'model.dim'") && message.contains("needs at least") && message.contains("GiB"), "\(message)")
     }
 
+    /// Evaluation runs forward only and keeps one layer's activations, so a window far
+    /// longer than any training step fits where a training step of its length would not.
+    @Test func anEvaluationWindowIsBoundedByInferenceMemoryNotTrainingMemory() {
+        let model = "data: {tokenizer: bpe, vocab: 8192}\nmodel: {dim: 768, ffn: 3072, layers: 24, heads: 12}\n"
+        // Inference: about 12 GiB (3.8 of weights and optimizer state, 8 of activations).
+        #expect(specError("experiment: t\n" + model, set: ["finetune.context=4096", "evaluate.lengths=[32768]"]) == nil)
+        // Training on as many tokens per step: about 125 GiB.
+        let message = specError("experiment: t\n" + model, set: ["finetune.context=32768", "finetune.batch_tokens=65536",
+                                                               "evaluate.lengths=[32768]"]) ?? "accepted"
+        #expect(message.contains("needs at least") && message.contains("activations of 65536 tokens"), "\(message)")
+        // A stage that trains nothing (steps: 0) keeps no training activations.
+        #expect(specError("experiment: t\n" + model, set: ["finetune.context=32768", "finetune.batch_tokens=65536",
+                                                         "finetune.steps=0", "evaluate.lengths=[32768]"]) == nil)
+    }
+
     @Test func theDefaultsAndTheCommittedSpecsStayWithinTheBounds() throws {
         #expect(specError(minimalSpec) == nil)
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../experiments")

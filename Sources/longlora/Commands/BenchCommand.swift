@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Data
+import Evaluation
 import Kernels
 import Model
 import Results
@@ -15,15 +16,17 @@ struct BenchCommand: ParsableCommand {
             Measures this machine's square-sgemm peak, then for each attention pattern and context \
             length the training tokens/s, achieved GFLOP/s (analytic matrix-product FLOPs of the \
             step actually run over its time) and the fraction of the sgemm peak, then the encoding \
-            speed of the byte tokenizer and of a BPE trained on a generated text. Each training row \
+            speed of the byte tokenizer, of a BPE trained on a generated text and, for a --model \
+            file or directory that ships one, of the model's own tokenizer. Each training row \
             runs in a fresh child process, so its peak RSS is its own, not the maximum so far; RSS \
             growth is that peak minus the resident set before the model was built (after OpenBLAS \
             allocated its buffers). "of local peak" divides by an sgemm peak re-measured just \
-            before the row, which is steadier than the run's peak on a shared machine. \
+            before the row, which is steadier than the run's peak on a shared machine. A --model \
+            file or directory gives only the shape: its rows train randomly initialised weights. \
             Prints a table and writes it, with provenance, to an HDF5 result file.
             """)
 
-    @Option(help: "Model preset.") var model = "mini"
+    @Option(help: ArgumentHelp(ModelChoice.help)) var model = "mini"
     @Option(help: "Comma-separated context lengths.") var lengths = "256,1024,2048,4096"
     @Option(help: "Comma-separated attention patterns.") var patterns = "full,s2"
     @Option(help: "Group size of the sparse patterns as a fraction of the length.") var groupRatio = 0.25
@@ -41,7 +44,8 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         compute.apply()
-        let config = try ModelConfig.preset(model)
+        let choice = try ModelChoice.resolve(model)
+        let config = choice.config
         let parts = try TrainableParts(parsing: trainable)
         let ns = try lengths.split(separator: ",").map { s -> Int in
             guard let n = Int(s.trimmingCharacters(in: .whitespaces)), n > 0 else {
@@ -69,7 +73,7 @@ struct BenchCommand: ParsableCommand {
         let started = RunRecord.timestamp()
         let peak = BLAS.bestSgemmGFLOPs(size: sgemmSize, minimumSeconds: 1, alsoOpenBLASThreads: true)
         if !output.quiet { print(String(format: "sgemm peak: %.1f GFLOP/s", peak)) }
-        var report = BenchmarkReport(model: config.name, threads: compute.threads, blas: BLAS.configuration,
+        var report = BenchmarkReport(model: choice.label, threads: compute.threads, blas: BLAS.configuration,
                                      sgemmPeakGFLOPs: peak, sgemmSize: sgemmSize, measurements: [])
         for n in ns {
             for name in names {
@@ -82,7 +86,7 @@ struct BenchCommand: ParsableCommand {
                 }
             }
         }
-        report.tokenizers = try measureTokenizers()
+        report.tokenizers = try measureTokenizers(choice)
         print(report.table(), terminator: "")
         let url = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -137,11 +141,16 @@ struct BenchCommand: ParsableCommand {
         return row
     }
 
-    /// Byte tokenizer and a 1024-entry BPE trained on the same generated text.
-    private func measureTokenizers() throws -> [TokenizerMeasurement] {
+    /// Byte tokenizer and a 1024-entry BPE trained on the same generated text, then the
+    /// model's own tokenizer when --model names a file or directory that has one.
+    private func measureTokenizers(_ choice: ModelChoice) throws -> [TokenizerMeasurement] {
         let text = BenchText.generate(bytes: tokenizerBytes)
         let bpe = try BPETrainer(vocabSize: 1024).train(on: [Document(name: "bench", text: text)])
-        return [("byte", ByteTokenizer() as any Tokenizer), ("bpe-1024", bpe)].map { name, tokenizer in
+        var tokenizers: [(String, any Tokenizer)] = [("byte", ByteTokenizer()), ("bpe-1024", bpe)]
+        if !choice.isPreset, let own = try ModelTokenizer.load(choice.directory) {
+            tokenizers.append((choice.label, own))
+        }
+        return tokenizers.map { name, tokenizer in
             let r = TokenizerBenchmark.measure(tokenizer, text: text, minimumSeconds: 0.5)
             return TokenizerMeasurement(tokenizer: name, megabytesPerSecond: r.megabytesPerSecond,
                                         tokensPerByte: r.tokensPerByte)

@@ -8,6 +8,9 @@ struct ModelChoice {
     var config: ModelConfig
     /// What tables print in their model column: the preset, or the file or directory name.
     var label: String
+    /// The .gguf file or the directory of the config (where a tokenizer would be); for a
+    /// preset, the working directory (never read).
+    var directory = URL(fileURLWithPath: ".")
     var isPreset: Bool { ModelConfig.presets.contains { $0.name == label && $0 == config } }
 
     static let help = "A preset (\(ModelConfig.presets.map(\.name).joined(separator: ", "))), or a model's config.json, Hugging Face directory or .gguf file (only its configuration is read)."
@@ -22,7 +25,7 @@ struct ModelChoice {
         }
         let (config, _) = try ModelConfig.read(from: url)
         let named = url.lastPathComponent == LlamaModel.configFile ? url.deletingLastPathComponent() : url
-        return ModelChoice(config: config, label: named.standardizedFileURL.lastPathComponent)
+        return ModelChoice(config: config, label: named.standardizedFileURL.lastPathComponent, directory: named)
     }
 
     /// What the analytic models read of the shape, for the Markdown header.
