@@ -1,6 +1,7 @@
 import Data
 import Foundation
 import Testing
+import Evaluation
 import Experiments
 import Results
 import Support
@@ -159,6 +160,24 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
         #expect(failed.id.contains("lr=1e+20") || failed.id.contains("1e20") || failed.id.contains("1e+20"), "\(failed.id)")
         #expect(failed.error.hasPrefix("step ") && failed.error.contains("diverged"), "\(failed.error)")
         #expect(file.runs.contains { $0.status == .complete && !$0.eval.isEmpty })
+    }
+
+    /// A model no better than a uniform guess (here: one pretraining step at a rate of 0.3)
+    /// is recorded, its perplexity marked as diverged beside the numbers; a trained one is not.
+    @Test func aPerplexityAtLeastTheVocabularyIsMarked() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try buildTinyCorpus(named: "tiny", in: data)
+        let spec = microSpec(corpus: "tiny", steps: "[0]")
+        let (summary, file) = try run(spec, overrides: ["base.steps=1", "base.optimizer.lr=3.0e-1", "base.warmup=0"])
+        #expect(summary.completed.count == 1, "\(summary)")
+        let table = try #require(file.runs.first?.eval["tiny-test"])
+        guard case .double(let ppl) = table["perplexity"] else { Issue.record("perplexity missing"); return }
+        #expect(ppl.allSatisfy { $0 >= 259 }, "\(ppl)")
+        guard case .string(let warnings) = table["warning"] else { Issue.record("no warning column: \(table)"); return }
+        #expect(warnings.count == ppl.count && warnings.allSatisfy { $0.hasPrefix("diverged: perplexity") && $0.contains("259") },
+                "\(warnings)")
+        #expect(DivergenceWarning.text(perplexity: 258.9, vocabSize: 259).isEmpty)
+        #expect(!DivergenceWarning.text(perplexity: .nan, vocabSize: 259).isEmpty)
     }
 
     @Test func everyRunRecordsAnAddressableCheckpoint() throws {

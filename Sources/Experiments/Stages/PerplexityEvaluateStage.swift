@@ -51,12 +51,20 @@ public struct PerplexityEvaluateStage: EvaluateStage {
             let bits = rows.compactMap(\.bitsPerByte)
             if bits.count == rows.count { numbers.append(("bits_per_byte", bits)) }
             // Names as the attention was asked for (`s2`), not with its group size.
-            tables.append(EvaluationTable(
-                dataset: "\(dataset.corpus)-\(dataset.split.rawValue)", numbers: numbers,
-                texts: [("protocol", rows.map(\.evaluationProtocol.rawValue)), ("attention", rows.map(\.attention.pattern.rawValue)),
-                        // `train` when tested with the fine-tuning pattern: the paper's "tested with
-                        // the training pattern" column, whatever that pattern is.
-                        ("tested_with", rows.map { $0.attention.pattern == config.finetune.attention ? "train" : $0.attention.pattern.rawValue })]))
+            var texts = [("protocol", rows.map(\.evaluationProtocol.rawValue)), ("attention", rows.map(\.attention.pattern.rawValue)),
+                         // `train` when tested with the fine-tuning pattern: the paper's "tested with
+                         // the training pattern" column, whatever that pattern is.
+                         ("tested_with", rows.map { $0.attention.pattern == config.finetune.attention ? "train" : $0.attention.pattern.rawValue })]
+            // A perplexity at or above the vocabulary size is no better than a uniform guess: a
+            // diverged (or untrained) model. Its numbers are kept, marked beside them.
+            let warnings = rows.map { DivergenceWarning.text(perplexity: $0.perplexity, vocabSize: llama.config.vocabSize) }
+            if warnings.contains(where: { !$0.isEmpty }) {
+                texts.append(("warning", warnings))
+                for (row, warning) in zip(rows, warnings) where !warning.isEmpty {
+                    progress(.message("warning: \(stream.name) at length \(row.length) (attention \(row.attention.pattern.rawValue)): \(warning)"))
+                }
+            }
+            tables.append(EvaluationTable(dataset: "\(dataset.corpus)-\(dataset.split.rawValue)", numbers: numbers, texts: texts))
         }
         if !plan.passkeyLengths.isEmpty {
             let folder = dataDirectory.appendingPathComponent(config.data.folder(config.data.corpus))
