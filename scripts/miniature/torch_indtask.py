@@ -2,6 +2,7 @@
 # shard, with the harness's induction probe (L ids uniform over the text's distinct ids,
 # repeated; copy gain = first-copy loss - second-copy loss) every `probe_every` steps.
 # usage: torch_indtask.py TRAIN.tokens VALID.tokens STEPS BATCH LR [WARMUP] [DIM LAYERS HEADS]
+# (VOCAB in the environment: the corpus's vocabulary size, default 2048)
 import sys, struct, time, numpy as np, torch
 from transformers import LlamaConfig, LlamaForCausalLM
 torch.manual_seed(0); torch.set_num_threads(1)
@@ -13,7 +14,8 @@ ids, val = load(sys.argv[1]), load(sys.argv[2])
 steps, B, lr = int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
 warm = int(sys.argv[6]) if len(sys.argv) > 6 else 50
 d, nl, nh = (int(a) for a in sys.argv[7:10]) if len(sys.argv) > 9 else (64, 2, 2)
-V, L = 2048, 256
+import os
+V, L = int(os.environ.get('VOCAB', '2048')), 256
 cfg = LlamaConfig(vocab_size=V, hidden_size=d, intermediate_size=int(d * 2.75), num_hidden_layers=nl,
                   num_attention_heads=nh, num_key_value_heads=nh, max_position_embeddings=L,
                   rope_theta=10000.0, tie_word_embeddings=True)
