@@ -16,7 +16,7 @@ bin=${LONGLORA:-.build/release/longlora}
 [ -x "$bin" ] || { echo "reproduce: $bin not found; run: bash scripts/setup.sh" >&2; exit 2; }
 
 specs=(quickstart table1-attention table-group-size table2-trainable table-main-ppl table-patterns
-       fig-steps fig-passkey fig1-efficiency table-flops)
+       fig-steps fig-passkey fig1-efficiency table-flops real-smollm2)
 times=$(mktemp)
 printf '| step | wall time (s) |\n|---|---:|\n' > "$times"
 total_start=$(date +%s)
