@@ -60,6 +60,10 @@ public enum HFConfig {
             guard let v = number(json[key]), v == v.rounded(), v >= 0 else {
                 throw UserError("\(source): key '\(key)' is missing or not an integer")
             }
+            // Checked before the conversion, which traps beyond Int's range.
+            guard v <= Double(ModelConfig.maximumSize) else {
+                throw UserError("\(source): key '\(key)' is \(v), more than \(ModelConfig.maximumSize)")
+            }
             return Int(v)
         }
         if let arch = json["architectures"] as? [String], !arch.contains("LlamaForCausalLM") {
@@ -154,7 +158,7 @@ public enum HFConfig {
             return t
         }
         let lora = LoRAConfig(rank: r, alpha: alpha, targets: targets)
-        try lora.validate()
+        do { try lora.validate() } catch let e as UserError { throw UserError("\(source): \(e.message)") }
         return lora
     }
 
