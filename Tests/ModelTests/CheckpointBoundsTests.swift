@@ -57,6 +57,17 @@ import Testing
         #expect(message.hasPrefix(config.path) && message.contains("RMSNorm epsilon"), "\(message)")
     }
 
+    /// Found by the campaign: a key of the wrong type was read as its default (untied, silu).
+    @Test(arguments: [("tie_word_embeddings", 0 as Any), ("tie_word_embeddings", ["a": 1] as Any), ("hidden_act", 0 as Any)])
+    func keysOfTheWrongTypeAreRefused(key: String, value: Any) throws {
+        let dir = try checkpoint()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("config.json")
+        try edit(config) { $0[key] = value }
+        let message = loadError(dir)
+        #expect(message.hasPrefix(config.path) && message.contains("key '\(key)' is"), "\(message)")
+    }
+
     /// A layer count smaller than the weights' dropped the extra layers silently.
     @Test func weightsOfLayersBeyondTheConfigAreRefused() throws {
         let dir = try checkpoint()
