@@ -95,6 +95,41 @@ public struct CorpusManifest: Codable, Equatable, Sendable {
         guard tokenizer.vocabSize > 0 else {
             throw UserError("\(url.path): key 'tokenizer.vocab_size' is \(tokenizer.vocabSize), expected a positive count")
         }
+        guard tokenWidth == 2 || tokenWidth == 4 else {
+            throw UserError("\(url.path): key 'token_width' is \(tokenWidth), expected 2 or 4 bytes per id")
+        }
+        for (name, split) in splits.sorted(by: { $0.key < $1.key }) {
+            for (key, value) in [("documents", split.documents), ("tokens", split.tokens), ("bytes", split.bytes)] where value < 0 {
+                throw UserError("\(url.path): key 'splits.\(name).\(key)' is \(value), expected a count (0 or more)")
+            }
+            // Bits per byte divide by `bytes`: ids other than the EOS after each document encode text.
+            if split.tokens > split.documents, split.bytes == 0 {
+                throw UserError("\(url.path): key 'splits.\(name).bytes' is 0 for \(split.tokens) tokens in \(split.documents) documents")
+            }
+        }
+    }
+
+    /// Opens the shard of `split`, checked against this manifest: the shard and the manifest
+    /// are written together, so any disagreement (or an id the tokenizer cannot produce) is damage.
+    public func shard(_ split: Split, directory: URL) throws -> TokenShard {
+        guard let info = self.split(split) else {
+            throw UserError("\(directory.appendingPathComponent(Self.fileName).path): corpus '\(corpus)' has no split '\(split.rawValue)'")
+        }
+        guard !info.shard.isEmpty, !info.shard.contains("/"), !info.shard.hasPrefix(".") else {
+            throw UserError("\(directory.appendingPathComponent(Self.fileName).path): key 'splits.\(split.rawValue).shard' is '\(info.shard)', expected a file name in the corpus folder")
+        }
+        let url = directory.appendingPathComponent(info.shard)
+        let shard = try TokenShard(contentsOf: url)
+        for (what, inShard, inManifest) in [("tokens", shard.count, info.tokens), ("documents", shard.documentCount, info.documents),
+                                            ("bytes per id", shard.width, tokenWidth)] where inShard != inManifest {
+            throw UserError("\(url.path): \(inShard) \(what), manifest says \(inManifest)",
+                            hint: "longlora data build --corpus \(corpus)")
+        }
+        if let (index, id) = shard.firstID(notBelow: tokenizer.vocabSize) {
+            throw UserError("\(url.path): token id \(id) at position \(index) is outside the vocabulary 0..<\(tokenizer.vocabSize) of tokenizer '\(tokenizer.id)'",
+                            hint: "longlora data build --corpus \(corpus)")
+        }
+        return shard
     }
 
     /// The tokenizer the shards were made with. A corpus tokenized with a pretrained

@@ -66,14 +66,8 @@ public enum DataSource: Equatable, Sendable {
         switch self {
         case .corpus(let directory, let split):
             let manifest = try CorpusManifest.read(from: directory)
-            guard let info = manifest.split(split) else {
-                throw UserError("\(directory.appendingPathComponent(CorpusManifest.fileName).path): no split '\(split.rawValue)'")
-            }
-            let shard = try TokenShard(contentsOf: directory.appendingPathComponent(info.shard))
-            guard shard.count == info.tokens else {
-                throw UserError("\(directory.appendingPathComponent(info.shard).path): \(shard.count) tokens, manifest says \(info.tokens)",
-                                hint: "longlora data build --corpus \(manifest.corpus)")
-            }
+            let shard = try manifest.shard(split, directory: directory)
+            let info = manifest.split(split)!
             return TokenStream(tokens: shard, bytes: info.bytes, tokenizer: try manifest.loadTokenizer(directory: directory, model: tokenizer),
                                name: "\(manifest.corpus):\(split.rawValue)")
         case .longLoRABin(let url):

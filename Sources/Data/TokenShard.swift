@@ -35,10 +35,20 @@ public final class TokenShard: @unchecked Sendable {
                 throw UserError("\(url.path): not a token shard (expected the 'LLTSHRD1' header); a LongLoRA .bin is read with TokenShard(longLoRABin:)")
             }
             let width = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
+            guard width == 2 || width == 4 else {
+                throw UserError("\(url.path): token shard header field 'width' is \(width), expected 2 or 4 bytes per id")
+            }
+            // Counts are bounded by the file's length before any size is computed from them.
+            for (field, offset, perItem) in [("token count", 16, width), ("document count", 24, 8)] {
+                let value = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                guard value <= UInt64(length / perItem) else {
+                    throw UserError("\(url.path): token shard header field '\(field)' is \(value), more than the file's \(length) bytes can hold")
+                }
+            }
             let count = Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 16, as: UInt64.self)))
             let docs = Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
             let idBytes = (count * width + 7) / 8 * 8
-            guard width == 2 || width == 4, Self.headerSize + idBytes + (docs + 1) * 8 == length else {
+            guard Self.headerSize + idBytes + (docs + 1) * 8 == length else {
                 throw UserError("\(url.path): token shard is truncated or corrupt (width \(width), \(count) tokens, \(docs) documents, \(length) bytes)")
             }
             let offsetBase = base + Self.headerSize + idBytes
@@ -135,6 +145,12 @@ public final class TokenShard: @unchecked Sendable {
             copy(range, into: buffer.baseAddress!)
             initialized = range.count
         }
+    }
+
+    /// The first id at or above `bound` (or negative), with its position: damage a reader must refuse.
+    public func firstID(notBelow bound: Int) -> (index: Int, id: Int32)? {
+        for i in 0..<count where Int(self[i]) >= bound || self[i] < 0 { return (i, self[i]) }
+        return nil
     }
 
     /// The ids of document `i`, its trailing EOS included.

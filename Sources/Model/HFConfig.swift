@@ -60,6 +60,10 @@ public enum HFConfig {
             guard let v = number(json[key]), v == v.rounded(), v >= 0 else {
                 throw UserError("\(source): key '\(key)' is missing or not an integer")
             }
+            // Checked before the conversion, which traps beyond Int's range.
+            guard v <= Double(ModelConfig.maximumSize) else {
+                throw UserError("\(source): key '\(key)' is \(v), more than \(ModelConfig.maximumSize)")
+            }
             return Int(v)
         }
         if let arch = json["architectures"] as? [String], !arch.contains("LlamaForCausalLM") {
@@ -67,6 +71,14 @@ public enum HFConfig {
         }
         for key in ["attention_bias", "mlp_bias"] where (json[key] as? Bool) == true {
             throw UserError("\(source): key '\(key)' is true; only bias-free LLaMA projections are supported")
+        }
+        // Present keys of the wrong type would silently read as their defaults.
+        if let v = json["hidden_act"], !(v is NSNull), !(v is String) {
+            throw UserError("\(source): key 'hidden_act' is \(v), expected a string (silu)")
+        }
+        if let v = json["tie_word_embeddings"], !(v is NSNull),
+           (v as? NSNumber).map({ String(cString: $0.objCType) == "c" }) != true {
+            throw UserError("\(source): key 'tie_word_embeddings' is \(v), expected true or false")
         }
         if let act = json["hidden_act"] as? String, act != "silu" {
             throw UserError("\(source): hidden_act '\(act)' is not supported (expected silu)")
@@ -154,7 +166,7 @@ public enum HFConfig {
             return t
         }
         let lora = LoRAConfig(rank: r, alpha: alpha, targets: targets)
-        try lora.validate()
+        do { try lora.validate() } catch let e as UserError { throw UserError("\(source): \(e.message)") }
         return lora
     }
 

@@ -7,6 +7,17 @@ extension LlamaModel {
         let file = try GGUFFile(url)
         let (config, savedRope) = try GGUFLlama.configuration(file)
         do { try config.validate() } catch let e as UserError { throw UserError("\(url.path): \(e.message)") }
+        // The shape is allocated before the weights are read: it must fit in the file (a
+        // quantized weight takes at least half a byte).
+        let count = config.checkedParameterCount ?? Int.max
+        guard count / 2 <= file.data.count else {
+            throw UserError("\(url.path): the shape (llama.embedding_length \(config.dim), llama.block_count \(config.nLayers), llama.feed_forward_length \(config.ffnDim), vocabulary \(config.vocabSize)) has \(count) weights, more than the file's \(file.data.count) bytes can hold")
+        }
+        for name in file.tensorNames {
+            if let layer = LlamaNames.layer(of: name), layer >= config.nLayers {
+                throw UserError("\(url.path): tensor '\(name)' belongs to layer \(layer), but llama.block_count is \(config.nLayers)")
+            }
+        }
         let model = try LlamaModel(config: config, lora: addLoRA,
                                    trainable: addLoRA == nil ? trainable.subtracting(.lora) : trainable,
                                    rope: rope ?? savedRope)

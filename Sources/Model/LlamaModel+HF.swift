@@ -57,7 +57,12 @@ extension LlamaModel {
             throw UserError("\(dir.path): not a model directory (no \(configFile))")
         }
         let (config, savedRope) = try HFConfig.parseLlama(try HFConfig.readJSON(configURL), source: configURL.path)
-        do { try config.validate() } catch let e as UserError { throw UserError("\(configURL.path): \(e.message)") }
+        do { try config.validate(); try savedRope.validate() } catch let e as UserError {
+            throw UserError("\(configURL.path): \(e.message)")
+        }
+        let weights = try SafetensorsCheckpoint(directory: dir, weightsFile: weightsFile)
+        // The shape is allocated before the weights are read: it must fit in them (2 bytes a weight at least).
+        try checkFits(config, bytes: weights.byteCount, source: configURL.path, holder: weights.source)
         let adapterURL = dir.appendingPathComponent(adapterConfigFile)
         let hasAdapter = FileManager.default.fileExists(atPath: adapterURL.path)
         // Adapter weights without their config cannot be attached: loading the rest would
@@ -67,10 +72,13 @@ extension LlamaModel {
         }
         let lora = hasAdapter
             ? try HFConfig.parsePeftAdapter(try HFConfig.readJSON(adapterURL), source: adapterURL.path) : addLoRA
+        if hasAdapter, let lora, lora.rank > config.dim {
+            throw UserError("\(adapterURL.path): key 'r' is \(lora.rank), more than hidden_size \(config.dim)")
+        }
         let model = try LlamaModel(config: config, lora: lora,
                                    trainable: lora == nil ? trainable.subtracting(.lora) : trainable,
                                    rope: rope ?? savedRope)
-        try model.fill(from: try SafetensorsCheckpoint(directory: dir, weightsFile: weightsFile), prefix: "model.")
+        try model.fill(from: weights, prefix: "model.")
         if hasAdapter {
             try model.fill(from: try SafetensorsCheckpoint(directory: dir, weightsFile: adapterWeightsFile),
                            prefix: "base_model.")
@@ -78,11 +86,29 @@ extension LlamaModel {
         return model
     }
 
+    /// Refuses a shape with more weights than `bytes` of weight files can hold (2 bytes each).
+    static func checkFits(_ config: ModelConfig, bytes: Int, source: String, holder: String) throws {
+        let count = config.checkedParameterCount ?? Int.max
+        guard count <= bytes / 2 else {
+            throw UserError("\(source): the shape (d = \(config.dim), \(config.nLayers) layers, ffn \(config.ffnDim), vocabulary \(config.vocabSize)) has \(count) weights, more than the \(bytes) bytes of \(holder) can hold")
+        }
+    }
+
     /// Copies every tensor whose name starts with `prefix` (or is `lm_head`) from the checkpoint's files.
     func fill(from checkpoint: SafetensorsCheckpoint, prefix: String) throws {
         var wanted = Set(parameters.tensors.lazy.map(\.name)
             .filter { $0.hasPrefix(prefix) || (prefix == "model." && $0 == LlamaNames.head) })
         try checkpoint.forEachFile { url, tensors in
+            // Weights the shape has no place for mean the shape is wrong (a layer count too
+            // small, an adapter target left out), not that they may be dropped.
+            for name in tensors.keys.sorted() where !wanted.contains(name) {
+                if let layer = LlamaNames.layer(of: name), layer >= config.nLayers {
+                    throw UserError("\(url.path): tensor '\(name)' belongs to layer \(layer), but the model has \(config.nLayers) layers")
+                }
+                if prefix == "base_model.", name.contains(".lora_A.") || name.contains(".lora_B."), parameters.spec(name) == nil {
+                    throw UserError("\(url.path): adapter tensor '\(name)' is not one of the adapters of the configuration (rank \(lora?.rank ?? 0), targets \(lora?.targets.map(\.peftName) ?? []))")
+                }
+            }
             for (name, t) in tensors where wanted.contains(name) {
                 let spec = parameters.spec(name)!
                 guard t.shape == spec.shape else {

@@ -13,6 +13,16 @@ public enum LlamaNames {
         "model.layers.\(layer).\(target.module).weight"
     }
 
+    /// The layer a tensor name belongs to (`...layers.N....` as Hugging Face and PEFT name it,
+    /// `blk.N....` as GGUF does), or nil for the embedding, the final norm and the head.
+    public static func layer(of name: String) -> Int? {
+        let parts = name.split(separator: ".")
+        for (i, part) in parts.enumerated().dropLast() where part == "layers" || part == "blk" {
+            if let n = Int(parts[i + 1]) { return n }
+        }
+        return nil
+    }
+
     /// Base tensors in buffer order with their shapes ([out, in] for projections).
     public static func baseLayout(_ c: ModelConfig) -> [(name: String, shape: [Int], kind: TrainableParts)] {
         // A tied embedding is also the head: training either part trains it.

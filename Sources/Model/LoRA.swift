@@ -49,6 +49,10 @@ public struct LoRAConfig: Codable, Hashable, Sendable {
 
     public func validate() throws {
         guard rank > 0 else { throw UserError("LoRA rank must be positive, got \(rank)") }
+        // An infinite scale alpha / r turns every adapted output into infinities.
+        guard alpha.isFinite, scaling.isFinite else {
+            throw UserError("LoRA alpha \(alpha) over rank \(rank) is not a finite float scale")
+        }
         guard !targets.isEmpty else { throw UserError("LoRA needs at least one target module") }
         guard Set(targets).count == targets.count else { throw UserError("LoRA targets repeat a module") }
     }

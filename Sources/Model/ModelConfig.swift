@@ -74,6 +74,45 @@ public struct ModelConfig: Codable, Hashable, Sendable {
         guard nKVHeads > 0, nHeads % nKVHeads == 0 else {
             throw fail("heads \(nHeads) is not a multiple of key/value heads \(nKVHeads)")
         }
+        // Sizes come from files: bounded before any count is computed from them.
+        for (key, size) in [("vocab", vocabSize), ("dim", dim), ("layers", nLayers), ("heads", nHeads), ("ffn", ffnDim),
+                            ("context", maxContext), ("head_dim", headDim)] where size > Self.maximumSize {
+            throw fail("\(key) \(size) is more than \(Self.maximumSize)")
+        }
+        guard checkedParameterCount != nil else { throw fail("its parameter count overflows a 64-bit integer") }
+        // A negative epsilon makes RMSNorm divide by the square root of a negative number.
+        guard normEps.isFinite, normEps > 0, normEps < 1 else {
+            throw fail("RMSNorm epsilon \(normEps) is not a small positive number (expected 0 < eps < 1)")
+        }
+    }
+
+    /// The bound on every size of a shape: 2^31 - 1.
+    public static let maximumSize = Int(Int32.max)
+
+    /// `parameterCount`, or nil when it overflows.
+    public var checkedParameterCount: Int? {
+        func product(_ factors: Int...) -> Int? {
+            var p = 1
+            for f in factors {
+                let (r, o) = p.multipliedReportingOverflow(by: f)
+                if o { return nil }
+                p = r
+            }
+            return p
+        }
+        func sum(_ terms: Int?...) -> Int? {
+            var s = 0
+            for t in terms {
+                guard let t else { return nil }
+                let (r, o) = s.addingReportingOverflow(t)
+                if o { return nil }
+                s = r
+            }
+            return s
+        }
+        guard let perLayer = sum(product(dim, attentionDim, 2), product(dim, kvDim, 2), product(3, dim, ffnDim), product(2, dim)),
+              let layers = product(nLayers, perLayer) else { return nil }
+        return sum(product(vocabSize, dim, isTied ? 1 : 2), layers, dim)
     }
 
     /// Parameter count: embedding, per-layer q/k/v/o + SwiGLU + 2 norms, final norm, head (unless tied).

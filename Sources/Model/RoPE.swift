@@ -67,7 +67,7 @@ public struct RoPE: Hashable, Codable, Sendable {
     public static let minimumBase = 1.0
 
     public func validate() throws {
-        guard base > Self.minimumBase else { throw UserError("RoPE base must be > 1, got \(base)") }
+        guard base > Self.minimumBase, base.isFinite else { throw UserError("RoPE base must be finite and > 1, got \(base)") }
         switch scaling {
         case .none: break
         case .positionInterpolation(let f), .ntkAware(let f):

@@ -64,6 +64,7 @@ public enum Safetensors {
             throw fail("header is not a JSON object")
         }
         var out: [String: Tensor] = [:]
+        var ranges: [(begin: Int, end: Int, name: String)] = []
         for (name, entry) in header where name != "__metadata__" {
             guard let e = entry as? [String: Any], let dtype = e["dtype"] as? String,
                   let shape = e["shape"] as? [Int], let offsets = e["data_offsets"] as? [Int], offsets.count == 2 else {
@@ -97,6 +98,19 @@ public enum Safetensors {
                 }
             }
             out[name] = Tensor(shape: shape, values: values)
+            ranges.append((offsets[0], offsets[1], name))
+        }
+        // As the format requires (and its reference reader checks): the tensors tile the data
+        // after the header exactly, so a shifted offset or a cut file cannot read other bytes.
+        var end = 0
+        for r in ranges.sorted(by: { ($0.begin, $0.end) < ($1.begin, $1.end) }) {
+            guard r.begin == end else {
+                throw fail("tensor '\(r.name)': data_offsets [\(r.begin), \(r.end)] \(r.begin < end ? "overlap the tensor before" : "leave a gap after byte \(end)")")
+            }
+            end = r.end
+        }
+        guard end == data.count - start else {
+            throw fail("the tensors' data_offsets end at byte \(end), but the data is \(data.count - start) bytes")
         }
         return out
     }

@@ -58,10 +58,6 @@ public enum CorpusSplit {
     /// `folder`: the corpus's folder under the data folder (`DataRecipe.folder`).
     public static func load(_ folder: String, split: Split, dataDirectory: URL) throws -> TokenShard {
         let directory = dataDirectory.appendingPathComponent(folder)
-        let manifest = try CorpusManifest.read(from: directory)
-        guard let info = manifest.split(split) else {
-            throw UserError("\(directory.appendingPathComponent(CorpusManifest.fileName).path): corpus '\(folder)' has no split '\(split.rawValue)'")
-        }
-        return try TokenShard(contentsOf: directory.appendingPathComponent(info.shard))
+        return try CorpusManifest.read(from: directory).shard(split, directory: directory)
     }
 }

@@ -41,6 +41,11 @@ public struct SafetensorsCheckpoint {
         source = indexURL.path
     }
 
+    /// The size of all the files, in bytes.
+    public var byteCount: Int {
+        files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
+    }
+
     /// Calls `body` with each file's tensors in turn.
     public func forEachFile(_ body: (URL, [String: Safetensors.Tensor]) throws -> Void) throws {
         for url in files { try body(url, try Safetensors.read(url)) }

@@ -127,7 +127,7 @@ struct EvalCommand: ParsableCommand {
             let stream = stream!  // validate() requires --data
             let ids = stream.tokens.tokens(0..<stream.tokens.count)
             if let bad = ids.first(where: { $0 < 0 || Int($0) >= model.config.vocabSize }) {
-                throw UserError("\(stream.name): token id \(bad) is outside the model's vocabulary 0..<\(model.config.vocabSize)",
+                throw UserError("\(stream.tokens.url?.path ?? stream.name): token id \(bad) is outside the model's vocabulary 0..<\(model.config.vocabSize)",
                                 hint: "evaluate on data built with the tokenizer the checkpoint was trained with")
             }
             let tokenBytes = stream.tokenizer.map { TokenBytes($0) }
