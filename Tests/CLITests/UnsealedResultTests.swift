@@ -35,4 +35,40 @@ import Testing
         // Some of these damages crash libhdf5 (in the child process): the isolation was needed.
         #expect(isolated > 0)
     }
+
+    /// The child that reads an old file stops when the command that started it is killed
+    /// from outside, instead of spinning on in a stuck libhdf5 read.
+    @Test func theReadingChildDiesWithItsParent() throws {
+        let dir = try ResultsCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let old = dir.appendingPathComponent("old.h5"), pidFile = dir.appendingPathComponent("child.pid")
+        try ResultsCommandTests.writeExperiment(old)
+        // A shell starts a held read in the background, records its pid and exits at once:
+        // the read is orphaned as it would be if its parent had been killed.
+        let script = "'\(CLI.binary.path)' debug-read-result '\(old.path)' --hold-seconds 30 --parent-pid $$ > /dev/null 2>&1 & echo $! > '\(pidFile.path)'"
+        // No pipes: the orphan would inherit them and hold a reader until it exits.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", script]
+        shell.standardInput = FileHandle.nullDevice
+        shell.standardOutput = FileHandle.nullDevice
+        shell.standardError = FileHandle.nullDevice
+        try shell.run()
+        // Running, not a zombie waiting to be reaped. (Foundation's waitUntilExit would wait
+        // for the orphan too: it inherits a descriptor Foundation watches.)
+        func running(_ pid: Int32) -> Bool {
+            guard kill(pid, 0) == 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            return !stat[close...].hasPrefix(") Z")
+        }
+        var deadline = Date().addingTimeInterval(10)
+        while running(shell.processIdentifier) && Date() < deadline { usleep(20_000) }
+        let pid = try #require(Int32(String(decoding: try Data(contentsOf: pidFile), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        deadline = Date().addingTimeInterval(10)
+        while running(pid) && Date() < deadline { usleep(50_000) }
+        let alive = running(pid)
+        if alive { kill(pid, SIGKILL) }
+        #expect(!alive, "the orphaned reader \(pid) was still running after 10 s")
+    }
 }

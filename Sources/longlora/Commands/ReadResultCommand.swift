@@ -13,9 +13,29 @@ struct ReadResultCommand: ParsableCommand {
     @Argument(help: "The result file.")
     var file: String
 
+    /// The process that waits for this read (it may be gone before this one starts).
+    @Option(help: .hidden) var parentPid: Int32?
+    /// Tests only: wait this long before reading, as a read stuck inside libhdf5 would.
+    @Option(help: .hidden) var holdSeconds: Double = 0
+
     func run() throws {
         UnsealedResultCheck.isolatedRead = nil
+        Self.exitWithParent(parentPid ?? getppid())
+        if holdSeconds > 0 { usleep(useconds_t(min(holdSeconds, 3600) * 1e6)) }
         _ = try ResultFile.read(URL(fileURLWithPath: file))
+    }
+
+    /// A read stuck in libhdf5 would outlive a parent killed from outside (by `timeout`, a
+    /// CI step, Ctrl-C on the parent alone) and spin for ever: once this process is
+    /// reparented, it exits.
+    static func exitWithParent(_ parent: Int32) {
+        if getppid() != parent { _exit(2) }
+        Thread.detachNewThread {
+            while true {
+                usleep(100_000)
+                if getppid() != parent { _exit(2) }
+            }
+        }
     }
 
     /// Reads `url` in a child `longlora debug-read-result`; throws a `UserError` naming the
@@ -23,7 +43,7 @@ struct ReadResultCommand: ParsableCommand {
     static func isolatedRead(_ url: URL) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = [configuration.commandName!, url.path]
+        process.arguments = [configuration.commandName!, url.path, "--parent-pid", String(getpid())]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
