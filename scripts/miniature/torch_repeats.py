@@ -2,11 +2,15 @@
 # 256 ids is a run of segments [x, x], |x| uniform in LO..HI, ids uniform over V; loss on the
 # second copies (after their first id) is what only an induction head can lower.
 # usage: torch_repeats.py STEPS BATCH LR LO HI [V]
+# Environment: USED=K draws ids from the first K of the V rows (default all V); STREAM=1 cuts
+# each sequence at a random offset of a long stream of segments instead of starting one.
 import sys, time, numpy as np, torch
 from transformers import LlamaConfig, LlamaForCausalLM
 torch.manual_seed(0); torch.set_num_threads(1)
 steps, B, lr, lo, hi = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 V = int(sys.argv[6]) if len(sys.argv) > 6 else 2048
+import os
+USED = int(os.environ.get('USED', V)); STREAM = os.environ.get('STREAM') == '1'
 L = 256
 cfg = LlamaConfig(vocab_size=V, hidden_size=64, intermediate_size=176, num_hidden_layers=2, num_attention_heads=2,
                   num_key_value_heads=2, max_position_embeddings=L, rope_theta=10000.0, tie_word_embeddings=True)
@@ -15,12 +19,13 @@ opt = torch.optim.AdamW(m.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0
 rng = np.random.default_rng(0)
 def sequence():
     ids, copy = [], []
-    while len(ids) < L + 1:
-        n = int(rng.integers(lo, hi + 1)); x = rng.integers(0, V, n).tolist()
+    skip = int(rng.integers(0, 2 * hi)) if STREAM else 0  # a window cut anywhere in the stream
+    while len(ids) < L + 1 + skip:
+        n = int(rng.integers(lo, hi + 1)); x = rng.integers(0, USED, n).tolist()
         ids += x + x; copy += [0] * n + [0] + [1] * (n - 1)
-    return ids[:L + 1], copy[1:L + 1]
+    return ids[skip:skip + L + 1], copy[skip + 1:skip + L + 1]
 prng = np.random.default_rng(1)
-probe = torch.tensor(np.stack([np.concatenate([h, h]) for h in (prng.integers(0, V, 128) for _ in range(16))]))
+probe = torch.tensor(np.stack([np.concatenate([h, h]) for h in (prng.integers(0, USED, 128) for _ in range(16))]))
 t0, acc = time.time(), []
 for step in range(1, steps + 1):
     for g in opt.param_groups: g['lr'] = lr * min(1.0, step / 50)
