@@ -38,15 +38,14 @@ public final class TokenShard: @unchecked Sendable {
             guard width == 2 || width == 4 else {
                 throw UserError("\(url.path): token shard header field 'width' is \(width), expected 2 or 4 bytes per id")
             }
+            let tokens = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+            let documents = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
             // Counts are bounded by the file's length before any size is computed from them.
-            for (field, offset, perItem) in [("token count", 16, width), ("document count", 24, 8)] {
-                let value = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                guard value <= UInt64(length / perItem) else {
-                    throw UserError("\(url.path): token shard header field '\(field)' is \(value), more than the file's \(length) bytes can hold")
-                }
+            for (field, value, perItem) in [("token count", tokens, width), ("document count", documents, 8)]
+            where value > UInt64(length / perItem) {
+                throw UserError("\(url.path): token shard header field '\(field)' is \(value), more than the file's \(length) bytes can hold")
             }
-            let count = Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 16, as: UInt64.self)))
-            let docs = Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
+            let count = Int(tokens), docs = Int(documents)
             let idBytes = (count * width + 7) / 8 * 8
             guard Self.headerSize + idBytes + (docs + 1) * 8 == length else {
                 throw UserError("\(url.path): token shard is truncated or corrupt (width \(width), \(count) tokens, \(docs) documents, \(length) bytes)")

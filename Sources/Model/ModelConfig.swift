@@ -116,11 +116,10 @@ public struct ModelConfig: Codable, Hashable, Sendable {
     }
 
     /// Parameter count: embedding, per-layer q/k/v/o + SwiGLU + 2 norms, final norm, head (unless tied).
+    /// Traps where the sum overflows, as plain arithmetic would; `validate()` refuses such shapes.
     public var parameterCount: Int {
-        let attention = dim * attentionDim * 2 + dim * kvDim * 2
-        let mlp = 3 * dim * ffnDim
-        let perLayer = attention + mlp + 2 * dim
-        return vocabSize * dim * (isTied ? 1 : 2) + nLayers * perLayer + dim
+        guard let count = checkedParameterCount else { preconditionFailure("the parameter count of \(name) overflows Int") }
+        return count
     }
 
     // MARK: presets

@@ -147,7 +147,7 @@ struct BenchCommand: ParsableCommand {
         let text = BenchText.generate(bytes: tokenizerBytes)
         let bpe = try BPETrainer(vocabSize: 1024).train(on: [Document(name: "bench", text: text)])
         var tokenizers: [(String, any Tokenizer)] = [("byte", ByteTokenizer()), ("bpe-1024", bpe)]
-        if !choice.isPreset, let own = try ModelTokenizer.load(choice.directory) {
+        if let file = choice.file, let own = try ModelTokenizer.load(file) {
             tokenizers.append((choice.label, own))
         }
         return tokenizers.map { name, tokenizer in

@@ -8,16 +8,15 @@ struct ModelChoice {
     var config: ModelConfig
     /// What tables print in their model column: the preset, or the file or directory name.
     var label: String
-    /// The .gguf file or the directory of the config (where a tokenizer would be); for a
-    /// preset, the working directory (never read).
-    var directory = URL(fileURLWithPath: ".")
-    var isPreset: Bool { ModelConfig.presets.contains { $0.name == label && $0 == config } }
+    /// The .gguf file or the directory of the config (where a tokenizer would be); nil for a preset.
+    var file: URL?
+    var isPreset: Bool { file == nil }
 
     static let help = "A preset (\(ModelConfig.presets.map(\.name).joined(separator: ", "))), or a model's config.json, Hugging Face directory or .gguf file (only its configuration is read)."
 
     static func resolve(_ text: String) throws -> ModelChoice {
         if let preset = ModelConfig.presets.first(where: { $0.name == text }) {
-            return ModelChoice(config: preset, label: preset.name)
+            return ModelChoice(config: preset, label: preset.name, file: nil)
         }
         let url = URL(fileURLWithPath: text)
         guard FileManager.default.fileExists(atPath: url.path) else {
@@ -25,7 +24,7 @@ struct ModelChoice {
         }
         let (config, _) = try ModelConfig.read(from: url)
         let named = url.lastPathComponent == LlamaModel.configFile ? url.deletingLastPathComponent() : url
-        return ModelChoice(config: config, label: named.standardizedFileURL.lastPathComponent, directory: named)
+        return ModelChoice(config: config, label: named.standardizedFileURL.lastPathComponent, file: named)
     }
 
     /// What the analytic models read of the shape, for the Markdown header.
