@@ -38,6 +38,16 @@ public enum HFConfig {
             out["rope_scaling"] = ["rope_type": "llama3", "factor": f, "low_freq_factor": low,
                                    "high_freq_factor": high, "original_max_position_embeddings": original]
         }
+        if case .dynamicNTK(let f, let original) = rope.scaling {
+            // transformers grows the base past max_position_embeddings: that is the original context.
+            out["rope_scaling"] = ["type": "dynamic", "rope_type": "dynamic", "factor": f]
+            out["max_position_embeddings"] = original
+        }
+        if case .yarn(let f, let original, let fast, let slow, let attention, let truncate) = rope.scaling {
+            out["rope_scaling"] = ["rope_type": "yarn", "factor": f, "original_max_position_embeddings": original,
+                                   "beta_fast": fast, "beta_slow": slow, "attention_factor": attention,
+                                   "truncate": truncate]
+        }
         if let specialTokens { out.merge(specialTokens.json) { $1 } }
         return out
     }
@@ -132,11 +142,61 @@ public enum HFConfig {
             rope.scaling = .llama3(factor: try value("factor"), lowFrequencyFactor: try value("low_freq_factor"),
                                    highFrequencyFactor: try value("high_freq_factor"),
                                    originalContext: Int(try value("original_max_position_embeddings")))
+        case "dynamic":
+            // transformers' _compute_dynamic_ntk_parameters: the original context is max_position_embeddings.
+            guard let original = (json["max_position_embeddings"] as? NSNumber)?.doubleValue, original >= 1,
+                  original == original.rounded(), original <= Double(ModelConfig.maximumSize) else {
+                throw UserError("\(source): key 'max_position_embeddings' is missing or not a positive integer (rope_type dynamic grows the base past it)")
+            }
+            rope.scaling = .dynamicNTK(factor: try value("factor"), originalContext: Int(original))
+        case "yarn":
+            rope.scaling = try parseYaRN(json, scaling, key: scalingKey, source: source)
         default:
-            throw UserError("\(source): key '\(scalingKey).rope_type' is '\(type)', which is not supported; expected default, linear or llama3")
+            throw UserError("\(source): key '\(scalingKey).rope_type' is '\(type)', which is not supported; expected default, linear, dynamic, llama3 or yarn")
         }
         do { try rope.validate() } catch let e as UserError { throw UserError("\(source): \(scalingKey): \(e.message)") }
         return rope
+    }
+
+    /// YaRN's parameters with transformers' defaults (`_compute_yarn_parameters` and
+    /// `standardize_rope_params`): the original context is a top-level
+    /// `original_max_position_embeddings` if present, else the scaling's, else
+    /// `max_position_embeddings`; beta_fast and beta_slow default to 32 and 1 (also when 0 or
+    /// null); the attention factor, if not given, is mscale(factor, mscale) /
+    /// mscale(factor, mscale_all_dim) when both are given and nonzero, else 0.1 ln(factor) + 1.
+    static func parseYaRN(_ json: [String: Any], _ scaling: [String: Any], key: String, source: String) throws -> RoPEScaling {
+        func number(_ name: String, in dict: [String: Any], path: String) throws -> Double? {
+            guard let v = dict[name], !(v is NSNull) else { return nil }
+            guard let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue.isFinite else {
+                throw UserError("\(source): key '\(path)' is \(v), expected a number (rope_type yarn)")
+            }
+            return n.doubleValue
+        }
+        func scaled(_ name: String) throws -> Double? { try number(name, in: scaling, path: "\(key).\(name)") }
+        guard let factor = try scaled("factor") else {
+            throw UserError("\(source): key '\(key).factor' is missing or not a number (rope_type yarn)")
+        }
+        let original = try number("original_max_position_embeddings", in: json, path: "original_max_position_embeddings")
+            ?? scaled("original_max_position_embeddings")
+            ?? number("max_position_embeddings", in: json, path: "max_position_embeddings")
+        guard let original, original >= 1, original == original.rounded(), original <= Double(ModelConfig.maximumSize) else {
+            throw UserError("\(source): key '\(key).original_max_position_embeddings' is missing or not a positive integer (rope_type yarn)")
+        }
+        func mscale(_ m: Double) -> Double { factor <= 1 ? 1 : 0.1 * m * Foundation.log(factor) + 1 }
+        var attention = try scaled("attention_factor")
+        if attention == nil, let m = try scaled("mscale"), let all = try scaled("mscale_all_dim"), m != 0, all != 0 {
+            attention = mscale(m) / mscale(all)
+        }
+        let fast = try scaled("beta_fast") ?? 0, slow = try scaled("beta_slow") ?? 0
+        var truncate = true
+        if let t = scaling["truncate"], !(t is NSNull) {
+            guard let n = t as? NSNumber, String(cString: n.objCType) == "c" else {
+                throw UserError("\(source): key '\(key).truncate' is \(t), expected true or false")
+            }
+            truncate = n.boolValue
+        }
+        return .yarn(factor: factor, originalContext: Int(original), betaFast: fast == 0 ? 32 : fast,
+                     betaSlow: slow == 0 ? 1 : slow, attentionFactor: attention ?? mscale(1), truncate: truncate)
     }
 
     /// PEFT `adapter_config.json`. `modulesToSave` are the modules trained outright (LoRA+'s

@@ -15,6 +15,16 @@ public enum RoPEScaling: Hashable, Codable, Sendable {
     /// longer than originalContext / lowFrequencyFactor are interpolated by `factor`, shorter
     /// than originalContext / highFrequencyFactor kept, and those between blended smoothly.
     case llama3(factor: Double, lowFrequencyFactor: Double, highFrequencyFactor: Double, originalContext: Int)
+    /// Dynamic NTK (Hugging Face `rope_type: dynamic`): NTK-aware scaling whose base follows the
+    /// sequence length L seen, base * (factor * L / originalContext - (factor - 1))^(hd / (hd - 2))
+    /// with L at least originalContext (so the plain base up to it).
+    case dynamicNTK(factor: Double, originalContext: Int)
+    /// YaRN (Peng et al. 2023, Hugging Face `rope_type: yarn`): frequencies that turn fewer than
+    /// betaSlow times over originalContext are interpolated by `factor`, more than betaFast times
+    /// kept, a linear ramp between (over dimension pairs, its ends rounded out if `truncate`);
+    /// cos and sin are multiplied by `attentionFactor`.
+    case yarn(factor: Double, originalContext: Int, betaFast: Double, betaSlow: Double,
+              attentionFactor: Double, truncate: Bool)
 }
 
 /// How a spec stretches RoPE by its position-interpolation factor (`finetune.rope_scaling`).
@@ -46,10 +56,24 @@ public struct RoPE: Hashable, Codable, Sendable {
         self.scaling = scaling
     }
 
-    /// The base actually used for the frequencies (differs only under NTK-aware scaling).
-    public func effectiveBase(headDim hd: Int) -> Double {
-        if case .ntkAware(let f) = scaling { return base * pow(f, Double(hd) / Double(hd - 2)) }
-        return base
+    /// The base actually used for the frequencies (differs only under NTK-aware scaling, and
+    /// under dynamic NTK once `sequenceLength`, the positions 0..<sequenceLength seen, exceeds
+    /// the original context; nil: not past it).
+    public func effectiveBase(headDim hd: Int, sequenceLength: Int? = nil) -> Double {
+        let exponent = Double(hd) / Double(hd - 2)
+        switch scaling {
+        case .ntkAware(let f): return base * pow(f, exponent)
+        case .dynamicNTK(let f, let original):
+            let length = Double(max(sequenceLength ?? original, original)), context = Double(original)
+            return base * pow(f * length / context - (f - 1), exponent)
+        default: return base
+        }
+    }
+
+    /// The factor cos and sin are multiplied by (YaRN's attention scaling; 1 otherwise).
+    public var attentionFactor: Double {
+        if case .yarn(_, _, _, _, let a, _) = scaling { return a }
+        return 1
     }
 
     /// The position fed to the rotation.
@@ -76,31 +100,59 @@ public struct RoPE: Hashable, Codable, Sendable {
             guard f >= 1, f.isFinite, low > 0, high > low, original > 0 else {
                 throw UserError("llama3 RoPE scaling needs factor >= 1, 0 < low_freq_factor < high_freq_factor and an original context, got \(f), \(low), \(high), \(original)")
             }
+        case .dynamicNTK(let f, let original):
+            guard f >= 1, f.isFinite, original > 0 else {
+                throw UserError("dynamic RoPE scaling needs factor >= 1 and an original context > 0, got \(f), \(original)")
+            }
+        case .yarn(let f, let original, let fast, let slow, let attention, _):
+            guard f >= 1, f.isFinite, original > 0, fast > 0, slow > 0, fast.isFinite, slow.isFinite,
+                  attention > 0, attention.isFinite else {
+                throw UserError("yarn RoPE scaling needs factor >= 1, an original context > 0, beta_fast and beta_slow > 0 and an attention factor > 0, got \(f), \(original), \(fast), \(slow), \(attention)")
+            }
         }
     }
 
-    /// The angular frequency of dimension pair i (of hd/2).
-    public func frequency(_ i: Int, headDim hd: Int) -> Double {
-        let f = pow(effectiveBase(headDim: hd), -2 * Double(i) / Double(hd))
-        guard case .llama3(let factor, let low, let high, let original) = scaling else { return f }
-        let wavelength = 2 * Double.pi / f, context = Double(original)
-        if wavelength < context / high { return f }
-        if wavelength > context / low { return f / factor }
-        let smooth = (context / wavelength - low) / (high - low)
-        return (1 - smooth) * f / factor + smooth * f
+    /// The angular frequency of dimension pair i (of hd/2), for a sequence of positions
+    /// 0..<sequenceLength (which only dynamic NTK depends on).
+    public func frequency(_ i: Int, headDim hd: Int, sequenceLength: Int? = nil) -> Double {
+        let f = pow(effectiveBase(headDim: hd, sequenceLength: sequenceLength), -2 * Double(i) / Double(hd))
+        switch scaling {
+        case .llama3(let factor, let low, let high, let original):
+            let wavelength = 2 * Double.pi / f, context = Double(original)
+            if wavelength < context / high { return f }
+            if wavelength > context / low { return f / factor }
+            let smooth = (context / wavelength - low) / (high - low)
+            return (1 - smooth) * f / factor + smooth * f
+        case .yarn(let factor, let original, let fast, let slow, _, let truncate):
+            // The dimension (of hd) whose frequency turns `rotations` times over the original context.
+            func dimension(_ rotations: Double) -> Double {
+                Double(hd) * Foundation.log(Double(original) / (rotations * 2 * Double.pi)) / (2 * Foundation.log(base))
+            }
+            var low = dimension(fast), high = dimension(slow)
+            if truncate { low = low.rounded(.down); high = high.rounded(.up) }
+            low = max(low, 0); high = min(high, Double(hd - 1))
+            if low == high { high += 0.001 }  // as transformers: no division by zero
+            let ramp = min(max((Double(i) - low) / (high - low), 0), 1)  // 0: kept, 1: interpolated
+            return ramp * f / factor + (1 - ramp) * f
+        default: return f
+        }
     }
 
     /// cos and sin for `positions` (each [count, hd/2]), computed in Double then rounded.
+    /// Dynamic NTK takes the sequence length from `positions.upperBound`, as transformers takes
+    /// max(position_ids) + 1: the whole sequence for a full forward, and in cached decoding the
+    /// new tokens' last position + 1, while the cached keys keep the base they were rotated
+    /// with (transformers caches rotated keys too, so its decoding does the same).
     public func table(positions: Range<Int>, headDim hd: Int) -> RoPETable {
-        let half = hd / 2
-        let frequencies = (0..<half).map { frequency($0, headDim: hd) }
+        let half = hd / 2, scale = attentionFactor
+        let frequencies = (0..<half).map { frequency($0, headDim: hd, sequenceLength: positions.upperBound) }
         var cos = [Float](repeating: 0, count: positions.count * half), sin = cos
         for (row, p) in positions.enumerated() {
             let t = scaledPosition(p)
             for i in 0..<half {
                 let angle = t * frequencies[i]
-                cos[row * half + i] = Float(Foundation.cos(angle))
-                sin[row * half + i] = Float(Foundation.sin(angle))
+                cos[row * half + i] = Float(scale * Foundation.cos(angle))
+                sin[row * half + i] = Float(scale * Foundation.sin(angle))
             }
         }
         return RoPETable(positions: positions, headDim: hd, cos: cos, sin: sin)

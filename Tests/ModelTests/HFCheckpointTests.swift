@@ -50,7 +50,7 @@ import Testing
             "num_attention_heads": 4, "num_hidden_layers": 1, "vocab_size": 10, "rms_norm_eps": 1e-5,
             "max_position_embeddings": 64,
         ]
-        for type in ["yarn", "dynamic"] {
+        for type in ["longrope", "proportional"] {
             var json = base
             json["rope_parameters"] = ["rope_type": type, "rope_theta": 10000.0, "factor": 2.0]
             let error = #expect(throws: UserError.self) { try HFConfig.parseLlama(json, source: "config.json") }

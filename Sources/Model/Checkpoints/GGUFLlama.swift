@@ -43,6 +43,10 @@ public enum GGUFLlama {
                 throw UserError("\(path): metadata key 'llama.rope.scaling.factor' is missing (rope scaling linear)")
             }
             rope.scaling = .positionInterpolation(factor: f)
+        case "yarn":
+            // llama.cpp keeps YaRN's beta_fast/beta_slow out of the metadata and scales attention
+            // its own way, and transformers' GGUF loader maps no llama YaRN: no reference to match.
+            throw UserError("\(path): llama.rope.scaling.type 'yarn' is not supported from GGUF (its beta_fast/beta_slow are not in the metadata); load the Hugging Face directory, whose config.json rope_type yarn is supported")
         case let other:
             throw UserError("\(path): llama.rope.scaling.type '\(other)' is not supported (expected none or linear)")
         }
