@@ -142,7 +142,10 @@ public struct RoPE: Hashable, Codable, Sendable {
     /// Dynamic NTK takes the sequence length from `positions.upperBound`, as transformers takes
     /// max(position_ids) + 1: the whole sequence for a full forward, and in cached decoding the
     /// new tokens' last position + 1, while the cached keys keep the base they were rotated
-    /// with (transformers caches rotated keys too, so its decoding does the same).
+    /// with (transformers caches rotated keys too, so its decoding does the same). Unlike
+    /// transformers' rotary module, which keeps the largest base it has computed for later
+    /// forwards that stay above the original context, a table depends on its positions only:
+    /// equal to transformers for a freshly loaded model and for windows of one length.
     public func table(positions: Range<Int>, headDim hd: Int) -> RoPETable {
         let half = hd / 2, scale = attentionFactor
         let frequencies = (0..<half).map { frequency($0, headDim: hd, sequenceLength: positions.upperBound) }
