@@ -126,6 +126,14 @@ public enum HFConfig {
         guard let theta = ((json["rope_theta"] ?? parameters?["rope_theta"]) as? NSNumber)?.doubleValue else {
             throw UserError("\(source): key 'rope_theta' (or 'rope_parameters.rope_theta') is missing or not a number")
         }
+        // LLaMA rotates every dimension of a head; a fraction (other families) would change
+        // which dimensions are rotated, not how.
+        for (dict, path) in [(json, "partial_rotary_factor"), (scaling ?? [:], "\(scalingKey).partial_rotary_factor")] {
+            guard let v = dict["partial_rotary_factor"], !(v is NSNull) else { continue }
+            guard let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue == 1 else {
+                throw UserError("\(source): key '\(path)' is \(v); only 1 (every dimension of a head rotated, as LLaMA does) is supported")
+            }
+        }
         var rope = RoPE(base: theta)
         guard let scaling else { return rope }
         let type = scaling["rope_type"] as? String ?? scaling["type"] as? String ?? "default"
@@ -161,7 +169,7 @@ public enum HFConfig {
     /// YaRN's parameters with transformers' defaults (`_compute_yarn_parameters` and
     /// `standardize_rope_params`): the original context is a top-level
     /// `original_max_position_embeddings` if present, else the scaling's, else
-    /// `max_position_embeddings`; beta_fast and beta_slow default to 32 and 1 (also when 0 or
+    /// `max_position_embeddings`; a null factor is max_position_embeddings / that; beta_fast and beta_slow default to 32 and 1 (also when 0 or
     /// null); the attention factor, if not given, is mscale(factor, mscale) /
     /// mscale(factor, mscale_all_dim) when both are given and nonzero, else 0.1 ln(factor) + 1.
     static func parseYaRN(_ json: [String: Any], _ scaling: [String: Any], key: String, source: String) throws -> RoPEScaling {
@@ -173,14 +181,20 @@ public enum HFConfig {
             return n.doubleValue
         }
         func scaled(_ name: String) throws -> Double? { try number(name, in: scaling, path: "\(key).\(name)") }
-        guard let factor = try scaled("factor") else {
-            throw UserError("\(source): key '\(key).factor' is missing or not a number (rope_type yarn)")
-        }
         let original = try number("original_max_position_embeddings", in: json, path: "original_max_position_embeddings")
             ?? scaled("original_max_position_embeddings")
             ?? number("max_position_embeddings", in: json, path: "max_position_embeddings")
         guard let original, original >= 1, original == original.rounded(), original <= Double(ModelConfig.maximumSize) else {
             throw UserError("\(source): key '\(key).original_max_position_embeddings' is missing or not a positive integer (rope_type yarn)")
+        }
+        // A null factor is the extension itself (DeepSeek-V3's configs): max_position_embeddings / original.
+        var factor = try scaled("factor")
+        if factor == nil, scaling["factor"] is NSNull,
+           let context = try number("max_position_embeddings", in: json, path: "max_position_embeddings") {
+            factor = context / original
+        }
+        guard let factor else {
+            throw UserError("\(source): key '\(key).factor' is missing or not a number (rope_type yarn)")
         }
         func mscale(_ m: Double) -> Double { factor <= 1 ? 1 : 0.1 * m * Foundation.log(factor) + 1 }
         var attention = try scaled("attention_factor")

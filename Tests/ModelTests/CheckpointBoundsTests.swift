@@ -130,5 +130,12 @@ import Testing
             let message = loadError(url)
             #expect(message.hasPrefix(url.path) && message.contains(says), "\(key): \(message)")
         }
+        // YaRN from GGUF: its beta_fast/beta_slow are not in the metadata, so it is refused, not guessed.
+        var layout = try GGUFFuzzTests.microLayout()
+        layout.metadata.append(("llama.rope.scaling.type", .string("yarn")))
+        layout.metadata.append(("llama.rope.scaling.factor", .f32(4)))
+        try Data(layout.bytes()).write(to: url)
+        let message = loadError(url)
+        #expect(message.hasPrefix(url.path) && message.contains("'yarn' is not supported from GGUF"), "\(message)")
     }
 }

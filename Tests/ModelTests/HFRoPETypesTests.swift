@@ -84,6 +84,20 @@ import Testing
                                           attentionFactor: (0.1 * log(8.0) + 1) / (0.05 * log(8.0) + 1), truncate: false))
         let given = try parse { var j = $0; j["rope_theta"] = 1e4; j["rope_scaling"] = ["type": "yarn", "factor": 4, "attention_factor": 1.5]; return j }
         #expect(given.attentionFactor == 1.5)
+        // A null factor is max_position_embeddings / original (transformers, for DeepSeek-V3).
+        let implicit = try parse {
+            var j = $0; j["rope_theta"] = 1e4
+            j["rope_scaling"] = ["rope_type": "yarn", "factor": NSNull(), "original_max_position_embeddings": 32]; return j
+        }
+        #expect(implicit.scaling == .yarn(factor: 4, originalContext: 32, betaFast: 32, betaSlow: 1,
+                                          attentionFactor: 0.1 * log(4.0) + 1, truncate: true))
+        // Rotating a fraction of each head is refused where it is given; 1 is LLaMA's own.
+        #expect(try parse { var j = $0; j["rope_theta"] = 1e4; j["partial_rotary_factor"] = 1.0; return j } == RoPE(base: 1e4))
+        for edit in [{ (j: inout [String: Any]) in j["rope_theta"] = 1e4; j["partial_rotary_factor"] = 0.5 },
+                     { (j: inout [String: Any]) in j["rope_parameters"] = ["rope_type": "default", "rope_theta": 1e4, "partial_rotary_factor": 0.25] }] {
+            let error = #expect(throws: UserError.self) { try parse { var j = $0; edit(&j); return j } }
+            #expect(error?.message.contains("partial_rotary_factor' is 0.") == true, "\(error?.message ?? "")")
+        }
         // Bad values name their key.
         for (scaling, key) in [(["rope_type": "yarn"], "rope_scaling.factor"), (["rope_type": "dynamic"], "rope_scaling.factor"),
                                (["rope_type": "yarn", "factor": 4, "beta_fast": "x"], "rope_scaling.beta_fast"),
