@@ -11,7 +11,9 @@ import Testing
 /// SmolLM hub-style pre-tokenizers over the same vocabulary, and Llama 2-style SentencePiece
 /// BPE (`▁`, byte fallback) trained here by `tokenizers`, in its normalizer and Metaspace forms
 /// and as a GGUF `llama` tokenizer (tokens and scores, merges implied), which we read directly
-/// and transformers converts to the `tokenizer.json` the reference ids come from.
+/// and transformers converts to the `tokenizer.json` the reference ids come from; the
+/// `tokenizer.json` export-hf writes for that GGUF gives the same ids read back by us and by
+/// `AutoTokenizer`.
 @Suite(.serialized) struct PretrainedTokenizerTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -66,6 +68,25 @@ import Testing
                 let sp = try #require(try ModelTokenizer.load(vdir.appendingPathComponent("sp.gguf")))
                 #expect(sp.bos == 1 && sp.eos == 2)
                 candidates.append(("llama GGUF metadata", sp))
+                // export-hf's tokenizer.json for it, read back by us and (below) by AutoTokenizer.
+                let exported = dir.appendingPathComponent("llama2-gguf-export")
+                try FileManager.default.createDirectory(at: exported, withIntermediateDirectories: true)
+                let files = try ModelTokenizer.ggufFiles(GGUFFile(vdir.appendingPathComponent("sp.gguf")))
+                #expect(files.specials.bos == 1 && files.specials.eos == 2)
+                try files.write(into: exported)
+                candidates.append(("llama GGUF exported, read back", try #require(try ModelTokenizer.load(exported))))
+                let script = dir.appendingPathComponent("exported_reference.py")
+                try Self.exportedScript.write(to: script, atomically: true, encoding: .utf8)
+                let run = try #require(Shell.run(["HF_HUB_OFFLINE=1", "TRANSFORMERS_VERBOSITY=error", Self.python.path, script.path,
+                                                  exported.path, dir.path] + corpora.map(\.0)), "cannot start python")
+                try #require(run.status == 0, "python failed: \(String(decoding: run.stderr, as: UTF8.self))")
+                #expect(String(decoding: run.stdout, as: UTF8.self).contains("[1, 2]"), "AutoTokenizer's bos/eos: \(String(decoding: run.stdout, as: UTF8.self))")
+                for (name, docs) in corpora {
+                    let expected = try Self.readIDs(vdir.appendingPathComponent("\(name).ids"), documents: docs.count)
+                    let auto = try Self.readIDs(exported.appendingPathComponent("\(name).ids"), documents: docs.count)
+                    let differing = zip(auto, expected).filter { $0 != $1 }.count
+                    #expect(differing == 0, "AutoTokenizer on the exported llama GGUF tokenizer, \(name): \(differing) of \(docs.count) documents differ")
+                }
             }
             for (name, docs) in corpora {
                 let expected = try Self.readIDs(vdir.appendingPathComponent("\(name).ids"), documents: docs.count)
@@ -100,6 +121,19 @@ import Testing
         #expect(out.count == documents)
         return out
     }
+
+    /// AutoTokenizer, as a user loads an exported directory, on the same documents.
+    static let exportedScript = #"""
+    import json, sys
+    import numpy as np, transformers
+    exported, out, corpora = sys.argv[1], sys.argv[2], sys.argv[3:]
+    tok = transformers.AutoTokenizer.from_pretrained(exported)
+    for c in corpora:
+        texts = json.load(open(f"{out}/{c}.json"))
+        chunks = [np.array([len(ids)] + ids, dtype="<i4") for ids in tok(texts, add_special_tokens=False)["input_ids"]]
+        np.concatenate(chunks).tofile(f"{exported}/{c}.ids")
+    print(json.dumps([tok.bos_token_id, tok.eos_token_id]))
+    """#
 
     static let script = #"""
     import json, os, sys, copy
