@@ -30,6 +30,10 @@ public struct ThroughputMeasurement: Codable, Hashable, Sendable {
     /// Peak RSS minus the resident set before the model was built (runtime, libraries and
     /// OpenBLAS buffers excluded): what this configuration itself needed.
     public var rssGrowthBytes: Int
+    /// The PyTorch peer's fastest step on the same configuration (`bench --compare-torch`).
+    public var torchSecondsPerStep: Double?
+    /// The peer's step time over ours: above 1, ours is faster.
+    public var speedupOverTorch: Double? { torchSecondsPerStep.map { $0 / secondsPerStep } }
 }
 
 /// Encoding speed of one tokenizer on the benchmark text.
@@ -63,18 +67,20 @@ public struct BenchmarkReport: Codable, Hashable, Sendable {
     /// A line of settings, the throughput table and the tokenizer table, in Markdown.
     public func table() -> String {
         let header = "model \(model), threads \(threads), sgemm peak \(String(format: "%.1f", sgemmPeakGFLOPs)) GFLOP/s (\(sgemmSize)^3), \(blas)\n"
+        let compared = measurements.contains { $0.torchSecondsPerStep != nil }
         let throughput = TextTable(
             header: ["attention", "n", "B", "trainable", "s/step", "tokens/s", "GFLOP/step", "GFLOP/s", "of peak",
-                     "of local peak", "peak RSS MB", "RSS growth MB"],
+                     "of local peak", "peak RSS MB", "RSS growth MB"] + (compared ? ["PyTorch s/step", "PyTorch / ours"] : []),
             rows: measurements.map { m in
                 [m.attention, "\(m.length)", "\(m.batchSize)", m.trainable] + [
                     String(format: "%.3f", m.secondsPerStep), String(format: "%.0f", m.tokensPerSecond),
                     String(format: "%.2f", m.flopsPerStep / 1e9), String(format: "%.1f", m.gflops),
                     String(format: "%.0f%%", 100 * m.fractionOfPeak), String(format: "%.0f%%", 100 * m.fractionOfLocalPeak),
                     String(format: "%.0f", Double(m.peakRSSBytes) / 1e6), String(format: "%.1f", Double(m.rssGrowthBytes) / 1e6),
-                ]
+                ] + (compared ? [m.torchSecondsPerStep.map { String(format: "%.3f", $0) } ?? "-",
+                                 m.speedupOverTorch.map { String(format: "%.2fx", $0) } ?? "-"] : [])
             },
-            alignments: [.left, .right, .right, .left] + Array(repeating: .right, count: 8))
+            alignments: [.left, .right, .right, .left] + Array(repeating: .right, count: compared ? 10 : 8))
         guard !tokenizers.isEmpty else { return header + throughput.render(.md) }
         let speed = TextTable(
             header: ["tokenizer", "MB/s", "tokens/byte"],

@@ -40,6 +40,37 @@ import Testing
         #expect(peak > 0)
     }
 
+    /// `--compare-torch`: the PyTorch peer (transformers with SDPA, PEFT LoRA+, the official
+    /// S2, checked against its mask before it is timed) is measured beside each row; the ratio
+    /// is printed and written. A missing Python or a pattern without a peer is an error before
+    /// anything is measured.
+    @Test func comparesWithThePyTorchPeer() throws {
+        let python = ReleaseBuild.repository.appendingPathComponent(".venv-hf/bin/python")
+        try #require(FileManager.default.isExecutableFile(atPath: python.path), "run `bash scripts/setup.sh`")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("bench.h5")
+        let common = ["bench", "--model", "micro", "--lengths", "32", "--steps", "1", "--tokens-per-step", "64",
+                      "--sgemm-size", "64", "--tokenizer-bytes", "1024", "--threads", "1", "--compare-torch", "--out", url.path]
+        let out = try CLI.run(common + ["--patterns", "full,s2", "--python", python.path])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("| PyTorch s/step | PyTorch / ours |"), "\(out.stdout)")
+        let file = try ResultFile.read(url)
+        #expect(file.header.layout.contains("speedup_over_torch"))
+        for run in ["train-full", "train-s2"] {
+            let rows = try #require(file.run(run)?.eval["throughput"])
+            guard case .double(let torch) = rows["torch_seconds_per_step"], case .double(let ours) = rows["seconds_per_step"],
+                  case .double(let ratio) = rows["speedup_over_torch"] else { Issue.record("\(run): columns missing"); continue }
+            #expect(torch.count == 1 && torch[0] > 0 && torch[0].isFinite, "\(run): \(torch)")
+            #expect(abs(ratio[0] - torch[0] / ours[0]) < 1e-12 * ratio[0], "\(run)")
+        }
+        let missing = try CLI.run(common + ["--patterns", "full", "--python", dir.appendingPathComponent("no-python").path])
+        #expect(missing.status != 0 && missing.stderr.contains("no-python") && missing.stderr.contains("scripts/setup.sh"), "\(missing.stderr)")
+        #expect(!missing.stdout.contains("sgemm peak"))
+        let unpaired = try CLI.run(common + ["--patterns", "short", "--python", python.path])
+        #expect(unpaired.status != 0 && unpaired.stderr.contains("'short' has no PyTorch peer"), "\(unpaired.stderr)")
+    }
+
     /// A real model's shape and tokenizer: the rows train SmolLM2-135M's shape (random
     /// weights), and its own tokenizer is measured beside the byte and BPE ones.
     @Test func aGGUFModelGivesItsShapeAndItsTokenizer() throws {

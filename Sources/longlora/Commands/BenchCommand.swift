@@ -37,6 +37,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Bytes of generated text for the tokenizer benchmark.") var tokenizerBytes = 1 << 20
     @Option(help: "HDF5 result file to write.") var out = "results/bench.h5"
     @Flag(help: "Recompute activations per block in backward.") var recompute = false
+    @Flag(help: ArgumentHelp("Also time the PyTorch peer of each row (full and s2 only) and print the ratio.",
+                             discussion: "transformers' LlamaForCausalLM with SDPA, PEFT LoRA and S2 as the official code writes it, same shape, parts, tokens per step and threads; ours and the peer alternate twice per row and the fastest step of each counts."))
+    var compareTorch = false
+    @Option(help: "The Python of --compare-torch (with torch, transformers and peft).") var python = ".venv-hf/bin/python"
     /// Internal: measure one row in this process against this peak and print it as JSON.
     @Option(help: .hidden) var rowPeak: Double?
     @OptionGroup var compute: ComputeOptions
@@ -67,6 +71,13 @@ struct BenchCommand: ParsableCommand {
             print(String(decoding: try JSONEncoder().encode(row), as: UTF8.self))
             return
         }
+        let peer = compareTorch ? TorchPeer(python: URL(fileURLWithPath: python)) : nil
+        if let peer {
+            try peer.check()
+            for name in names where name != .full && name != .s2 {
+                throw UserError("--compare-torch: pattern '\(name.rawValue)' has no PyTorch peer; expected full or s2")
+            }
+        }
         #if DEBUG
         FileHandle.standardError.write(Data("warning: debug build; use `swift build -c release` for real figures\n".utf8))
         #endif
@@ -77,12 +88,24 @@ struct BenchCommand: ParsableCommand {
                                      sgemmPeakGFLOPs: peak, sgemmSize: sgemmSize, measurements: [])
         for n in ns {
             for name in names {
-                let row = try measureInChild(pattern: name.rawValue, n: n, peak: peak)
+                var row = try measureInChild(pattern: name.rawValue, n: n, peak: peak)
+                if let peer {
+                    // Alternated, so that a change of load on a shared machine hits both alike.
+                    let group = try name.group(.ratio(groupRatio), length: n) ?? n
+                    let time = { try peer.secondsPerStep(config: config, pattern: name, length: n, group: group, trainable: parts,
+                                                         tokensPerStep: tokensPerStep, steps: steps, threads: compute.threads) }
+                    var torch = try time()
+                    let again = try measureInChild(pattern: name.rawValue, n: n, peak: peak)
+                    if again.secondsPerStep < row.secondsPerStep { row = again }
+                    torch = min(torch, try time())
+                    row.torchSecondsPerStep = torch
+                }
                 report.measurements.append(row)
                 if !output.quiet {
                     print(String(format: "%@ n=%d: %.0f tokens/s, %.1f GFLOP/s (%.0f%% of peak, %.0f%% of local peak), peak RSS %.0f MB",
                                  name.rawValue, n, row.tokensPerSecond, row.gflops, 100 * row.fractionOfPeak, 100 * row.fractionOfLocalPeak,
-                                 Double(row.peakRSSBytes) / 1e6))
+                                 Double(row.peakRSSBytes) / 1e6)
+                          + (row.torchSecondsPerStep.map { String(format: "; PyTorch %.3f s/step, %.2fx ours", $0, $0 / row.secondsPerStep) } ?? ""))
                 }
             }
         }
@@ -98,7 +121,8 @@ struct BenchCommand: ParsableCommand {
     private var settings: [String: Value] {
         ["model": .string(model), "group_ratio": .double(groupRatio), "trainable": .string(trainable),
          "tokens_per_step": .int(Int64(tokensPerStep)), "steps": .int(Int64(steps)),
-         "recompute": .int(recompute ? 1 : 0), "threads": .int(Int64(compute.threads))]
+         "recompute": .int(recompute ? 1 : 0), "threads": .int(Int64(compute.threads)),
+         "compare_torch": .int(compareTorch ? 1 : 0)]
     }
 
     private func measureRow(config: ModelConfig, parts: TrainableParts, pattern: AttentionKind, n: Int,

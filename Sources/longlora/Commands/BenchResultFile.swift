@@ -13,6 +13,7 @@ enum BenchResultFile {
         let finished = RunRecord.timestamp()
         let common: [String: Value] = ["blas": .string(report.blas), "sgemm_peak_gflops": .double(report.sgemmPeakGFLOPs),
                                        "sgemm_size": .int(Int64(report.sgemmSize))]
+        let compared = report.measurements.contains { $0.torchSecondsPerStep != nil }
         var runs: [RunRecord] = []
         var patterns: [String] = []
         for m in report.measurements where !patterns.contains(m.attention) { patterns.append(m.attention) }
@@ -23,7 +24,7 @@ enum BenchResultFile {
             config["pattern"] = .string(pattern)
             var run = RunRecord(id: "train-\(pattern)", config: try json(config), configHash: "", seed: 1,
                                 provenance: provenance, started: started, finished: finished, attributes: common)
-            run.eval["throughput"] = Table([
+            var columns: [(String, Column)] = [
                 ("pattern", .string(rows.map(\.attention))),
                 ("context", .int(rows.map { Int64($0.length) })),
                 ("batch", .int(rows.map { Int64($0.batchSize) })),
@@ -36,7 +37,12 @@ enum BenchResultFile {
                 ("local_peak_fraction", .double(rows.map(\.fractionOfLocalPeak))),
                 ("peak_rss_bytes", .int(rows.map { Int64($0.peakRSSBytes) })),
                 ("rss_growth_bytes", .int(rows.map { Int64($0.rssGrowthBytes) })),
-            ])
+            ]
+            if compared {
+                columns.append(("torch_seconds_per_step", .double(rows.map { $0.torchSecondsPerStep ?? .nan })))
+                columns.append(("speedup_over_torch", .double(rows.map { $0.speedupOverTorch ?? .nan })))
+            }
+            run.eval["throughput"] = Table(columns)
             runs.append(run)
         }
         if !report.tokenizers.isEmpty {
@@ -50,7 +56,7 @@ enum BenchResultFile {
             ])
             runs.append(run)
         }
-        return ResultFile(header: ResultHeader(experiment: "bench", spec: "", layout: layout), runs: runs)
+        return ResultFile(header: ResultHeader(experiment: "bench", spec: "", layout: compared ? comparedLayout : layout), runs: runs)
     }
 
     private static let layout = """
@@ -65,6 +71,13 @@ enum BenchResultFile {
            "value": "eval/tokenizer/mb_per_s", "filter": {"kind": "tokenizer"}, "digits": 1}
         ]}
         """
+
+    /// With `--compare-torch`: the peer's step time over ours, first.
+    private static let comparedLayout = layout.replacingOccurrences(of: "{\"tables\": [", with: """
+        {"tables": [
+          {"name": "vs-torch", "title": "PyTorch's step time over ours (above 1: ours is faster)", "rows": ["pattern"],
+           "columns": {"eval": "context"}, "value": "eval/throughput/speedup_over_torch", "filter": {"kind": "training"}},
+        """)
 
     private static func json(_ values: [String: Value]) throws -> String {
         let object: [String: Any] = values.mapValues { value -> Any in
