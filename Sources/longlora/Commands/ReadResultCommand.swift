@@ -44,7 +44,14 @@ struct ReadResultCommand: ParsableCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = [configuration.commandName!, url.path, "--parent-pid", String(getpid())]
-        let errors = Pipe()
+        // The child's stderr goes to a file, not a pipe: a pipe read only after the child ends
+        // would stall a child that writes more than the pipe holds (libhdf5's error stacks).
+        let errorsURL = FileManager.default.temporaryDirectory.appendingPathComponent("longlora-read-\(UUID().uuidString).err")
+        guard FileManager.default.createFile(atPath: errorsURL.path, contents: nil),
+              let errors = try? FileHandle(forWritingTo: errorsURL) else {
+            throw UserError("\(url.path): cannot create \(errorsURL.path) for the process that reads this result file from before seals")
+        }
+        defer { try? errors.close(); try? FileManager.default.removeItem(at: errorsURL) }
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         do { try process.run() } catch {
@@ -61,7 +68,7 @@ struct ReadResultCommand: ParsableCommand {
             process.waitUntilExit()
             throw UserError("\(url.path): libhdf5 did not finish reading this result file within 60 s", hint: hint)
         }
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = String(decoding: (try? Data(contentsOf: errorsURL)) ?? Data(), as: UTF8.self)
             .split(separator: "\n").first.map(String.init) ?? ""
         switch (process.terminationReason, process.terminationStatus) {
         case (.exit, 0): return
