@@ -182,7 +182,7 @@ public struct Runner {
             try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
             // A constant-rate base carries on the longest finished one of its recipe.
             var continuation: BaseContinuation.Record?
-            if case .constant = run.config.base.schedule {
+            if run.config.base.isContinuable {
                 let record = BaseContinuation.Record(recipe: run.baseRecipeHash(version), steps: run.config.base.steps)
                 if let donor = BaseContinuation.donor(in: cache, recipe: record.recipe, below: record.steps),
                    let from = try BaseContinuation.seed(steps, from: donor) {

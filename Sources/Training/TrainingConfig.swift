@@ -25,11 +25,18 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
 
     public var tokensPerStep: Int { batchSize * length * accumulation }
 
-    /// Whether this run is `shorter` carried on: the same recipe but more steps, under a
-    /// schedule that does not depend on the number of steps (constant after warm-up), so its
-    /// first `shorter.steps` steps are exactly `shorter`'s.
+    /// Whether a longer run of the same recipe can carry this one on: its rate does not depend
+    /// on the number of steps (constant after warm-up), so the longer run's first steps are
+    /// exactly these.
+    public var isContinuable: Bool {
+        if case .constant = schedule { return true }
+        return false
+    }
+
+    /// Whether this run is `shorter` carried on: the same recipe but more steps, and
+    /// continuable, so its first `shorter.steps` steps are exactly `shorter`'s.
     public func continues(_ shorter: TrainingConfig) -> Bool {
-        guard case .constant = schedule, steps > shorter.steps else { return false }
+        guard isContinuable, steps > shorter.steps else { return false }
         var same = shorter
         same.steps = steps
         return same == self

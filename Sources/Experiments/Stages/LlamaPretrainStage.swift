@@ -79,7 +79,7 @@ public struct LlamaPretrainStage: PretrainStage {
         try trainer.model.writeHF(into: directory)
         // Under a constant rate a longer base of the same recipe starts where this one ends
         // (`BaseContinuation`): keep what it needs to resume, the moments and the probe curve.
-        if case .constant = training.schedule {
+        if training.isContinuable {
             let continuation = directory.appendingPathComponent(Self.continuationDirectory)
             try TrainerCheckpoint.save(trainer, to: continuation)
             try Self.writeProbeCurve(probe, in: continuation)
