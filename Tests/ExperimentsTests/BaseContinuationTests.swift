@@ -39,8 +39,13 @@ import Testing
 
         let messages = Messages()
         let ladder = runner(results: "ladder", messages: messages)
-        _ = try ladder.baseModel(for: short, version: version)
+        let shortBase = try ladder.baseModel(for: short, version: version)
         #expect(!messages.texts.contains { $0.contains("carries on") })
+        // Its final checkpoint shares the base's weights file instead of a second copy.
+        func inode(_ url: URL) throws -> Int? {
+            try FileManager.default.attributesOfItem(atPath: url.appendingPathComponent("model.safetensors").path)[.systemFileNumber] as? Int
+        }
+        #expect(try inode(shortBase) != nil && inode(shortBase) == inode(BaseContinuation.checkpoint(of: shortBase)))
         let carried = try ladder.baseModel(for: long, version: version)
         #expect(messages.texts.contains { $0.contains("carries on") && $0.hasSuffix("from step 4") }, "\(messages.texts)")
         #expect(messages.texts.contains("resuming pretraining from step-000004"))

@@ -83,6 +83,7 @@ public struct LlamaPretrainStage: PretrainStage {
             let continuation = directory.appendingPathComponent(Self.continuationDirectory)
             try TrainerCheckpoint.save(trainer, to: continuation)
             try Self.writeProbeCurve(probe, in: continuation)
+            Self.shareWeights(of: directory, with: continuation)
         }
         // The curves of pretraining are kept beside the weights, for inspection.
         var curves = TrainingCurves.of(trainer.history)
@@ -91,6 +92,20 @@ public struct LlamaPretrainStage: PretrainStage {
         curves["second_copy_loss"] = probe.map(\.secondCopyLoss)
         let json = try JSONSerialization.data(withJSONObject: curves, options: [.sortedKeys])
         try AtomicFile.write(json, to: directory.appendingPathComponent("pretrain_curves.json"))
+    }
+
+    /// The continuation's weights are the base's own: a hard link replaces the second copy
+    /// (atomically, so the checkpoint is never without them). Left as a copy if they differ or
+    /// the file system cannot link.
+    static func shareWeights(of directory: URL, with continuation: URL) {
+        let name = "model.safetensors", fm = FileManager.default
+        let original = directory.appendingPathComponent(name), copy = continuation.appendingPathComponent(name)
+        guard let a = try? Data(contentsOf: original, options: .alwaysMapped),
+              let b = try? Data(contentsOf: copy, options: .alwaysMapped), a == b else { return }
+        let link = continuation.appendingPathComponent(".\(name).link")
+        try? fm.removeItem(at: link)
+        guard (try? fm.linkItem(at: original, to: link)) != nil else { return }
+        if rename(link.path, copy.path) != 0 { try? fm.removeItem(at: link) }
     }
 
     struct ProbePoint: Codable, Equatable {
