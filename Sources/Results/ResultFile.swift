@@ -63,7 +63,15 @@ public struct ResultFile: Equatable, Sendable {
         }
         // A corrupted file can crash or hang libhdf5: verify the seal before it opens anything.
         if try ResultChecksum.verify(url) == .unsealed, let isolatedRead = UnsealedResultCheck.isolatedRead {
-            try isolatedRead(url)
+            let copy = FileManager.default.temporaryDirectory.appendingPathComponent("longlora-sealed-\(UUID().uuidString).h5")
+            defer { try? FileManager.default.removeItem(at: copy) }
+            try isolatedRead(url, copy)
+            guard try ResultChecksum.verify(copy) == .sealed else {
+                throw UserError("\(url.path): the process that read this result file from before seals left no intact copy")
+            }
+            do { return try read(copy) } catch let error as UserError {
+                throw UserError(error.message.replacingOccurrences(of: copy.path, with: url.path), hint: error.hint)
+            }
         }
         guard HDF5.isHDF5(url) else {
             throw UserError("\(url.path): not an HDF5 file (expected a result file written by `longlora run`)")

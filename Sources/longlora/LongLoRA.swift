@@ -33,7 +33,7 @@ struct LongLoRA: ParsableCommand {
     /// goes through ArgumentParser's own reporting.
     static func main() {
         TrapExit.install()
-        UnsealedResultCheck.isolatedRead = ReadResultCommand.isolatedRead
+        UnsealedResultCheck.isolatedRead = { try ReadResultCommand.isolatedRead($0, into: $1) }
         do {
             // Read /proc/cpuinfo only when this build needs something from it.
             if !requiredCPUFlags.isEmpty,

@@ -36,6 +36,26 @@ import Testing
         #expect(isolated > 0)
     }
 
+    /// `Fixtures/unsealed-damaged-baseline.h5`, found by `scripts/fuzz.sh 400 11`: the committed
+    /// regression baseline with its seal cut off and 8 bytes changed. A process reads it whole,
+    /// but `check` crashed in libhdf5 (a global-heap read) when it read it after its baseline,
+    /// so the first child read alone was no proof. The command now reads only the sealed copy
+    /// the child writes, and compares the damaged values (exit 1).
+    @Test func anOldFileIsReadOnlyThroughTheChildsSealedCopy() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        let damaged = root.appendingPathComponent("Fixtures/unsealed-damaged-baseline.h5")
+        let baseline = root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("results/baselines/regression-micro.h5")
+        #expect(try ResultChecksum.verify(damaged) == .unsealed)
+        let alone = try CLI.run(["debug-read-result", damaged.path])
+        #expect(alone.status == 0, "\(alone.stderr)")
+        let check = try CLI.run(["check", damaged.path, "--baseline", baseline.path])
+        #expect(check.status == 1 && check.stdout.contains("FAIL:"), "exit \(check.status): \(check.stderr)")
+        for command in [["table", damaged.path], ["status", damaged.path], ["check", baseline.path, "--baseline", damaged.path]] {
+            let result = try CLI.run(command)
+            #expect([0, 1].contains(result.status), "\(command[0]): exit \(result.status): \(result.stderr)")
+        }
+    }
+
     /// The child that reads an old file stops when the command that started it is killed
     /// from outside, instead of spinning on in a stuck libhdf5 read.
     @Test func theReadingChildDiesWithItsParent() throws {

@@ -3,15 +3,19 @@ import Foundation
 import Results
 import Support
 
-/// Hidden from --help: reads a result file whole and exits 0, or fails. The command line
-/// runs it in a child process on result files from before seals (`UnsealedResultCheck`),
-/// so that libhdf5 crashing or hanging on a damaged one cannot take the real command with it.
+/// Hidden from --help: reads a result file whole and, with `--sealed-copy`, writes it there
+/// sealed; exits 0, or fails. The command line runs it in a child process on result files
+/// from before seals (`UnsealedResultCheck`) and reads the copy, so that libhdf5 crashing or
+/// hanging on a damaged one cannot take the real command with it.
 struct ReadResultCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "debug-read-result", abstract: "Read a result file in isolation.", shouldDisplay: false)
 
     @Argument(help: "The result file.")
     var file: String
+
+    /// Where to write what was read, sealed.
+    @Option(help: .hidden) var sealedCopy: String?
 
     /// The process that waits for this read (it may be gone before this one starts).
     @Option(help: .hidden) var parentPid: Int32?
@@ -22,7 +26,8 @@ struct ReadResultCommand: ParsableCommand {
         UnsealedResultCheck.isolatedRead = nil
         Self.exitWithParent(parentPid ?? getppid())
         if holdSeconds > 0 { usleep(useconds_t(min(holdSeconds, 3600) * 1e6)) }
-        _ = try ResultFile.read(URL(fileURLWithPath: file))
+        let read = try ResultFile.read(URL(fileURLWithPath: file))
+        if let sealedCopy { try read.write(URL(fileURLWithPath: sealedCopy)) }
     }
 
     /// A read stuck in libhdf5 would outlive a parent killed from outside (by `timeout`, a
@@ -38,12 +43,13 @@ struct ReadResultCommand: ParsableCommand {
         }
     }
 
-    /// Reads `url` in a child `longlora debug-read-result`; throws a `UserError` naming the
-    /// file when the child fails, is killed or does not finish in time.
-    static func isolatedRead(_ url: URL) throws {
+    /// Reads `url` in a child `longlora debug-read-result` that writes it, sealed, to `copy`;
+    /// throws a `UserError` naming the file when the child fails, is killed or does not
+    /// finish in time.
+    static func isolatedRead(_ url: URL, into copy: URL) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = [configuration.commandName!, url.path, "--parent-pid", String(getpid())]
+        process.arguments = [configuration.commandName!, url.path, "--sealed-copy", copy.path, "--parent-pid", String(getpid())]
         // The child's stderr goes to a file, not a pipe: a pipe read only after the child ends
         // would stall a child that writes more than the pipe holds (libhdf5's error stacks).
         let errorsURL = FileManager.default.temporaryDirectory.appendingPathComponent("longlora-read-\(UUID().uuidString).err")
