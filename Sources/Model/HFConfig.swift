@@ -114,7 +114,7 @@ public enum HFConfig {
             ropeBase: rope.base, normEps: Float(eps),
             tieWordEmbeddings: (json["tie_word_embeddings"] as? Bool) ?? false)
         config.explicitHeadDim = explicitHeadDim
-        do { try config.validateShape() } catch let e as UserError { throw UserError("\(source): \(e.message)") }
+        do { try config.validate() } catch let e as UserError { throw UserError("\(source): \(e.message)") }
         return (config, rope)
     }
 

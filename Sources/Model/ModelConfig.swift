@@ -51,14 +51,9 @@ public struct ModelConfig: Codable, Hashable, Sendable {
     /// Width of the queries and of the attention output, nHeads × headDim (= dim unless `explicitHeadDim`).
     public var attentionDim: Int { nHeads * headDim }
 
-    /// Checks the shape is one the trainer can run. The trainer runs every shape the analytic
-    /// models count (`validateShape`), an explicit head width included.
+    /// Checks the shape is a LLaMA that the analytic models count and the trainer runs (an
+    /// explicit head width included).
     public func validate() throws {
-        try validateShape()
-    }
-
-    /// Checks the shape is a LLaMA the analytic models can count.
-    public func validateShape() throws {
         func fail(_ what: String) -> UserError { UserError("model '\(name)': \(what)") }
         guard vocabSize > 0, dim > 0, nLayers > 0, nHeads > 0, ffnDim > 0, maxContext > 0 else {
             throw fail("every size must be positive")

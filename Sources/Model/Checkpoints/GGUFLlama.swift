@@ -63,7 +63,7 @@ public enum GGUFLlama {
             ffnDim: try file.int("llama.feed_forward_length"), maxContext: try file.int("llama.context_length"),
             ropeBase: base, normEps: Float(eps), tieWordEmbeddings: file.tensors["output.weight"] == nil)
         if headDim * heads != dim { config.explicitHeadDim = headDim }
-        do { try config.validateShape(); try rope.validate() } catch let e as UserError {
+        do { try config.validate(); try rope.validate() } catch let e as UserError {
             throw UserError("\(path): \(e.message)")
         }
         return (config, rope)
