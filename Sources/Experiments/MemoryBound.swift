@@ -9,24 +9,27 @@ import Training
 /// Parameters with their gradients and both AdamW moments (16 bytes each, as in full
 /// fine-tuning), plus the larger of two activation sets: a training micro-batch's (of the
 /// stages that train: a given checkpoint or `steps: 0` trains nothing), which keeps
-/// per token and layer about 10 d + 4 ffn floats and the logits twice (values, gradients),
-/// and the longest evaluation forward's, which keeps every layer boundary, one layer's
-/// activations, the gradient scratch and the logits once (inference shares one layer).
+/// per token and layer about 6 d + 4 a + 4 ffn floats and the logits twice (values,
+/// gradients), and the longest evaluation forward's, which keeps every layer boundary, one
+/// layer's activations, the gradient scratch and the logits once (inference shares one
+/// layer). a is the attention width, heads x head width: d unless a checkpoint's `head_dim`
+/// says otherwise; q, k, v and the attention output (and their gradients) are counted at a.
 struct MemoryBound {
     var bytes: Double
     var tokens: Int
 
     init(_ c: RunConfig) {
         let m = c.model
-        let d = Double(m.dim), f = Double(m.ffnDim), layers = Double(m.nLayers), v = Double(m.vocabSize)
-        let parameters = v * d * 2 + layers * (4 * d * d + 3 * d * f)
+        let d = Double(m.dim), a = Double(m.attentionDim), f = Double(m.ffnDim), layers = Double(m.nLayers)
+        let v = Double(m.vocabSize)
+        let parameters = v * d * 2 + layers * (4 * d * a + 3 * d * f)
         // A micro-batch's tokens, of the stages that train (accumulation keeps no more).
         func micro(_ t: TrainingConfig) -> Int { t.steps > 0 ? t.batchSize * t.length : 0 }
         let training = max(c.baseCheckpoint == nil ? micro(c.base) : 0, micro(c.finetune.training))
         let evaluation = ([c.evaluate.inductionLength] + c.evaluate.lengths + c.evaluate.passkeyLengths).max() ?? 0
         tokens = max(training, evaluation)
-        let trainingPerToken = layers * (10 * d + 4 * f) + 2 * v
-        let inferencePerToken = (layers + 1) * d + (16 * d + 7 * f) + v
+        let trainingPerToken = layers * (6 * d + 4 * a + 4 * f) + 2 * v
+        let inferencePerToken = (layers + 1) * d + (8 * d + 8 * a + 7 * f) + v
         bytes = 16 * parameters + 4 * max(trainingPerToken * Double(training), inferencePerToken * Double(evaluation))
     }
 

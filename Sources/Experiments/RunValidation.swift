@@ -19,11 +19,13 @@ enum RunValidation {
         }
         func message(_ error: Error) -> String { (error as? UserError)?.message ?? String(describing: error) }
         let m = c.model
-        guard m.dim % m.nHeads == 0 else {
+        // A given checkpoint may set its head width (`head_dim`); the spec's own shape splits d.
+        guard m.explicitHeadDim != nil || m.dim % m.nHeads == 0 else {
             throw fail(["model.heads", "model.dim"], "width \(m.dim) is not a multiple of \(m.nHeads) heads")
         }
         guard m.headDim % 2 == 0 else {
-            throw fail(["model.heads", "model.dim"], "head dimension \(m.dim)/\(m.nHeads) = \(m.headDim) must be even for RoPE")
+            let width = m.explicitHeadDim.map { "head_dim \($0)" } ?? "head dimension \(m.dim)/\(m.nHeads) = \(m.headDim)"
+            throw fail(["model.heads", "model.dim"], "\(width) must be even for RoPE")
         }
         guard m.nHeads % m.nKVHeads == 0 else {
             throw fail(["model.kv_heads", "model.heads"], "\(m.nHeads) heads are not a multiple of \(m.nKVHeads) key/value heads")
@@ -65,7 +67,8 @@ enum RunValidation {
             throw fail(["finetune.group", "finetune.context", "finetune.attention"], message(error))
         }
 
-        // Adapters must fit the projections they adapt: q, o are d x d; k, v are kv_dim x d.
+        // Adapters must fit the projections they adapt: q is a x d, o is d x a (a = heads x
+        // head width, d unless head_dim says otherwise); k, v are kv_dim x d.
         let trainable = c.finetune.trainable
         if trainable.contains(.all), trainable != .all {
             throw fail(["finetune.trainable"], "'all' (full fine-tuning) already trains every part; list it alone")

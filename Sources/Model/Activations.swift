@@ -1,8 +1,9 @@
-/// Saved activations of one decoder layer for a batch of `rows = B * n` tokens.
+/// Saved activations of one decoder layer for a batch of `rows = B * n` tokens. Queries and
+/// the attention output are a = H * hd wide (`attentionDim`), d unless `head_dim` says otherwise.
 final class LayerActivations {
     let xn1: FloatBuffer, rstd1: FloatBuffer          // [rows, d], [rows]
-    let q: FloatBuffer, k: FloatBuffer, v: FloatBuffer  // after RoPE: [rows, d], [rows, kvd] x2
-    let att: FloatBuffer, lse: FloatBuffer            // [rows, d], [B, H, n]
+    let q: FloatBuffer, k: FloatBuffer, v: FloatBuffer  // after RoPE: [rows, a], [rows, kvd] x2
+    let att: FloatBuffer, lse: FloatBuffer            // [rows, a], [B, H, n]
     let x1: FloatBuffer                               // residual after attention [rows, d]
     let xn2: FloatBuffer, rstd2: FloatBuffer          // [rows, d], [rows]
     let g: FloatBuffer, u: FloatBuffer, h: FloatBuffer  // [rows, F]
@@ -11,9 +12,9 @@ final class LayerActivations {
 
     init(rows: Int, config c: ModelConfig, lora: LoRAConfig?) {
         xn1 = FloatBuffer(count: rows * c.dim); rstd1 = FloatBuffer(count: rows)
-        q = FloatBuffer(count: rows * c.dim)
+        q = FloatBuffer(count: rows * c.attentionDim)
         k = FloatBuffer(count: rows * c.kvDim); v = FloatBuffer(count: rows * c.kvDim)
-        att = FloatBuffer(count: rows * c.dim); lse = FloatBuffer(count: rows * c.nHeads)
+        att = FloatBuffer(count: rows * c.attentionDim); lse = FloatBuffer(count: rows * c.nHeads)
         x1 = FloatBuffer(count: rows * c.dim)
         xn2 = FloatBuffer(count: rows * c.dim); rstd2 = FloatBuffer(count: rows)
         g = FloatBuffer(count: rows * c.ffnDim); u = FloatBuffer(count: rows * c.ffnDim)
@@ -34,7 +35,8 @@ final class Workspace {
     let losses: FloatBuffer, lseV: FloatBuffer        // [rows]
     var inputs: [Int32], targets: [Int32]             // [rows]
     // Gradient scratch.
-    let dres: FloatBuffer, dxn: FloatBuffer, datt: FloatBuffer, dq: FloatBuffer  // [rows, d]
+    let dres: FloatBuffer, dxn: FloatBuffer           // [rows, d]
+    let datt: FloatBuffer, dq: FloatBuffer            // [rows, a]
     let dk: FloatBuffer, dv: FloatBuffer              // [rows, kvd]
     let dg: FloatBuffer, du: FloatBuffer, dh: FloatBuffer  // [rows, F]
     let dhidden: FloatBuffer                          // [rows, r]
@@ -52,7 +54,7 @@ final class Workspace {
         losses = FloatBuffer(count: rows); lseV = FloatBuffer(count: rows)
         inputs = [Int32](repeating: 0, count: rows); targets = inputs
         dres = FloatBuffer(count: rows * c.dim); dxn = FloatBuffer(count: rows * c.dim)
-        datt = FloatBuffer(count: rows * c.dim); dq = FloatBuffer(count: rows * c.dim)
+        datt = FloatBuffer(count: rows * c.attentionDim); dq = FloatBuffer(count: rows * c.attentionDim)
         dk = FloatBuffer(count: rows * c.kvDim); dv = FloatBuffer(count: rows * c.kvDim)
         dg = FloatBuffer(count: rows * c.ffnDim); du = FloatBuffer(count: rows * c.ffnDim)
         dh = FloatBuffer(count: rows * c.ffnDim)

@@ -94,8 +94,8 @@ public enum HFConfig {
             throw UserError("\(source): hidden_act '\(act)' is not supported (expected silu)")
         }
         let dim = try int("hidden_size"), heads = try int("num_attention_heads")
-        // A head_dim other than hidden_size / heads is kept for the analytic models; loading
-        // the weights refuses it (`ModelConfig.validate`).
+        // A head_dim other than hidden_size / heads (q_proj [heads * head_dim, hidden_size])
+        // is kept as `explicitHeadDim`; one equal to it leaves the shape as without the key.
         var explicitHeadDim: Int?
         if json["head_dim"] != nil, !(json["head_dim"] is NSNull) {
             let hd = try int("head_dim")
@@ -114,7 +114,7 @@ public enum HFConfig {
             ropeBase: rope.base, normEps: Float(eps),
             tieWordEmbeddings: (json["tie_word_embeddings"] as? Bool) ?? false)
         config.explicitHeadDim = explicitHeadDim
-        do { try config.validateShape() } catch let e as UserError { throw UserError("\(source): \(e.message)") }
+        do { try config.validate() } catch let e as UserError { throw UserError("\(source): \(e.message)") }
         return (config, rope)
     }
 

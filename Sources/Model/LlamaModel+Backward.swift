@@ -62,7 +62,7 @@ extension LlamaModel {
                        hidden: a.hidden[.o]?.pointer, scratch: scratch, threads: threads)
         let shape = self.shape(length: n, layer: l)
         for b in 0..<w.batch {
-            let qo = b * n * c.dim, ko = b * n * c.kvDim
+            let qo = b * n * c.attentionDim, ko = b * n * c.kvDim
             try attention.backward(
                 q: a.q.pointer + qo, k: a.k.pointer + ko, v: a.v.pointer + ko, out: a.att.pointer + qo,
                 lse: a.lse.pointer + b * c.nHeads * n, dOut: w.datt.pointer + qo,

@@ -118,8 +118,8 @@ extension LlamaModel {
             let shape = self.shape(length: n, layer: l)
             for b in 0..<w.batch {
                 try attention.forward(
-                    q: a.q.pointer + b * n * c.dim, k: a.k.pointer + b * n * c.kvDim,
-                    v: a.v.pointer + b * n * c.kvDim, out: a.att.pointer + b * n * c.dim,
+                    q: a.q.pointer + b * n * c.attentionDim, k: a.k.pointer + b * n * c.kvDim,
+                    v: a.v.pointer + b * n * c.kvDim, out: a.att.pointer + b * n * c.attentionDim,
                     lse: a.lse.pointer + b * c.nHeads * n, shape: shape, threads: threads)
             }
         }

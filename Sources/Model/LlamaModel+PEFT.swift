@@ -21,9 +21,9 @@ extension LlamaModel {
     /// configuration and RoPE (position interpolation is part of the fine-tune, and an adapter
     /// cannot carry it), without adapters.
     public func peftBase(from base: LlamaModel, source: String) throws -> LlamaModel {
-        let shape = { (c: ModelConfig) in [c.vocabSize, c.dim, c.nLayers, c.nHeads, c.nKVHeads, c.ffnDim, c.isTied ? 1 : 0] }
+        let shape = { (c: ModelConfig) in [c.vocabSize, c.dim, c.nLayers, c.nHeads, c.nKVHeads, c.headDim, c.ffnDim, c.isTied ? 1 : 0] }
         guard shape(base.config) == shape(config) else {
-            throw UserError("\(source): the base model's shape (vocabulary, width, layers, heads, KV heads, FFN, tied) \(shape(base.config)) differs from the fine-tuned model's \(shape(config))")
+            throw UserError("\(source): the base model's shape (vocabulary, width, layers, heads, KV heads, head width, FFN, tied) \(shape(base.config)) differs from the fine-tuned model's \(shape(config))")
         }
         let out = try LlamaModel(config: config, lora: nil, trainable: [], rope: rope)
         for spec in out.parameters.tensors { out.parameters.setValues(of: spec.name, base.parameters.values(of: spec.name)) }

@@ -22,7 +22,8 @@ public enum LoRATarget: String, CaseIterable, Codable, Hashable, Sendable {
     /// (in, out) features of the projection; HF Linear weights are [out, in].
     public func shape(_ c: ModelConfig) -> (input: Int, output: Int) {
         switch self {
-        case .q, .o: return (c.dim, c.dim)
+        case .q: return (c.dim, c.attentionDim)
+        case .o: return (c.attentionDim, c.dim)
         case .k, .v: return (c.dim, c.kvDim)
         case .gate, .up: return (c.dim, c.ffnDim)
         case .down: return (c.ffnDim, c.dim)

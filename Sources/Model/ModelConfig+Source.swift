@@ -5,8 +5,7 @@ extension ModelConfig {
     /// The shape and RoPE of the model at `url`, from its configuration alone: a Hugging Face
     /// `config.json`, a directory holding one, or a `.gguf` file (its header: the tensors are
     /// mapped, never read). The one resolver behind every `--model PATH`; the parsers are the
-    /// ones `LlamaModel.load` uses. The shape may carry an `explicitHeadDim`, which only the
-    /// analytic models take (`validate` refuses it for training).
+    /// ones `LlamaModel.load` uses. The shape may carry an `explicitHeadDim`.
     public static func read(from url: URL) throws -> (ModelConfig, RoPE) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {

@@ -23,9 +23,9 @@ public struct ModelConfig: Codable, Hashable, Sendable {
     /// The output head reuses the token embedding (Hugging Face `tie_word_embeddings`, as in
     /// SmolLM2 and Llama 3.2). Optional so that untied configurations encode, and hash, as before.
     public var tieWordEmbeddings: Bool?
-    /// Hugging Face `head_dim` (GGUF `attention.key_length`) where it differs from dim / nHeads.
-    /// Only the analytic models (FLOPs, memory) take such a shape; the trainer refuses it
-    /// (`validate`). Optional so that every other configuration encodes, and hashes, as before.
+    /// Hugging Face `head_dim` (GGUF `attention.key_length`) where it differs from dim / nHeads:
+    /// q_proj is then [nHeads * headDim, dim] and o_proj [dim, nHeads * headDim] (`attentionDim`).
+    /// Optional so that every other configuration encodes, and hashes, as before.
     public var explicitHeadDim: Int?
 
     public init(name: String, vocabSize: Int, dim: Int, nLayers: Int, nHeads: Int, nKVHeads: Int? = nil,
@@ -51,16 +51,9 @@ public struct ModelConfig: Codable, Hashable, Sendable {
     /// Width of the queries and of the attention output, nHeads × headDim (= dim unless `explicitHeadDim`).
     public var attentionDim: Int { nHeads * headDim }
 
-    /// Checks the shape is one the trainer can run: `validateShape`, and heads that split dim.
+    /// Checks the shape is a LLaMA that the analytic models count and the trainer runs (an
+    /// explicit head width included).
     public func validate() throws {
-        try validateShape()
-        if let hd = explicitHeadDim, hd * nHeads != dim {
-            throw UserError("model '\(name)': head_dim \(hd) differs from dim / heads = \(dim) / \(nHeads); only head_dim x heads = dim is supported for training and evaluation (flops and estimate take it)")
-        }
-    }
-
-    /// Checks the shape is a LLaMA the analytic models can count.
-    public func validateShape() throws {
         func fail(_ what: String) -> UserError { UserError("model '\(name)': \(what)") }
         guard vocabSize > 0, dim > 0, nLayers > 0, nHeads > 0, ffnDim > 0, maxContext > 0 else {
             throw fail("every size must be positive")

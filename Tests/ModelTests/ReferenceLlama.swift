@@ -7,9 +7,13 @@ struct ReferenceLlama {
     let c: ModelConfig
     let lora: LoRAConfig?
     let piFactor: Double
+    /// An attention pattern by registry name and its group size in tokens, applied through
+    /// `AttentionReference`'s definitions; nil is full causal attention.
+    let pattern: (name: String, group: Int)?
     var p: [String: [Double]]
 
-    init(model: LlamaModel) {
+    init(model: LlamaModel, pattern: (name: String, group: Int)? = nil) {
+        self.pattern = pattern
         c = model.config
         lora = model.lora
         piFactor = model.rope.interpolationFactor
@@ -53,7 +57,14 @@ struct ReferenceLlama {
         return y
     }
 
-    /// Logits [n][V] of one sequence.
+    /// Whether query i sees key j in head h of layer l.
+    func visible(_ i: Int, _ j: Int, head h: Int, layer l: Int, n: Int) -> Bool {
+        guard let pattern else { return j <= i }
+        return AttentionReference.visible(pattern.name, i: i, j: j, head: h, layer: l, n: n, g: pattern.group, heads: c.nHeads)
+    }
+
+    /// Logits [n][V] of one sequence. Queries and the attention output are H * hd wide, which
+    /// is d unless the configuration sets its own head width.
     func logits(_ tokens: [Int32]) -> [[Double]] {
         let n = tokens.count, d = c.dim, hd = c.headDim, H = c.nHeads, Hkv = c.nKVHeads
         let emb = p["model.embed_tokens.weight"]!
@@ -67,18 +78,19 @@ struct ReferenceLlama {
                 for h in 0..<H { q[t].replaceSubrange(h * hd..<(h + 1) * hd, with: rope(Array(q[t][h * hd..<(h + 1) * hd]), pos: t)) }
                 for h in 0..<Hkv { k[t].replaceSubrange(h * hd..<(h + 1) * hd, with: rope(Array(k[t][h * hd..<(h + 1) * hd]), pos: t)) }
             }
-            var att = [[Double]](repeating: [Double](repeating: 0, count: d), count: n)
+            var att = [[Double]](repeating: [Double](repeating: 0, count: H * hd), count: n)
             for h in 0..<H {
                 let g = h * Hkv / H
                 for i in 0..<n {
-                    var s = [Double](repeating: 0, count: i + 1)
-                    for j in 0...i {
-                        for e in 0..<hd { s[j] += q[i][h * hd + e] * k[j][g * hd + e] }
-                        s[j] /= Double(hd).squareRoot()
+                    let keys = (0..<n).filter { visible(i, $0, head: h, layer: l, n: n) }
+                    var s = [Double](repeating: 0, count: keys.count)
+                    for (x, j) in keys.enumerated() {
+                        for e in 0..<hd { s[x] += q[i][h * hd + e] * k[j][g * hd + e] }
+                        s[x] /= Double(hd).squareRoot()
                     }
                     let m = s.max()!, z = s.reduce(0) { $0 + exp($1 - m) }
-                    for j in 0...i {
-                        let w = exp(s[j] - m) / z
+                    for (x, j) in keys.enumerated() {
+                        let w = exp(s[x] - m) / z
                         for e in 0..<hd { att[i][h * hd + e] += w * v[j][g * hd + e] }
                     }
                 }

@@ -13,11 +13,14 @@ import Training
 /// configs name the byte tokenizer's BOS/EOS/PAD (256, 257, 258), not LLaMA's 1 and 2.
 @Suite struct HFExportPEFTTests {
     /// A micro model before fine-tuning (written as a base directory), then its LoRA+
-    /// checkpoint after 3 steps, exported with the base.
-    func exported(_ dir: URL, tied: Bool = false) throws -> (trained: LlamaModel, out: URL, written: HFExport.Written) {
+    /// checkpoint after 3 steps, exported with the base. With `headDim`, heads of that width
+    /// (q_proj [4 x headDim, 32]) and an adapter on o_proj as well.
+    func exported(_ dir: URL, tied: Bool = false, headDim: Int? = nil) throws -> (trained: LlamaModel, out: URL, written: HFExport.Written) {
         var config = ModelConfig.micro
         config.tieWordEmbeddings = tied ? true : nil
-        let m = try LlamaModel(config: config, lora: LoRAConfig(rank: 4, alpha: 8, targets: [.q, .v, .down]),
+        config.explicitHeadDim = headDim
+        let targets: [LoRATarget] = headDim == nil ? [.q, .v, .down] : [.q, .o, .v, .down]
+        let m = try LlamaModel(config: config, lora: LoRAConfig(rank: 4, alpha: 8, targets: targets),
                                trainable: .longLoRA, rope: RoPE(base: 10000, scaling: .positionInterpolation(factor: 2)))
         m.initialize(rng: SplitMix64(seed: 3))
         let base = dir.appendingPathComponent("pretrained")
@@ -33,13 +36,15 @@ import Training
         return (m, out, written)
     }
 
-    @Test(arguments: [false, true]) func peftBasePlusAdapterGivesTheMergedLogits(tied: Bool) throws {
+    /// Also for heads 16 wide over d = 32 (attention width 64): config.json's head_dim.
+    @Test(arguments: [(false, nil), (true, nil), (false, 16)] as [(Bool, Int?)])
+    func peftBasePlusAdapterGivesTheMergedLogits(tied: Bool, headDim: Int?) throws {
         let python = HFExportTests.venvPython.path
         try #require(FileManager.default.isExecutableFile(atPath: python),
                      "\(python) is missing: run `bash scripts/setup.sh` (it installs transformers and peft there)")
         let dir = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let (trained, out, written) = try exported(dir, tied: tied)
+        let (trained, out, written) = try exported(dir, tied: tied, headDim: headDim)
         #expect(written.modulesToSave == ["embed_tokens", "input_layernorm", "post_attention_layernorm", "norm"])
         #expect(written.base?.path == out.standardizedFileURL.appendingPathComponent("base").path)
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()

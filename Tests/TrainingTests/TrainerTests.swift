@@ -64,19 +64,25 @@ import Training
         #expect(m.parameters.spec(LlamaNames.head)?.isTrainable == false)
     }
 
-    @Test func resumeGivesBitIdenticalLosses() throws {
+    /// Also with heads 16 wide over d = 32 (`head_dim` in the checkpoint's config.json) and
+    /// adapters on q and o, whose shapes follow the attention width 64.
+    @Test(arguments: [nil, 16] as [Int?]) func resumeGivesBitIdenticalLosses(headDim: Int?) throws {
         let c = Fixtures.config(steps: 4)
-        let whole = try Trainer(model: try Fixtures.model(), config: c, attention: PatternAttention.full, execution: .serial, batches: Fixtures.batches(c))
+        var config = ModelConfig.micro
+        config.explicitHeadDim = headDim
+        let lora = LoRAConfig(rank: 4, alpha: 8, targets: headDim == nil ? [.q, .k, .v, .o] : [.q, .o])
+        func model() throws -> LlamaModel { try Fixtures.model(lora: lora, config: config) }
+        let whole = try Trainer(model: try model(), config: c, attention: PatternAttention.full, execution: .serial, batches: Fixtures.batches(c))
         try whole.run()
 
         let dir = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let first = try Trainer(model: try Fixtures.model(), config: c, attention: PatternAttention.full, execution: .serial, batches: Fixtures.batches(c))
+        let first = try Trainer(model: try model(), config: c, attention: PatternAttention.full, execution: .serial, batches: Fixtures.batches(c))
         try first.run(until: 2)
         try TrainerCheckpoint.save(first, to: dir)
         let resumed = try TrainerCheckpoint.resume(from: dir, attention: PatternAttention.full, execution: .serial,
                                                    batches: Fixtures.batches(c))
-        #expect(resumed.step == 2)
+        #expect(resumed.step == 2 && resumed.model.config == config)
         try resumed.run()
         #expect(resumed.history.map(\.loss) == whole.history.map(\.loss))
         #expect(resumed.model.parameters.values.array == whole.model.parameters.values.array)

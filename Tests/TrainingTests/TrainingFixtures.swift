@@ -5,8 +5,8 @@ import Training
 
 enum Fixtures {
     static func model(lora: LoRAConfig? = LoRAConfig(rank: 4, alpha: 8), trainable: TrainableParts = .longLoRA,
-                      rope: RoPE? = nil, seed: UInt64 = 1) throws -> LlamaModel {
-        let m = try LlamaModel(config: .micro, lora: lora, trainable: trainable, rope: rope)
+                      rope: RoPE? = nil, seed: UInt64 = 1, config: ModelConfig = .micro) throws -> LlamaModel {
+        let m = try LlamaModel(config: config, lora: lora, trainable: trainable, rope: rope)
         m.initialize(rng: SplitMix64(seed: seed))
         return m
     }

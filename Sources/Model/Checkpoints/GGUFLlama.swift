@@ -18,8 +18,9 @@ public enum GGUFLlama {
         }
         let dim = try file.int("llama.embedding_length"), heads = try file.int("llama.attention.head_count")
         let kvHeads = try file.optionalInt("llama.attention.head_count_kv") ?? heads
-        // key_length is the head dimension; one other than embedding_length / head_count is kept
-        // for the analytic models, and loading the weights refuses it (`ModelConfig.validate`).
+        // key_length is the head dimension (llama.cpp writes it, with value_length and
+        // rope.dimension_count, from a Hugging Face head_dim); it may differ from
+        // embedding_length / head_count (`ModelConfig.explicitHeadDim`).
         let keyLength = try file.optionalInt("llama.attention.key_length")
         guard heads > 0, keyLength != nil || dim % heads == 0 else {
             throw UserError("\(path): llama.embedding_length \(dim) is not a multiple of llama.attention.head_count \(heads)")
@@ -62,7 +63,7 @@ public enum GGUFLlama {
             ffnDim: try file.int("llama.feed_forward_length"), maxContext: try file.int("llama.context_length"),
             ropeBase: base, normEps: Float(eps), tieWordEmbeddings: file.tensors["output.weight"] == nil)
         if headDim * heads != dim { config.explicitHeadDim = headDim }
-        do { try config.validateShape(); try rope.validate() } catch let e as UserError {
+        do { try config.validate(); try rope.validate() } catch let e as UserError {
             throw UserError("\(path): \(e.message)")
         }
         return (config, rope)
@@ -88,7 +89,9 @@ public enum GGUFLlama {
         return mapped[module].map { "blk.\(layer).\($0).weight" }
     }
 
-    /// Undoes llama.cpp's permutation of a [heads * hd, in] query or key matrix.
+    /// Undoes llama.cpp's permutation of a [heads * hd, in] query or key matrix. The head width
+    /// is rows / heads, as llama.cpp's converter and transformers' GGUF loader take it, so an
+    /// explicit head_dim (q rows = heads * hd other than in) is undone alike.
     public static func unpermuteRows(_ w: [Float], heads: Int, columns: Int) -> [Float] {
         let rows = w.count / columns, hd = rows / heads, half = hd / 2
         var out = [Float](repeating: 0, count: w.count)
