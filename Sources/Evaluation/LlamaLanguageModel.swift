@@ -50,8 +50,7 @@ public struct LlamaLanguageModel: CausalLanguageModel {
 
         mutating func prefill(_ tokens: [Int32]) throws -> [Float] {
             guard !tokens.isEmpty else { throw UserError("decoder: no tokens to append") }
-            let logits = try model.logits(tokens: tokens, cache: cache, execution: execution)  // [m, V]
-            return Array(logits[((tokens.count - 1) * model.config.vocabSize)...])
+            return try model.lastLogits(tokens: tokens, cache: cache, execution: execution)
         }
     }
 }

@@ -9,11 +9,11 @@ import Training
 /// Parameters with their gradients and both AdamW moments (16 bytes each, as in full
 /// fine-tuning), plus the larger of two activation sets: a training micro-batch's (of the
 /// stages that train: a given checkpoint or `steps: 0` trains nothing), which keeps
-/// per token and layer about 6 d + 4 a + 4 ffn floats and the logits twice (values,
-/// gradients), and the longest evaluation forward's, which keeps every layer boundary, one
-/// layer's activations, the gradient scratch and the logits once (inference shares one
-/// layer). a is the attention width, heads x head width: d unless a checkpoint's `head_dim`
-/// says otherwise; q, k, v and the attention output (and their gradients) are counted at a.
+/// per token and layer about 6 d + 4 a + 4 ffn floats, and the longest evaluation forward's,
+/// which keeps two residual streams and one layer's activations (about 6 d + 4 a + 3 ffn per
+/// token: nothing runs backward); and one chunk of the output head's logits (at most 8M).
+/// a is the attention width, heads x head width: d unless a checkpoint's `head_dim` says
+/// otherwise; q, k, v and the attention output (and their gradients) are counted at a.
 struct MemoryBound {
     var bytes: Double
     var tokens: Int
@@ -28,9 +28,10 @@ struct MemoryBound {
         let training = max(c.baseCheckpoint == nil ? micro(c.base) : 0, micro(c.finetune.training))
         let evaluation = ([c.evaluate.inductionLength] + c.evaluate.lengths + c.evaluate.passkeyLengths).max() ?? 0
         tokens = max(training, evaluation)
-        let trainingPerToken = layers * (6 * d + 4 * a + 4 * f) + 2 * v
-        let inferencePerToken = (layers + 1) * d + (8 * d + 8 * a + 7 * f) + v
-        bytes = 16 * parameters + 4 * max(trainingPerToken * Double(training), inferencePerToken * Double(evaluation))
+        let trainingPerToken = layers * (6 * d + 4 * a + 4 * f)
+        let inferencePerToken = 6 * d + 4 * a + 3 * f
+        let logits = min(Double(tokens) * v, Double(1 << 23))
+        bytes = 16 * parameters + 4 * (max(trainingPerToken * Double(training), inferencePerToken * Double(evaluation)) + logits)
     }
 
     static var available: Double { Double(ProcessInfo.processInfo.physicalMemory) }

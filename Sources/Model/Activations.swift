@@ -25,14 +25,23 @@ final class LayerActivations {
 
 /// All buffers of a forward/backward pass over a batch of shape [B, n]: one residual stream
 /// per layer boundary (what activation recomputation keeps), the per-layer activations
-/// (all layers, or one shared set when recomputing), and gradient scratch.
+/// (all layers, or one shared set when recomputing), and gradient scratch. An inference
+/// workspace (`training: false`, nothing runs backward) keeps two residual streams used in
+/// turn, one set of activations and no gradient scratch. The output head runs over chunks
+/// of `headRows` rows, so n x V logits never exist at once.
 final class Workspace {
-    let batch: Int, length: Int, rows: Int, recompute: Bool
-    let residual: [FloatBuffer]                       // L + 1 of [rows, d]
-    let layers: [LayerActivations]                    // L, or 1 when recomputing
+    let batch: Int, length: Int, rows: Int, recompute: Bool, training: Bool
+    private let residuals: [FloatBuffer]              // L + 1 of [rows, d]; 2 for inference
+    let layers: [LayerActivations]                    // L, or 1 when recomputing or inferring
     let xf: FloatBuffer, rstdF: FloatBuffer           // final norm [rows, d], [rows]
-    let logits: FloatBuffer                           // [rows, V]; dlogits in backward
+    let headRows: Int                                 // rows per chunk of the output head
+    let logits: FloatBuffer                           // [headRows, V]; dlogits when training
     let losses: FloatBuffer, lseV: FloatBuffer        // [rows]
+    /// Set by a training forward, which leaves d(loss)/d(xf) in `dxn` and the head's weight
+    /// gradient added, chunk by chunk, while each chunk's logits exist.
+    var headGradientDone = false
+    /// The logits a forward was asked to keep ([rows kept, V]).
+    var keptLogits: [Float] = []
     var inputs: [Int32], targets: [Int32]             // [rows]
     // Gradient scratch.
     let dres: FloatBuffer, dxn: FloatBuffer           // [rows, d]
@@ -42,25 +51,35 @@ final class Workspace {
     let dhidden: FloatBuffer                          // [rows, r]
     let rope: RoPETable
 
-    init(batch: Int, length: Int, recompute: Bool, config c: ModelConfig, lora: LoRAConfig?, rope: RoPE) {
-        self.batch = batch; self.length = length; self.recompute = recompute
+    init(batch: Int, length: Int, recompute: Bool, training: Bool = true, headRows: Int? = nil,
+         config c: ModelConfig, lora: LoRAConfig?, rope: RoPE) {
+        self.batch = batch; self.length = length; self.recompute = recompute; self.training = training
         rows = batch * length
-        residual = (0...c.nLayers).map { _ in FloatBuffer(count: batch * length * c.dim) }
-        layers = (0..<(recompute ? 1 : c.nLayers)).map { _ in
+        residuals = (0..<(training ? c.nLayers + 1 : 2)).map { _ in FloatBuffer(count: batch * length * c.dim) }
+        layers = (0..<(recompute || !training ? 1 : c.nLayers)).map { _ in
             LayerActivations(rows: batch * length, config: c, lora: lora)
         }
         xf = FloatBuffer(count: rows * c.dim); rstdF = FloatBuffer(count: rows)
-        logits = FloatBuffer(count: rows * c.vocabSize)
+        self.headRows = min(rows, headRows ?? Self.headRows(vocab: c.vocabSize))
+        logits = FloatBuffer(count: self.headRows * c.vocabSize)
         losses = FloatBuffer(count: rows); lseV = FloatBuffer(count: rows)
         inputs = [Int32](repeating: 0, count: rows); targets = inputs
-        dres = FloatBuffer(count: rows * c.dim); dxn = FloatBuffer(count: rows * c.dim)
-        datt = FloatBuffer(count: rows * c.attentionDim); dq = FloatBuffer(count: rows * c.attentionDim)
-        dk = FloatBuffer(count: rows * c.kvDim); dv = FloatBuffer(count: rows * c.kvDim)
-        dg = FloatBuffer(count: rows * c.ffnDim); du = FloatBuffer(count: rows * c.ffnDim)
-        dh = FloatBuffer(count: rows * c.ffnDim)
-        dhidden = FloatBuffer(count: rows * (lora?.rank ?? 0))
+        let g = training ? rows : 0  // no gradient scratch for inference
+        dres = FloatBuffer(count: g * c.dim); dxn = FloatBuffer(count: g * c.dim)
+        datt = FloatBuffer(count: g * c.attentionDim); dq = FloatBuffer(count: g * c.attentionDim)
+        dk = FloatBuffer(count: g * c.kvDim); dv = FloatBuffer(count: g * c.kvDim)
+        dg = FloatBuffer(count: g * c.ffnDim); du = FloatBuffer(count: g * c.ffnDim)
+        dh = FloatBuffer(count: g * c.ffnDim)
+        dhidden = FloatBuffer(count: g * (lora?.rank ?? 0))
         self.rope = rope.table(positions: 0..<length, headDim: c.headDim)
     }
 
-    func activations(layer: Int) -> LayerActivations { layers[recompute ? 0 : layer] }
+    /// Rows per output-head chunk by default: about 8M logits (32 MB), at least 64 rows so
+    /// the head's products stay large.
+    static func headRows(vocab: Int) -> Int { max(64, (1 << 23) / max(vocab, 1)) }
+
+    /// The residual stream before layer l (l = L: the last layer's output).
+    func residual(_ l: Int) -> FloatBuffer { residuals[training ? l : l % 2] }
+
+    func activations(layer: Int) -> LayerActivations { layers[layers.count == 1 ? 0 : layer] }
 }

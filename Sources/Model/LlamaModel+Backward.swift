@@ -8,26 +8,24 @@ extension LlamaModel {
     /// micro-batches accumulate). Returns the mean loss.
     public func forwardBackward(batch: [Int32], batchSize: Int, length: Int, attention: any AttentionBackend,
                                 execution: Execution, gradientScale: Float = 1) throws -> Double {
+        let rows = batchSize * length
         let w = try forward(batch: batch, batchSize: batchSize, length: length, attention: attention,
-                            execution: execution)
+                            execution: execution, lossGradientScale: gradientScale / Float(rows))
         let loss = meanLoss(w)
-        try backward(w, scale: gradientScale / Float(w.rows), attention: attention, threads: execution.threads)
+        try backward(w, attention: attention, threads: execution.threads)
         return loss
     }
 
-    /// `w` as the forward with `attention` left it (one layer's activations when it recomputes).
-    func backward(_ w: Workspace, scale: Float, attention: any AttentionBackend, threads: Int) throws {
+    /// `w` as a training forward with `attention` left it (one layer's activations when it
+    /// recomputes), the output head's backward already done (`headAndLoss`).
+    func backward(_ w: Workspace, attention: any AttentionBackend, threads: Int) throws {
         let c = config, rows = w.rows
-        w.targets.withUnsafeBufferPointer {
-            CrossEntropy.backward(logits: w.logits.pointer, targets: $0.baseAddress!, lse: w.lseV.pointer,
-                                  scale: scale, rows: rows, vocab: c.vocabSize, threads: threads)
-        }
-        // Head and final norm; dres becomes d(residual[L]).
-        head.backward(x: w.xf.pointer, dy: w.logits.pointer, dx: w.dxn.pointer, rows: rows,
-                      accumulate: false, hidden: nil, scratch: nil, threads: threads)
+        precondition(w.training && w.headGradientDone, "backward needs a training forward")
+        w.headGradientDone = false
+        // Final norm; dres becomes d(residual[L]).
         w.dres.zero()
         let norm = parameters.view(LlamaNames.finalNorm)
-        RMSNorm.backward(x: w.residual[c.nLayers].pointer, weight: norm.value, rstd: w.rstdF.pointer,
+        RMSNorm.backward(x: w.residual(c.nLayers).pointer, weight: norm.value, rstd: w.rstdF.pointer,
                          dy: w.dxn.pointer, dx: w.dres.pointer, dweight: norm.gradient,
                          rows: rows, dim: c.dim, threads: threads)
         for l in stride(from: c.nLayers - 1, through: 0, by: -1) {
@@ -77,7 +75,7 @@ extension LlamaModel {
                        hidden: a.hidden[.k]?.pointer, scratch: scratch, threads: threads)
         blk.v.backward(x: a.xn1.pointer, dy: w.dv.pointer, dx: dxn, rows: rows, accumulate: true,
                        hidden: a.hidden[.v]?.pointer, scratch: scratch, threads: threads)
-        RMSNorm.backward(x: w.residual[l].pointer, weight: blk.inputNorm.value, rstd: a.rstd1.pointer,
+        RMSNorm.backward(x: w.residual(l).pointer, weight: blk.inputNorm.value, rstd: a.rstd1.pointer,
                          dy: dxn, dx: dres, dweight: blk.inputNorm.gradient, rows: rows, dim: c.dim,
                          threads: threads)
     }

@@ -18,6 +18,16 @@ extension LlamaModel {
                     execution: execution).losses.array
     }
 
+    /// Decoding: the logits [V] of the last of `tokens` continuing the sequence in `cache`
+    /// (the others' rows of the output head are not computed); their keys and values join
+    /// the cache, as with `logits(tokens:cache:execution:)`.
+    public func lastLogits(tokens: [Int32], cache: KVCache, execution: Execution) throws -> [Float] {
+        let n = tokens.count
+        guard n > 0 else { throw UserError("logits: empty token sequence") }
+        return try forward(batch: tokens + [0], batchSize: 1, length: n, attention: PatternAttention.full, cache: cache,
+                           execution: execution, keepLogits: (n - 1)..<n).keptLogits
+    }
+
     /// Logits of one sequence: tokens [n] -> [n, V].
     public func logits(tokens: [Int32], attention: any AttentionBackend = PatternAttention.full,
                        execution: Execution) throws -> [Float] {
@@ -38,7 +48,7 @@ extension LlamaModel {
         guard n > 0 else { throw UserError("logits: empty token sequence") }
         // The last target is a dummy: only the logits are returned.
         return try forward(batch: tokens + [0], batchSize: 1, length: n, attention: attention, cache: cache,
-                           execution: execution).logits.array
+                           execution: execution, keepLogits: 0..<n).keptLogits
     }
 
     func meanLoss(_ w: Workspace) -> Double {
@@ -49,16 +59,20 @@ extension LlamaModel {
 
     /// Runs the whole forward pass and leaves every activation in the workspace. With a cache
     /// (one sequence), the n tokens continue the cached ones: RoPE from the cache's position
-    /// on, attention over the cached keys and values and their own.
+    /// on, attention over the cached keys and values and their own. `lossGradientScale`
+    /// (training): the output head's part of the backward pass runs here, chunk by chunk,
+    /// for d(scale * sum of losses); nil: nothing will run backward. `keepLogits`: the rows
+    /// whose logits are returned in the workspace's `keptLogits`.
     @discardableResult
     func forward(batch: [Int32], batchSize B: Int, length n: Int, attention: any AttentionBackend,
-                 cache: KVCache? = nil, execution: Execution) throws -> Workspace {
+                 cache: KVCache? = nil, execution: Execution, lossGradientScale: Float? = nil,
+                 keepLogits: Range<Int>? = nil) throws -> Workspace {
         guard B > 0, n > 0, batch.count == B * (n + 1) else {
             throw UserError("batch has \(batch.count) token ids; expected B x (n + 1) = \(B) x \(n + 1)")
         }
         precondition(cache == nil || B == 1, "a KV cache holds one sequence")
         try checkTokens(batch, what: "batch")
-        let w = workspace(batch: B, length: n, recompute: execution.recompute)
+        let w = workspace(batch: B, length: n, execution: execution, training: lossGradientScale != nil)
         for b in 0..<B {
             for t in 0..<n {
                 w.inputs[b * n + t] = batch[b * (n + 1) + t]
@@ -68,7 +82,7 @@ extension LlamaModel {
         let c = config, threads = execution.threads
         w.inputs.withUnsafeBufferPointer {
             Embedding.forward(tokens: $0.baseAddress!, table: parameters.view(LlamaNames.embedding).value,
-                              x: w.residual[0].pointer, rows: w.rows, dim: c.dim, threads: threads)
+                              x: w.residual(0).pointer, rows: w.rows, dim: c.dim, threads: threads)
         }
         if let cache {
             let start = cache.count
@@ -80,15 +94,49 @@ extension LlamaModel {
         } else {
             for l in 0..<c.nLayers { try layerForward(l, w, attention: attention, rope: w.rope, threads: threads) }
         }
-        RMSNorm.forward(x: w.residual[c.nLayers].pointer, weight: parameters.view(LlamaNames.finalNorm).value,
+        RMSNorm.forward(x: w.residual(c.nLayers).pointer, weight: parameters.view(LlamaNames.finalNorm).value,
                         y: w.xf.pointer, rstd: w.rstdF.pointer, rows: w.rows, dim: c.dim,
                         eps: c.normEps, threads: threads)
-        head.forward(x: w.xf.pointer, y: w.logits.pointer, rows: w.rows, hidden: nil, threads: threads)
-        w.targets.withUnsafeBufferPointer {
-            CrossEntropy.forward(logits: w.logits.pointer, targets: $0.baseAddress!, losses: w.losses.pointer,
-                                 lse: w.lseV.pointer, rows: w.rows, vocab: c.vocabSize, threads: threads)
-        }
+        headAndLoss(w, gradientScale: lossGradientScale, keep: keepLogits, threads: threads)
         return w
+    }
+
+    /// The output head and the cross-entropy over chunks of `w.headRows` rows, so that only
+    /// one chunk's logits exist (a 49152-token vocabulary over 16384 positions would be 3.2 GB).
+    /// With a gradient scale, each chunk's d(loss)/d(logits) goes through the head's backward
+    /// while it exists: d(xf) into `w.dxn`, the head's weight gradient added.
+    func headAndLoss(_ w: Workspace, gradientScale: Float?, keep: Range<Int>?, threads: Int) {
+        let d = config.dim, V = config.vocabSize
+        var kept = [Float](repeating: 0, count: (keep?.count ?? 0) * V)
+        var start = 0
+        while start < w.rows {
+            let count = min(w.headRows, w.rows - start), x = w.xf.pointer + start * d
+            head.forward(x: x, y: w.logits.pointer, rows: count, hidden: nil, threads: threads)
+            w.targets.withUnsafeBufferPointer {
+                CrossEntropy.forward(logits: w.logits.pointer, targets: $0.baseAddress! + start, losses: w.losses.pointer + start,
+                                     lse: w.lseV.pointer + start, rows: count, vocab: V, threads: threads)
+            }
+            if let keep {
+                let first = max(keep.lowerBound, start), end = min(keep.upperBound, start + count)
+                if first < end {
+                    kept.withUnsafeMutableBufferPointer {
+                        ($0.baseAddress! + (first - keep.lowerBound) * V)
+                            .update(from: w.logits.pointer + (first - start) * V, count: (end - first) * V)
+                    }
+                }
+            }
+            if let gradientScale {
+                w.targets.withUnsafeBufferPointer {
+                    CrossEntropy.backward(logits: w.logits.pointer, targets: $0.baseAddress! + start, lse: w.lseV.pointer + start,
+                                          scale: gradientScale, rows: count, vocab: V, threads: threads)
+                }
+                head.backward(x: x, dy: w.logits.pointer, dx: w.dxn.pointer + start * d, rows: count,
+                              accumulate: false, hidden: nil, scratch: nil, threads: threads)
+            }
+            start += count
+        }
+        w.keptLogits = kept
+        w.headGradientDone = gradientScale != nil
     }
 
     /// residual[l] -> residual[l + 1], saving the layer's activations. `rope` rotates the
@@ -96,7 +144,7 @@ extension LlamaModel {
     func layerForward(_ l: Int, _ w: Workspace, attention: any AttentionBackend, rope: RoPETable,
                       cache: KVCache? = nil, threads: Int) throws {
         let c = config, blk = blocks[l], a = w.activations(layer: l), rows = w.rows, n = w.length
-        let x = w.residual[l].pointer, out = w.residual[l + 1].pointer
+        let x = w.residual(l).pointer, out = w.residual(l + 1).pointer
         // Attention half: xn1 = norm(x); q, k, v projections; RoPE; attention; o; residual.
         RMSNorm.forward(x: x, weight: blk.inputNorm.value, y: a.xn1.pointer, rstd: a.rstd1.pointer,
                         rows: rows, dim: c.dim, eps: c.normEps, threads: threads)

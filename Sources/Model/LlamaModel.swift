@@ -79,11 +79,14 @@ public final class LlamaModel {
         }
     }
 
-    func workspace(batch: Int, length: Int, recompute: Bool) -> Workspace {
-        if let w = workspace, w.batch == batch, w.length == length, w.recompute == recompute { return w }
+    /// A training workspace also serves inference of its shape (a validation loss between steps).
+    func workspace(batch: Int, length: Int, execution: Execution, training: Bool) -> Workspace {
+        let headRows = min(batch * length, execution.headRows ?? Workspace.headRows(vocab: config.vocabSize))
+        if let w = workspace, w.batch == batch, w.length == length, w.headRows == headRows,
+           w.training ? w.recompute == execution.recompute || !training : !training { return w }
         workspace = nil  // free the old buffers before allocating new ones
-        let w = Workspace(batch: batch, length: length, recompute: recompute, config: config,
-                          lora: lora, rope: rope)
+        let w = Workspace(batch: batch, length: length, recompute: execution.recompute, training: training,
+                          headRows: headRows, config: config, lora: lora, rope: rope)
         workspace = w
         return w
     }

@@ -30,7 +30,7 @@ import Testing
     /// longer than any training step fits where a training step of its length would not.
     @Test func anEvaluationWindowIsBoundedByInferenceMemoryNotTrainingMemory() {
         let model = "data: {tokenizer: bpe, vocab: 8192}\nmodel: {dim: 768, ffn: 3072, layers: 24, heads: 12}\n"
-        // Inference: about 12 GiB (3.8 of weights and optimizer state, 8 of activations).
+        // Inference: about 6 GiB (3.8 of weights and optimizer state, 2.1 of activations).
         #expect(specError("experiment: t\n" + model, set: ["finetune.context=4096", "evaluate.lengths=[32768]"]) == nil)
         // Training on as many tokens per step: about 125 GiB.
         let message = specError("experiment: t\n" + model, set: ["finetune.context=32768", "finetune.batch_tokens=65536",

@@ -18,18 +18,21 @@ import Testing
         return (m, TestModels.batch(m.config, batchSize: batchSize, length: length, seed: 5))
     }
 
-    @Test func lossMatchesFloat64Reference() throws {
+    /// nil: the output head over all 12 rows at once; 5: in chunks of 5, 5 and 2 rows.
+    @Test(arguments: [nil, 5] as [Int?]) func lossMatchesFloat64Reference(headRows: Int?) throws {
         let (m, batch) = try Self.setUp()
-        let loss = try m.loss(batch: batch, batchSize: Self.batchSize, length: Self.length, attention: TestModels.attention, execution: .serial)
+        let loss = try m.loss(batch: batch, batchSize: Self.batchSize, length: Self.length, attention: TestModels.attention,
+                              execution: Execution(headRows: headRows))
         let ref = ReferenceLlama(model: m).loss(batch: batch, batchSize: Self.batchSize, length: Self.length)
         // Float32 rounding through ~10 sequential ops per layer: ~1e-6 relative is expected.
         #expect(abs(loss - ref) / ref < 1e-5, "float32 \(loss) vs float64 \(ref)")
     }
 
-    @Test func everyParameterKindMatchesFiniteDifferences() throws {
+    @Test(arguments: [nil, 5] as [Int?]) func everyParameterKindMatchesFiniteDifferences(headRows: Int?) throws {
         let (m, batch) = try Self.setUp()
         m.parameters.gradients.zero()
-        _ = try m.forwardBackward(batch: batch, batchSize: Self.batchSize, length: Self.length, attention: TestModels.attention, execution: .serial)
+        _ = try m.forwardBackward(batch: batch, batchSize: Self.batchSize, length: Self.length, attention: TestModels.attention,
+                                  execution: Execution(headRows: headRows))
         var ref = ReferenceLlama(model: m)
         var rng = SplitMix64(seed: 3)
         let step = 1e-5
