@@ -167,7 +167,7 @@ import Testing
         }
     }
 
-    static let saveScript = #"""
+    static let saveScript = VenvPython.decoding + #"""
     import json, sys
     import torch, transformers
     out, tokens, prefill = sys.argv[1], [int(t) for t in sys.argv[2].split(",")], int(sys.argv[3])
@@ -182,18 +182,10 @@ import Testing
             for p in model.parameters():
                 p.add_(torch.randn_like(p) * 0.05)
         model.save_pretrained(f"{out}/{name}")
+        # A fresh model for decoding: the rotary module keeps the largest dynamic base it has seen.
         load = lambda: transformers.LlamaForCausalLM.from_pretrained(f"{out}/{name}", dtype=torch.float32).eval()
-        with torch.no_grad():
-            logits = load()(torch.tensor([tokens])).logits[0]
-            # A fresh model: the rotary module keeps the largest dynamic base it has seen.
-            m = load()
-            step = m(torch.tensor([tokens[:prefill]]), use_cache=True)
-            cache, cached = step.past_key_values, [step.logits[0]]
-            for t in range(prefill, len(tokens)):
-                step = m(torch.tensor([[tokens[t]]]), past_key_values=cache, use_cache=True)
-                cache = step.past_key_values
-                cached.append(step.logits[0])
-        return {"logits": logits.reshape(-1).tolist(), "cached": torch.cat(cached).reshape(-1).tolist()}
+        logits, cached = decode(load, tokens, prefill)
+        return {"logits": logits.reshape(-1).tolist(), "cached": cached.reshape(-1).tolist()}
     models = {
         "dynamic": make("dynamic", 32, {"rope_type": "dynamic", "rope_theta": 10000.0, "factor": 2.0}),
         "yarn": make("yarn", 128, {"rope_type": "yarn", "rope_theta": 10000.0, "factor": 4.0,

@@ -136,7 +136,7 @@ import Testing
         print("head_dim 16: full \(full), cached \(decoding), GGUF \(fromGGUF); transformers GGUF vs safetensors \(theirs)")
     }
 
-    static let saveScript = #"""
+    static let saveScript = VenvPython.decoding + #"""
     import json, sys
     import numpy as np, torch, transformers, gguf
     out, tokens, prefill = sys.argv[1], [int(t) for t in sys.argv[2].split(",")], int(sys.argv[3])
@@ -154,15 +154,7 @@ import Testing
     assert tuple(attn.q_proj.weight.shape) == (128, 64) and tuple(attn.o_proj.weight.shape) == (64, 128)
     model.save_pretrained(f"{out}/hf")
     load = lambda: transformers.LlamaForCausalLM.from_pretrained(f"{out}/hf", dtype=torch.float32).eval()
-    with torch.no_grad():
-        logits = load()(torch.tensor([tokens])).logits[0]
-        m = load()
-        step = m(torch.tensor([tokens[:prefill]]), use_cache=True)
-        cache, cached = step.past_key_values, [step.logits[0]]
-        for t in range(prefill, len(tokens)):
-            step = m(torch.tensor([[tokens[t]]]), past_key_values=cache, use_cache=True)
-            cache = step.past_key_values
-            cached.append(step.logits[0])
+    logits, cached = decode(load, tokens, prefill)
 
     # As llama.cpp's convert_hf_to_gguf.py writes a llama with head_dim (LlamaModel.permute).
     def permute(w, n_head, n_head_kv):
@@ -194,7 +186,7 @@ import Testing
     assert g.config.head_dim == 16, g.config
     with torch.no_grad():
         gguf_logits = g(torch.tensor([tokens])).logits[0]
-    print(json.dumps({"logits": logits.reshape(-1).tolist(), "cached": torch.cat(cached).reshape(-1).tolist(),
+    print(json.dumps({"logits": logits.reshape(-1).tolist(), "cached": cached.reshape(-1).tolist(),
                       "gguf_logits": gguf_logits.reshape(-1).tolist(),
                       "gguf_vs_safetensors": (gguf_logits - logits).abs().max().item()}))
     """#

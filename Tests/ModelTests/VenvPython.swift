@@ -25,6 +25,26 @@ enum VenvPython {
         return smolLM2
     }
 
+    /// Python for the scripts: `decode(load, tokens, prefill)` gives a freshly loaded model's
+    /// logits over `tokens`, and those of cached decoding (a `prefill`-token prompt, then one
+    /// token at a time) concatenated; `load` makes a fresh model (its rotary module may keep
+    /// state between calls).
+    static let decoding = #"""
+    import torch
+    def decode(load, tokens, prefill):
+        with torch.no_grad():
+            logits = load()(torch.tensor([tokens])).logits[0]
+            m = load()
+            step = m(torch.tensor([tokens[:prefill]]), use_cache=True)
+            cache, cached = step.past_key_values, [step.logits[0]]
+            for t in range(prefill, len(tokens)):
+                step = m(torch.tensor([[tokens[t]]]), past_key_values=cache, use_cache=True)
+                cache = step.past_key_values
+                cached.append(step.logits[0])
+        return logits, torch.cat(cached)
+
+    """#
+
     /// Runs `script` with `arguments`, offline, and returns its stdout parsed as a JSON object.
     static func run(_ script: String, _ arguments: [String], in dir: URL) throws -> [String: Any] {
         let python = try requirePython()
