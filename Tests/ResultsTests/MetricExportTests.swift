@@ -29,8 +29,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let export = try MetricExport(Self.runs, curves: true)
         let csv = dir.appendingPathComponent("m.csv"), jsonl = dir.appendingPathComponent("m.jsonl")
-        try export.render(.csv).write(to: csv, atomically: true, encoding: .utf8)
-        try export.render(.jsonl).write(to: jsonl, atomically: true, encoding: .utf8)
+        try export.render(.csv).write(to: csv)
+        try export.render(.jsonl).write(to: jsonl)
         let script = """
             import csv, json, sys
             rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
