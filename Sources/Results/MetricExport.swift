@@ -2,8 +2,8 @@ import Foundation
 import Support
 
 /// Every number of a result file as one tidy table: one row per run and metric value,
-/// with the run's configuration as columns, so that `pandas.read_csv` (or `read_json(...,
-/// lines=True)`) gives a frame a researcher can group and pivot without h5py.
+/// with the run's configuration as columns, so that `pandas.read_csv`, `read_parquet` (or
+/// `read_json(..., lines=True)`) gives a frame a researcher can group and pivot without h5py.
 ///
 /// Columns, in order: `run`, `status`, `seed`, `config_hash`, then every scalar config key
 /// of any run (dotted, as in the spec: `finetune.attention`), then `metric` (the metric
@@ -12,7 +12,10 @@ import Support
 /// `step` for curve points, and `value`.
 public struct MetricExport {
     public enum Format: String, CaseIterable, Sendable {
-        case csv, jsonl
+        case csv, jsonl, parquet
+
+        /// Parquet is binary: not for a terminal.
+        public var isBinary: Bool { self == .parquet }
     }
 
     public private(set) var columns: [String]
@@ -106,17 +109,53 @@ public struct MetricExport {
         }
     }
 
-    public func render(_ format: Format) throws -> String {
+    /// The file's bytes: UTF-8 text for csv and jsonl, a Parquet file (see `parquetColumns`).
+    public func render(_ format: Format) throws -> Data {
         switch format {
         case .csv:
-            return TextTable(header: columns, rows: rows.map { row in columns.map { row[$0]?.csv ?? "" } }).render(.csv)
+            return Data(TextTable(header: columns, rows: rows.map { row in columns.map { row[$0]?.csv ?? "" } }).render(.csv).utf8)
         case .jsonl:
-            return try rows.map { row -> String in
+            return Data(try rows.map { row -> String in
                 var object: [String: Any] = [:]
                 for column in columns { if let cell = row[column] { object[column] = cell.json } }
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 return String(decoding: data, as: UTF8.self)
-            }.joined(separator: "\n") + "\n"
+            }.joined(separator: "\n").appending("\n").utf8)
+        case .parquet:
+            return try ParquetWriter.encode(parquetColumns)
+        }
+    }
+
+    /// The columns typed for Parquet, nulls where the CSV has an empty cell: integers as int64
+    /// (counts are int64 in the result file), numbers as double, text as UTF-8 strings. A
+    /// column of integers and numbers (`value`) is double, as pandas reads it from the CSV, when
+    /// every integer converts exactly; any other mix, and a column without values, is a
+    /// string column holding the CSV's text.
+    var parquetColumns: [ParquetWriter.Column] {
+        columns.map { name in
+            let cells = rows.map { $0[name] }
+            let present = cells.compactMap { $0 }
+            var integers: [Int64] = [], numbers = 0
+            for cell in present {
+                switch cell {
+                case .integer(let x): integers.append(x)
+                case .number: numbers += 1
+                case .text: break
+                }
+            }
+            if !present.isEmpty && integers.count == present.count {
+                return .init(name, .int64(cells.map { if case .integer(let x)? = $0 { return x } else { return nil } }))
+            }
+            if !present.isEmpty && integers.count + numbers == present.count && integers.allSatisfy({ Double(exactly: $0) != nil }) {
+                return .init(name, .double(cells.map {
+                    switch $0 {
+                    case .integer(let x)?: return Double(x)
+                    case .number(let x)?: return x
+                    default: return nil
+                    }
+                }))
+            }
+            return .init(name, .string(cells.map { $0?.csv }))
         }
     }
 }

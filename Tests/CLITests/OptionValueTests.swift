@@ -21,7 +21,7 @@ import Testing
         (["eval", "ckpt", "--data", "x.bin", "--length", "64", "--format", "json"], "--format", ["md", "csv", "latex"]),
         (["eval", "ckpt", "--data", "x.bin", "--length", "64", "--protocol", "sliding"], "--protocol", ["longlora", "strided"]),
         (["eval", "ckpt", "--data", "x.bin", "--length", "64", "--task", "mmlu"], "--task", ["perplexity", "passkey"]),
-        (["export", "x.h5", "--format", "parquet"], "--format", ["csv", "jsonl"]),
+        (["export", "x.h5", "--format", "xlsx"], "--format", ["csv", "jsonl", "parquet"]),
         (["plot", "x.h5", "--format", "png,gif"], "--format", ["png", "svg", "pdf"]),
         (["data", "build", "--tokenizer", "wordpiece"], "--tokenizer", ["byte", "bpe"]),
         (["data", "build", "--corpus", "x", "--from", "x", "--format", "csv"], "--format", ["pg19", "proof-pile", "text"]),

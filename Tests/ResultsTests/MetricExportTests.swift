@@ -29,8 +29,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let export = try MetricExport(Self.runs, curves: true)
         let csv = dir.appendingPathComponent("m.csv"), jsonl = dir.appendingPathComponent("m.jsonl")
-        try export.render(.csv).write(to: csv, atomically: true, encoding: .utf8)
-        try export.render(.jsonl).write(to: jsonl, atomically: true, encoding: .utf8)
+        try export.render(.csv).write(to: csv)
+        try export.render(.jsonl).write(to: jsonl)
         let script = """
             import csv, json, sys
             rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
@@ -55,5 +55,42 @@ import Testing
         let export = try MetricExport([run])
         #expect(export.columns.contains("config.metric") && export.columns.contains("config.seed"))
         #expect(export.rows.allSatisfy { $0["seed"] == .integer(7) && $0["config.metric"] == .integer(1) })
+    }
+
+    /// Parquet column types follow the values: integers int64, numbers double (the `value`
+    /// column, integers and numbers, too), text strings, a mix with text the CSV's text; missing cells null.
+    @Test func parquetColumnsTypedFromTheValues() throws {
+        var mixed = Fixtures.run(id: "m", seed: 2)
+        mixed.config = #"{"x": "a", "y": 1}"#
+        var plain = Fixtures.run(id: "p", seed: 3)
+        plain.config = #"{"x": 2.5, "y": 2}"#
+        // Result files hold int64 and float64 metrics only (MetricSchema): no text among them.
+        mixed.metrics["analytic"]?["model"] = nil
+        plain.metrics["analytic"]?["model"] = nil
+        let export = try MetricExport([mixed, plain])
+        let columns = Dictionary(uniqueKeysWithValues: export.parquetColumns.map { ($0.name, $0.values) })
+        #expect(export.parquetColumns.map(\.name) == export.columns)
+        guard case .string(let x)? = columns["x"], case .int64(let y)? = columns["y"], case .int64(let seed)? = columns["seed"],
+              case .double(let value)? = columns["value"], case .int64(let length)? = columns["length"],
+              case .string(let run)? = columns["run"] else {
+            Issue.record("column types: \(columns.mapValues { "\($0)".prefix(12) })")
+            return
+        }
+        #expect(Set(x) == ["a", "2.5"] && Set(y) == [1, 2] && Set(seed) == [2, 3] && Set(run) == ["m", "p"])
+        let rss = export.rows.indices.filter { export.rows[$0]["metric"] == .text("resources/peak_rss_bytes") }
+        #expect(rss.count == 2 && rss.allSatisfy { value[$0] == 123_456_789 })
+        // Rows without an evaluation length (resources, analytic) are nulls, the others integers.
+        #expect(length.contains(nil) && length.contains(512))
+        #expect(zip(export.rows, length).allSatisfy { row, cell in row["length"].map { $0 == .integer(cell ?? -1) } ?? (cell == nil) })
+    }
+
+    /// No runs: a valid Parquet file with the CSV's header as its (string) columns and no rows.
+    @Test func emptyExportIsAParquetFileWithoutRows() throws {
+        let export = try MetricExport([])
+        #expect(String(decoding: try export.render(.csv), as: UTF8.self) == "run,status,seed,config_hash,metric,value\n")
+        let report = try ParquetWriterTests.pyarrow(try export.render(.parquet))
+        #expect(report["num_rows"] as? Int == 0)
+        #expect(report["names"] as? [String] == export.columns)
+        #expect(report["types"] as? [String] == Array(repeating: "string", count: export.columns.count))
     }
 }

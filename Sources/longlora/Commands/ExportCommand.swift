@@ -12,15 +12,16 @@ struct ExportCommand: ParsableCommand {
             Columns: run, status, seed, config_hash, every config key (finetune.attention, ...), \
             metric (eval/<dataset>/<column>, <group>/<name>, curves/<name>), the evaluation row's keys \
             (length, protocol, attention, ...), step (with --curves) and value. \
-            In pandas: pd.read_csv("out.csv") or pd.read_json("out.jsonl", lines=True).
-            Parquet is not written: no Parquet library is available to the harness; \
-            pandas converts with df.to_parquet().
+            In pandas: pd.read_csv("out.csv"), pd.read_parquet("out.parquet") or \
+            pd.read_json("out.jsonl", lines=True). Parquet (written by the harness itself, one row group, \
+            uncompressed) keeps types: integer columns int64, numbers double, text strings, empty cells null; \
+            it goes to --out or to a redirected standard output, never to a terminal.
             """)
 
     @Argument(help: "A result file (results/<experiment>.h5).")
     var results: String
 
-    @Option(help: "Output format.")
+    @Option(help: "Output format (parquet is binary: use --out or redirect).")
     var format: MetricExport.Format = .csv
 
     @Option(help: "Output file (default: standard output).")
@@ -36,13 +37,17 @@ struct ExportCommand: ParsableCommand {
     var all = false
 
     func run() throws {
+        if out == nil && format.isBinary && isatty(STDOUT_FILENO) == 1 {
+            throw UserError("--format \(format.rawValue) writes a binary file: not printed to a terminal",
+                            hint: "longlora export \(results) --format \(format.rawValue) --out FILE.\(format.rawValue)")
+        }
         let file = try ResultFile.read(URL(fileURLWithPath: results)).forTables(all: all)
         let runs = completeOnly ? file.runs.filter { $0.status == .complete } : file.runs
-        let text = try MetricExport(runs, curves: curves).render(format)
+        let bytes = try MetricExport(runs, curves: curves).render(format)
         if let out {
-            try AtomicFile.write(text, to: URL(fileURLWithPath: out))
+            try AtomicFile.write(bytes, to: URL(fileURLWithPath: out))
         } else {
-            print(text, terminator: "")
+            FileHandle.standardOutput.write(bytes)
         }
     }
 }
