@@ -135,7 +135,16 @@ import Testing
             let out = Pipe()
             process.standardOutput = out
             try process.run()
-            usleep(UInt32.random(in: 150_000...900_000))
+            // Even trials: at a random moment once the writer has started (a start under load
+            // can take seconds). Odd trials: as soon as a temporary file is seen, so that some
+            // kills land mid-write even when the writer is starved of CPU.
+            func names() -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] }
+            let started = Date(), midWrite = trial % 2 == 1
+            while Date().timeIntervalSince(started) < 60, process.isRunning,
+                  !names().contains(where: { midWrite ? $0.hasPrefix(".trial-\(trial).h5.") && $0.hasSuffix(".tmp") : $0.contains("trial-\(trial).h5") }) {
+                usleep(midWrite ? 500 : 5_000)
+            }
+            if !midWrite { usleep(UInt32.random(in: 0...750_000)) }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             let reported = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
