@@ -30,7 +30,7 @@ struct MemoryBound {
         tokens = max(training, evaluation)
         let trainingPerToken = layers * (6 * d + 4 * a + 4 * f)
         let inferencePerToken = 6 * d + 4 * a + 3 * f
-        let logits = min(Double(tokens) * v, Double(1 << 23))
+        let logits = min(Double(tokens) * v, Double(Execution.headLogits))
         bytes = 16 * parameters + 4 * (max(trainingPerToken * Double(training), inferencePerToken * Double(evaluation)) + logits)
     }
 

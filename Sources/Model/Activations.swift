@@ -51,7 +51,7 @@ final class Workspace {
     let dhidden: FloatBuffer                          // [rows, r]
     let rope: RoPETable
 
-    init(batch: Int, length: Int, recompute: Bool, training: Bool = true, headRows: Int? = nil,
+    init(batch: Int, length: Int, recompute: Bool, training: Bool, headRows: Int,
          config c: ModelConfig, lora: LoRAConfig?, rope: RoPE) {
         self.batch = batch; self.length = length; self.recompute = recompute; self.training = training
         rows = batch * length
@@ -60,8 +60,8 @@ final class Workspace {
             LayerActivations(rows: batch * length, config: c, lora: lora)
         }
         xf = FloatBuffer(count: rows * c.dim); rstdF = FloatBuffer(count: rows)
-        self.headRows = min(rows, headRows ?? Self.headRows(vocab: c.vocabSize))
-        logits = FloatBuffer(count: self.headRows * c.vocabSize)
+        self.headRows = headRows
+        logits = FloatBuffer(count: headRows * c.vocabSize)
         losses = FloatBuffer(count: rows); lseV = FloatBuffer(count: rows)
         inputs = [Int32](repeating: 0, count: rows); targets = inputs
         let g = training ? rows : 0  // no gradient scratch for inference
@@ -73,10 +73,6 @@ final class Workspace {
         dhidden = FloatBuffer(count: g * (lora?.rank ?? 0))
         self.rope = rope.table(positions: 0..<length, headDim: c.headDim)
     }
-
-    /// Rows per output-head chunk by default: about 8M logits (32 MB), at least 64 rows so
-    /// the head's products stay large.
-    static func headRows(vocab: Int) -> Int { max(64, (1 << 23) / max(vocab, 1)) }
 
     /// The residual stream before layer l (l = L: the last layer's output).
     func residual(_ l: Int) -> FloatBuffer { residuals[training ? l : l % 2] }

@@ -10,15 +10,24 @@ public struct Execution: Hashable, Sendable {
     /// Keep only each layer's input and recompute the layer during backward (activation
     /// checkpointing): one more layer forward per step for a fraction of the memory.
     public var recompute: Bool
-    /// Rows of logits the output head computes at once; nil: about 8M logits (32 MB), at
+    /// Rows of logits the output head computes at once; nil: `headLogits` logits (32 MB), at
     /// least 64 rows. Smaller saves memory for large vocabularies; the results differ only by
     /// rounding (the head's weight gradient sums its chunks in another order).
     public var headRows: Int?
+    /// The logits of one output-head chunk by default.
+    public static let headLogits = 1 << 23
 
     public init(threads: Int = 1, recompute: Bool = false, headRows: Int? = nil) {
         self.threads = max(1, threads)
         self.recompute = recompute
         self.headRows = headRows.map { max(1, $0) }
+    }
+
+    /// Rows per output-head chunk for a batch of `rows` over a vocabulary of `vocab`:
+    /// `headRows`, or `headLogits` worth of rows but at least 64 (so the head's products stay
+    /// large); never more than the batch.
+    func headRows(rows: Int, vocab: Int) -> Int {
+        min(rows, headRows ?? max(64, Self.headLogits / max(vocab, 1)))
     }
 
     /// One thread, every activation kept: what tests use for bit-exact comparisons.

@@ -79,11 +79,12 @@ public final class LlamaModel {
         }
     }
 
-    /// A training workspace also serves inference of its shape (a validation loss between steps).
+    /// A training workspace also serves inference of its shape (a validation loss between steps);
+    /// an inference one keeps one layer's activations whatever `recompute` says.
     func workspace(batch: Int, length: Int, execution: Execution, training: Bool) -> Workspace {
-        let headRows = min(batch * length, execution.headRows ?? Workspace.headRows(vocab: config.vocabSize))
+        let headRows = execution.headRows(rows: batch * length, vocab: config.vocabSize)
         if let w = workspace, w.batch == batch, w.length == length, w.headRows == headRows,
-           w.training ? w.recompute == execution.recompute || !training : !training { return w }
+           !training || (w.training && w.recompute == execution.recompute) { return w }
         workspace = nil  // free the old buffers before allocating new ones
         let w = Workspace(batch: batch, length: length, recompute: execution.recompute, training: training,
                           headRows: headRows, config: config, lora: lora, rope: rope)
