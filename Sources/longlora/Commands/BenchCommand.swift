@@ -72,12 +72,7 @@ struct BenchCommand: ParsableCommand {
             return
         }
         let peer = compareTorch ? TorchPeer(python: URL(fileURLWithPath: python)) : nil
-        if let peer {
-            try peer.check()
-            for name in names where name != .full && name != .s2 {
-                throw UserError("--compare-torch: pattern '\(name.rawValue)' has no PyTorch peer; expected full or s2")
-            }
-        }
+        try peer?.check(patterns: names)
         #if DEBUG
         FileHandle.standardError.write(Data("warning: debug build; use `swift build -c release` for real figures\n".utf8))
         #endif

@@ -10,8 +10,11 @@ struct TorchPeer {
     /// The virtualenv's Python (`bash scripts/setup.sh` makes it).
     var python: URL
 
-    /// Fails early, before any row is measured, when the peer cannot run.
-    func check() throws {
+    /// Fails early, before any row is measured, when the peer cannot run them.
+    func check(patterns: [AttentionKind]) throws {
+        for pattern in patterns where pattern != .full && pattern != .s2 {
+            throw UserError("--compare-torch: pattern '\(pattern.rawValue)' has no PyTorch peer; expected full or s2")
+        }
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
             throw UserError("--compare-torch: \(python.path) is not an executable Python",
                             hint: "run `bash scripts/setup.sh` (it makes .venv-hf with torch, transformers and peft), or pass --python PATH")
@@ -24,12 +27,10 @@ struct TorchPeer {
         }
     }
 
-    /// The fastest of `steps` timed steps (after one warm-up step), in seconds.
+    /// The fastest of `steps` timed steps (after one warm-up step), in seconds, for a pattern
+    /// `check` accepted.
     func secondsPerStep(config c: ModelConfig, pattern: AttentionKind, length n: Int, group: Int, trainable: TrainableParts,
                         tokensPerStep: Int, steps: Int, threads: Int) throws -> Double {
-        guard pattern == .full || pattern == .s2 else {
-            throw UserError("--compare-torch: pattern '\(pattern.rawValue)' has no PyTorch peer; expected full or s2")
-        }
         let arguments: [String: Any] = [
             "threads": threads, "length": n, "group": group, "heads": c.nHeads, "kv_heads": c.nKVHeads,
             "head_dim": c.headDim, "vocab": c.vocabSize, "dim": c.dim, "ffn": c.ffnDim, "layers": c.nLayers,
