@@ -60,12 +60,6 @@ public enum HFConfig {
     /// Parses a `config.json` as transformers 4.x (`rope_theta`, `rope_scaling`) or 5.x
     /// (`rope_parameters`) writes it into a model shape and RoPE setting.
     public static func parseLlama(_ json: [String: Any], source: String) throws -> (ModelConfig, RoPE) {
-        func number(_ value: Any?) -> Double? {
-            // JSON true/false arrive as NSNumbers of type "c"; `is Bool` would also take the
-            // numbers 0 and 1 on Linux (refusing num_key_value_heads: 1, multi-query attention).
-            guard let n = value as? NSNumber, String(cString: n.objCType) != "c" else { return nil }
-            return n.doubleValue
-        }
         func int(_ key: String) throws -> Int {
             guard let v = number(json[key]), v == v.rounded(), v >= 0 else {
                 throw UserError("\(source): key '\(key)' is missing or not an integer")
@@ -86,8 +80,7 @@ public enum HFConfig {
         if let v = json["hidden_act"], !(v is NSNull), !(v is String) {
             throw UserError("\(source): key 'hidden_act' is \(v), expected a string (silu)")
         }
-        if let v = json["tie_word_embeddings"], !(v is NSNull),
-           (v as? NSNumber).map({ String(cString: $0.objCType) == "c" }) != true {
+        if let v = json["tie_word_embeddings"], !(v is NSNull), boolean(v) == nil {
             throw UserError("\(source): key 'tie_word_embeddings' is \(v), expected true or false")
         }
         if let act = json["hidden_act"] as? String, act != "silu" {
@@ -118,6 +111,25 @@ public enum HFConfig {
         return (config, rope)
     }
 
+    /// A JSON number, not true or false. Those arrive as NSNumbers of type "c"; `is Bool` would
+    /// also take the numbers 0 and 1 on Linux (refusing num_key_value_heads: 1, multi-query attention).
+    static func number(_ value: Any?) -> Double? {
+        guard let n = value as? NSNumber, String(cString: n.objCType) != "c" else { return nil }
+        return n.doubleValue
+    }
+
+    /// A JSON true or false, not a number.
+    static func boolean(_ value: Any?) -> Bool? {
+        guard let n = value as? NSNumber, String(cString: n.objCType) == "c" else { return nil }
+        return n.boolValue
+    }
+
+    /// A context length: a whole number in 1...maximumSize.
+    static func contextLength(_ value: Double?) -> Int? {
+        guard let value, value >= 1, value == value.rounded(), value <= Double(ModelConfig.maximumSize) else { return nil }
+        return Int(value)
+    }
+
     /// RoPE base and scaling: `rope_theta` + `rope_scaling` (4.x) or `rope_parameters` (5.x).
     static func parseRoPE(_ json: [String: Any], source: String) throws -> RoPE {
         let parameters = json["rope_parameters"] as? [String: Any]
@@ -130,7 +142,7 @@ public enum HFConfig {
         // which dimensions are rotated, not how.
         for (dict, path) in [(json, "partial_rotary_factor"), (scaling ?? [:], "\(scalingKey).partial_rotary_factor")] {
             guard let v = dict["partial_rotary_factor"], !(v is NSNull) else { continue }
-            guard let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue == 1 else {
+            guard number(v) == 1 else {
                 throw UserError("\(source): key '\(path)' is \(v); only 1 (every dimension of a head rotated, as LLaMA does) is supported")
             }
         }
@@ -152,11 +164,10 @@ public enum HFConfig {
                                    originalContext: Int(try value("original_max_position_embeddings")))
         case "dynamic":
             // transformers' _compute_dynamic_ntk_parameters: the original context is max_position_embeddings.
-            guard let original = (json["max_position_embeddings"] as? NSNumber)?.doubleValue, original >= 1,
-                  original == original.rounded(), original <= Double(ModelConfig.maximumSize) else {
+            guard let original = contextLength(number(json["max_position_embeddings"])) else {
                 throw UserError("\(source): key 'max_position_embeddings' is missing or not a positive integer (rope_type dynamic grows the base past it)")
             }
-            rope.scaling = .dynamicNTK(factor: try value("factor"), originalContext: Int(original))
+            rope.scaling = .dynamicNTK(factor: try value("factor"), originalContext: original)
         case "yarn":
             rope.scaling = try parseYaRN(json, scaling, key: scalingKey, source: source)
         default:
@@ -175,23 +186,23 @@ public enum HFConfig {
     static func parseYaRN(_ json: [String: Any], _ scaling: [String: Any], key: String, source: String) throws -> RoPEScaling {
         func number(_ name: String, in dict: [String: Any], path: String) throws -> Double? {
             guard let v = dict[name], !(v is NSNull) else { return nil }
-            guard let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue.isFinite else {
+            guard let n = HFConfig.number(v), n.isFinite else {
                 throw UserError("\(source): key '\(path)' is \(v), expected a number (rope_type yarn)")
             }
-            return n.doubleValue
+            return n
         }
         func scaled(_ name: String) throws -> Double? { try number(name, in: scaling, path: "\(key).\(name)") }
         let original = try number("original_max_position_embeddings", in: json, path: "original_max_position_embeddings")
             ?? scaled("original_max_position_embeddings")
             ?? number("max_position_embeddings", in: json, path: "max_position_embeddings")
-        guard let original, original >= 1, original == original.rounded(), original <= Double(ModelConfig.maximumSize) else {
+        guard let original = contextLength(original) else {
             throw UserError("\(source): key '\(key).original_max_position_embeddings' is missing or not a positive integer (rope_type yarn)")
         }
         // A null factor is the extension itself (DeepSeek-V3's configs): max_position_embeddings / original.
         var factor = try scaled("factor")
         if factor == nil, scaling["factor"] is NSNull,
            let context = try number("max_position_embeddings", in: json, path: "max_position_embeddings") {
-            factor = context / original
+            factor = context / Double(original)
         }
         guard let factor else {
             throw UserError("\(source): key '\(key).factor' is missing or not a number (rope_type yarn)")
@@ -204,12 +215,12 @@ public enum HFConfig {
         let fast = try scaled("beta_fast") ?? 0, slow = try scaled("beta_slow") ?? 0
         var truncate = true
         if let t = scaling["truncate"], !(t is NSNull) {
-            guard let n = t as? NSNumber, String(cString: n.objCType) == "c" else {
+            guard let b = boolean(t) else {
                 throw UserError("\(source): key '\(key).truncate' is \(t), expected true or false")
             }
-            truncate = n.boolValue
+            truncate = b
         }
-        return .yarn(factor: factor, originalContext: Int(original), betaFast: fast == 0 ? 32 : fast,
+        return .yarn(factor: factor, originalContext: original, betaFast: fast == 0 ? 32 : fast,
                      betaSlow: slow == 0 ? 1 : slow, attentionFactor: attention ?? mscale(1), truncate: truncate)
     }
 
