@@ -20,6 +20,8 @@ public struct RunConfig: Hashable, Sendable {
     /// is an execution setting that the stage sets, not part of the recipe. With a
     /// `baseCheckpoint` only its `length` (`base.context`) is read.
     public var base: TrainingConfig
+    /// The copying warm-up of pretraining (`base.copy_task.*`; none by default).
+    public var copyTask: CopyTask
     /// The given model fine-tuned instead of a pretrained one (`base.checkpoint`).
     public var baseCheckpoint: BaseCheckpoint?
     public var finetune: FinetuneRecipe
@@ -133,6 +135,7 @@ extension RunConfig {
         data = DataRecipe(corpus: v.string("data.corpus"), tokenizer: TokenizerKind(rawValue: v.string("data.tokenizer"))!,
                           vocabSize: v.int("data.vocab"), checkpoint: v.checkpoint)
         base = training("base", seed: v.int("base.seed"))
+        copyTask = CopyTask(steps: v.int("base.copy_task.steps"), fraction: v.double("base.copy_task.fraction"))
         baseCheckpoint = v.checkpoint
         if let given = v.checkpoint?.config {
             model = given

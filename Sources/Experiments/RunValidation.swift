@@ -47,6 +47,10 @@ enum RunValidation {
                 do { try training.validate() } catch { throw fail(["\(stage).optimizer", "\(stage).steps"], message(error)) }
             }
         }
+        if c.baseCheckpoint == nil, c.copyTask.steps > c.base.steps {
+            throw fail(["base.copy_task.steps", "base.steps"],
+                       "a copy-task warm-up of \(c.copyTask.steps) steps does not fit in \(c.base.steps) pretraining steps")
+        }
         // A given model may also be fine-tuned below its trained context (factor 1: no extension).
         guard c.finetune.context >= c.base.length || c.baseCheckpoint != nil else {
             throw fail(["finetune.context", "base.context"],

@@ -1,3 +1,4 @@
+import Data
 import Evaluation
 import Foundation
 import Kernels
@@ -39,8 +40,11 @@ public struct LlamaPretrainStage: PretrainStage {
         let training = config.base
         let seed = training.seed
         let shard = try CorpusSplit.load(config.data.corpus, split: .train, dataDirectory: dataDirectory)
-        let batches = try ShardBatches(shard: shard, seed: seed, batchSize: training.batchSize, length: training.length,
-                                       source: "\(config.data.corpus):train")
+        let corpus = try ShardBatches(shard: shard, seed: seed, batchSize: training.batchSize, length: training.length,
+                                      source: "\(config.data.corpus):train")
+        let special: Set<Int32> = [ByteTokenizer.bos, ByteTokenizer.eos, ByteTokenizer.pad]
+        let batches = PretrainBatches(corpus: corpus, copyTask: config.copyTask,
+                                      copyRows: CopyTaskRows(seed: seed, vocabSize: config.model.vocabSize, special: special))
         let execution = Execution(threads: threads)
         let trainer: Trainer
         var probe: [ProbePoint] = []
@@ -52,7 +56,8 @@ public struct LlamaPretrainStage: PretrainStage {
         } else {
             let model = try LlamaModel(config: config.model)
             model.initialize(rng: SplitMix64(seed: seed).fork("base model"))
-            progress(.message("pretraining base model: \(model.parameterCount) parameters, \(training.steps) steps at \(training.length) tokens"))
+            progress(.message("pretraining base model: \(model.parameterCount) parameters, \(training.steps) steps at \(training.length) tokens"
+                              + (config.copyTask.steps > 0 ? ", the first \(config.copyTask.steps) on the copy task" : "")))
             trainer = try Trainer(model: model, config: training, attention: PatternAttention.full,
                                   execution: execution, batches: batches.provider, progress: progress)
         }

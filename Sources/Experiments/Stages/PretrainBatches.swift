@@ -1,0 +1,31 @@
+import Training
+
+/// Pretraining batches: the corpus's (`ShardBatches`), with the copy task's rows first
+/// where `CopyTask` asks for them (all rows during its warm-up steps, a fixed share after).
+/// Still a function of (seed, step, micro-batch), so resuming a base stays exact.
+public struct PretrainBatches: Sendable {
+    public let corpus: ShardBatches
+    public let copyTask: CopyTask
+    public let copyRows: CopyTaskRows
+
+    public init(corpus: ShardBatches, copyTask: CopyTask, copyRows: CopyTaskRows) {
+        self.corpus = corpus
+        self.copyTask = copyTask
+        self.copyRows = copyRows
+    }
+
+    public func batch(step: Int, microBatch: Int) -> [Int32] {
+        let rows = copyTask.copyRows(step: step, batchSize: corpus.batchSize)
+        var out = rows < corpus.batchSize ? corpus.batch(step: step, microBatch: microBatch)
+                                          : [Int32](repeating: 0, count: corpus.batchSize * (corpus.length + 1))
+        let span = corpus.length + 1
+        out.withUnsafeMutableBufferPointer { buffer in
+            for row in 0..<rows {
+                copyRows.write(step: step, microBatch: microBatch, row: row, count: span, into: buffer.baseAddress! + row * span)
+            }
+        }
+        return out
+    }
+
+    public var provider: TokenBatchProvider { { self.batch(step: $0, microBatch: $1) } }
+}
