@@ -6,11 +6,16 @@ import Support
 /// The uniform model, which gives every one of the V tokens probability 1/V, has loss ln V:
 /// a freshly initialised model starts there and learning only goes below it. A run has
 /// diverged when its loss rises above 2 ln V (perplexity above V squared: V times worse than
-/// guessing), or when, after once going below ln V, it stays at or above ln V for `patience`
-/// steps in a row (weights saturated or collapsed into a uniform guess: perplexity V exactly).
+/// guessing), or when, after once going clearly below ln V (by `margin` of it), it stays at
+/// or above ln V for `patience` steps in a row (weights saturated or collapsed into a
+/// uniform guess: perplexity V exactly). The margin keeps a plateau at the uniform loss,
+/// where noise dips a step just below it, from counting as learning (the copy task of
+/// pretraining sits there for hundreds of steps before its induction head forms).
 /// The rule reads only the step history, so a resumed run applies it as an uninterrupted one.
 public enum Divergence {
     public static let patience = 25
+    /// The share of ln V a loss must have gone below ln V by before a return to it counts.
+    public static let margin = 0.01
 
     /// Throws a `UserError` naming the step and the loss when `history` ends diverged.
     public static func check(_ history: [TrainingStep], vocabSize: Int) throws {
@@ -24,7 +29,7 @@ public enum Divergence {
         guard history.count > patience else { return }
         let recent = history.suffix(patience)
         guard recent.allSatisfy({ $0.loss >= uniform }),
-              let best = history.dropLast(patience).min(by: { $0.loss < $1.loss }), best.loss < uniform else { return }
+              let best = history.dropLast(patience).min(by: { $0.loss < $1.loss }), best.loss < uniform * (1 - margin) else { return }
         throw UserError("step \(last.step): loss has stayed at or above ln V = \(text(uniform)) (a uniform guess over \(vocabSize) tokens) for \(patience) steps after reaching \(text(best.loss)) at step \(best.step): \(advice)")
     }
 }

@@ -5,7 +5,7 @@ import Testing
 @testable import Experiments
 
 /// The copy-task warm-up of pretraining (`base.copy_task`): rows made of segments written
-/// twice over every non-special id, all rows during the warm-up and a fixed share after,
+/// twice over alphabets of the non-special ids, all rows during the warm-up and a fixed share after,
 /// a function of (seed, step, micro-batch, row) only; its keys leave existing hashes alone.
 @Suite struct CopyTaskTests {
     static let special: Set<Int32> = [ByteTokenizer.bos, ByteTokenizer.eos, ByteTokenizer.pad]
@@ -32,14 +32,17 @@ import Testing
     @Test func rowsAreSegmentsWrittenTwiceOverEveryOrdinaryId() throws {
         let rows = CopyTaskRows(seed: 7, vocabSize: 300, special: Self.special)
         #expect(rows.ids.count == 297 && !rows.ids.contains(256) && rows.ids.last == 299)
-        var seen = Set<Int32>()
+        var seen = Set<Int32>(), alphabets: [Int] = []
         for r in 0..<40 {
             let tokens = row(rows, row: r)
             let lengths = try #require(segments(tokens), "row \(r) is not segments written twice")
             #expect(lengths.count >= (300 - 48) / 48)
             #expect(tokens.allSatisfy { $0 >= 0 && $0 < 300 && !Self.special.contains($0) })
             seen.formUnion(tokens)
+            alphabets.append(Set(tokens).count)
         }
+        // Each row has its own alphabet, from a few dozen ids (single tokens recur) to most of them.
+        #expect(alphabets.min()! <= 2 * CopyTask.smallestAlphabet && alphabets.max()! > 100, "\(alphabets)")
         // 40 rows of about 150 fresh ids each reach nearly all 297 ids.
         #expect(seen.count > 280)
         // A function of its coordinates only.

@@ -41,6 +41,9 @@ import Training
         #expect(throws: Never.self) {
             try Divergence.check(steps(Array(repeating: uniform + 0.01, count: 3 * Divergence.patience)), vocabSize: 259)
         }
+        // A plateau at the uniform loss whose noise once dipped just below it has learned nothing yet.
+        let plateau = steps([uniform, uniform * (1 - Divergence.margin / 2)] + Array(repeating: uniform, count: Divergence.patience))
+        #expect(throws: Never.self) { try Divergence.check(plateau, vocabSize: 259) }
     }
 
     @Test func nonFiniteWeightsAfterTheUpdateNameTheTensor() throws {

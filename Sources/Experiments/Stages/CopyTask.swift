@@ -1,9 +1,11 @@
+import Foundation
 import Kernels
 import Support
 
 /// An in-context copying warm-up for pretraining (`base.copy_task`, docs/miniature.md):
-/// sequences made of segments written twice, x x, with |x| uniform in `segment` and ids
-/// drawn uniformly from every non-special id of the vocabulary.
+/// sequences made of segments written twice, x x, with |x| uniform in `segment`; each
+/// sequence draws its ids from its own alphabet, a uniformly random subset of the
+/// vocabulary's non-special ids whose size is log-uniform from `smallestAlphabet` to all.
 ///
 /// Why: a small base trained on natural text alone did not learn to copy from its context
 /// (no induction head in 8-40M tokens), so nothing far back could help it, and the
@@ -19,6 +21,12 @@ public struct CopyTask: Hashable, Sendable {
 
     /// Segment lengths in tokens (the PyTorch control of docs/miniature.md used the same).
     public static let segment = 6...24
+    /// The smallest alphabet of a sequence. Over all ids, the token before a copy is nearly
+    /// always unique in a window, and the head learns to match one token; a passkey prompt
+    /// ("The pass key is K. ... K is the pass key. ... The pass key is") is answered only
+    /// by matching more than one ("key is", not "is"), which small alphabets, where single
+    /// tokens recur every few dozen positions, make the task ask for.
+    public static let smallestAlphabet = 16
 
     public static let none = CopyTask(steps: 0, fraction: 0)
 
@@ -50,15 +58,26 @@ public struct CopyTaskRows: Sendable {
     /// Writes `count` tokens of row `row` of micro-batch `microBatch` of step `step`.
     public func write(step: Int, microBatch: Int, row: Int, count: Int, into out: UnsafeMutablePointer<Int32>) {
         var rng = SplitMix64(seed: seed).fork("copy/\(step)/\(microBatch)/\(row)")
+        let alphabet = self.alphabet(&rng)
         var filled = 0
         var segment: [Int32] = []
         while filled < count {
             let length = CopyTask.segment.lowerBound + Int(rng.next() % UInt64(CopyTask.segment.count))
-            segment = (0..<length).map { _ in ids[Int(rng.next() % UInt64(ids.count))] }
+            segment = (0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
             for token in segment + segment where filled < count {
                 out[filled] = token
                 filled += 1
             }
         }
+    }
+
+    /// A row's alphabet: a uniform random subset of `ids`, of log-uniform size (a partial
+    /// Fisher-Yates shuffle), so every id is still drawn equally often over many rows.
+    func alphabet(_ rng: inout SplitMix64) -> [Int32] {
+        let lo = log(Double(min(CopyTask.smallestAlphabet, ids.count))), hi = log(Double(ids.count))
+        let size = min(ids.count, Int(exp(lo + rng.nextUniform() * (hi - lo)).rounded()))
+        var pool = ids
+        for i in 0..<size { pool.swapAt(i, i + Int(rng.next() % UInt64(pool.count - i))) }
+        return Array(pool[0..<size])
     }
 }
