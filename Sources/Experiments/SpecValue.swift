@@ -65,6 +65,14 @@ public indirect enum SpecValue: Hashable, Sendable {
         }
     }
 
+    /// `display` as a part of a run's name, which may not hold '/': a path (a given
+    /// `base.checkpoint`) is named by its last component.
+    public var nameText: String {
+        let text = display
+        guard text.contains("/") else { return text }
+        return text.split(separator: "/").last.map(String.init) ?? text.replacingOccurrences(of: "/", with: "_")
+    }
+
     static func realText(_ v: Double) -> String {
         let text = "\(v)"
         return text.contains(".") || text.contains("e") || text.contains("n") ? text : text + ".0"

@@ -104,14 +104,14 @@ public enum Sweep {
                         if let variant { given.merge(variant.values) { _, new in new } }
                         for (axis, index) in zip(spec.grid, gridPoint) {
                             given[axis.path] = Located(axis.values[index], axis.origin)
-                            parts.append((axis.path, "\(labels[axis.path]!)=\(axis.values[index].display)"))
+                            parts.append((axis.path, "\(labels[axis.path]!)=\(axis.values[index].nameText)"))
                         }
                         for axis in spec.zip {
                             given[axis.path] = Located(axis.values[zipIndex], axis.origin)
-                            parts.append((axis.path, "\(labels[axis.path]!)=\(axis.values[zipIndex].display)"))
+                            parts.append((axis.path, "\(labels[axis.path]!)=\(axis.values[zipIndex].nameText)"))
                         }
                         given.merge(spec.overrides) { _, new in new }
-                        let overrideParts = overridden.map { (key: $0.key, label: "\(labels[$0.key]!)=\($0.value.value.display)") }
+                        let overrideParts = overridden.map { (key: $0.key, label: "\(labels[$0.key]!)=\($0.value.value.nameText)") }
                         // Every swept value names the combination in messages ...
                         let combination = ((parts + overrideParts).map(\.label) + ["seed=\(seed)"]).joined(separator: ",")
                         let values = try RunResolution.resolve(given, seed: seed, run: combination)
@@ -134,6 +134,9 @@ public enum Sweep {
                             }
                             // Equal configs under two names would silently run once: say so.
                             throw SpecIssue(line: nil, key: "", message: "runs '\(twin)' and '\(idText)' resolve to the same configuration")
+                        }
+                        if let other = runs.first(where: { $0.id == idText }) {
+                            throw SpecIssue(line: nil, key: "", message: "runs '\(other.merged.first ?? other.id)' and '\(combination)' would both be named '\(idText)' (a path is named by its last component)")
                         }
                         if combination != idText { run.merged = [combination] }
                         seenHashes[run.canonicalJSON] = idText

@@ -143,6 +143,22 @@ import Training
         #expect(reread.parameters.values(of: LlamaNames.embedding) != measured.parameters.values(of: LlamaNames.embedding))
     }
 
+    /// A checkpoint given by path (`--set base.checkpoint=DIR/NAME`, or a grid over paths)
+    /// names its runs by the path's last component, since a run's name holds no '/'; two
+    /// paths with the same last component are refused instead of sharing a name.
+    @Test func aPathInARunsNameIsItsLastComponent() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try makeModel()
+        let twin = dir.appendingPathComponent("other").appendingPathComponent("tiny-llama")
+        try FileManager.default.createDirectory(at: twin.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: model, to: twin)
+        let runs = try expand(spec(steps: "[3]"), set: ["base.checkpoint=\(model.path)"])
+        #expect(runs.map(\.id) == ["steps=3,checkpoint=tiny-llama,seed=0"], "\(runs.map(\.id))")
+        let both = spec(steps: "[3]", extra: "  base.checkpoint: [\(model.path), \(twin.path)]")
+        let error = #expect(throws: UserError.self) { try expand(both) }
+        #expect(error?.message.contains("would both be named") == true, "\(error?.message ?? "")")
+    }
+
     /// The digest of the model's files is in the hash: one byte edited, new hashes; a key the
     /// run does not read (`model.dim`) changes nothing.
     @Test func theHashFollowsTheCheckpointsBytes() throws {
