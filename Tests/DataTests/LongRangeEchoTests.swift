@@ -53,32 +53,6 @@ import Testing
         #expect(backs.count >= 10, "distances are spread over the range")
     }
 
-    @Test func wordEchoesQuoteWholeWordsFromEarlierWordStarts() {
-        // Unique numbered words: each quote can be located, and must be a run of earlier words.
-        let words = (0..<3000).map { "w\(String(format: "%04d", $0))" }
-        let long = Array(words.joined(separator: " ").utf8)
-        let echo = LongRangeEcho(every: 300, passage: 12...40, distance: 50...900, seed: 5, unit: .word)
-        let out = String(decoding: echo.apply(to: long, name: "doc"), as: UTF8.self).split(separator: " ").map(String.init)
-        var firstAt: [String: Int] = [:], runs: [(start: Int, count: Int)] = []
-        for (index, word) in out.enumerated() {
-            #expect(word.count == 5 && word.hasPrefix("w"), "no word is cut or joined: '\(word)'")
-            if firstAt[word] == nil { firstAt[word] = index; continue }
-            if let last = runs.last, last.start + last.count == index { runs[runs.count - 1].count += 1 } else { runs.append((index, 1)) }
-        }
-        #expect(runs.count >= 20)
-        for run in runs {
-            // 12 to 40 bytes of 6-byte words: 2 to 7 words (two quotes may abut), a span that
-            // occurs earlier in the text written so far.
-            #expect(run.count >= 2, "\(run)")
-            let quote = Array(out[run.start..<(run.start + min(run.count, 7))])
-            #expect((0..<run.start).contains { j in Array(out[j..<min(run.start, j + quote.count)]) == quote }, "\(quote)")
-        }
-        // Removing the quotes gives back the text.
-        var original: [String] = [], seen = Set<String>()
-        for word in out where seen.insert(word).inserted { original.append(word) }
-        #expect(original == words)
-    }
-
     @Test func logUniformDistancesSpreadOverScales() {
         // Uniform on 16...4096 puts half the echoes beyond 2056 bytes; log-uniform puts
         // half below the geometric mean 256, and as many in 16..<64 as in 1024..<4096.
