@@ -73,7 +73,8 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Model", "Support"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Support", "Kernels"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Data", "Results", "Kernels", "Model", "Evaluation", "Training"]),
-        .testTarget(name: "CLITests", dependencies: ["longlora", "Results", "Support", "Model", "Kernels"],
+        .testTarget(name: "CLITests", dependencies: ["longlora", "Results", "Support", "Model", "Kernels",
+                                                  .product(name: "CSV", package: "CSV.swift")],
                     swiftSettings: vectorISACheck),
     ],
     swiftLanguageModes: [.v5]

@@ -99,10 +99,13 @@ struct RunCommand: ParsableCommand {
         if dryRun {
             print("\(experiment.experiment): \(runs.count) run\(runs.count == 1 ? "" : "s") -> \(resultsDir)/\(experiment.experiment).h5")
             for line in merges { print("  merged: \(line)") }
+            // Ids padded to the longest, so the hashes line up in a column.
+            let width = runs.map(\.id.count).max() ?? 0
             for run in runs {
                 let version = CodeVersion.current(for: run, dataDirectory: dataDirectory)
                 let unbuilt = version.dataManifests.values.contains("unbuilt") ? "  (corpus not built yet: hash will change)" : ""
-                print("  \(run.id)  hash \(run.hash(version).prefix(12))  base \(run.baseHash(version).prefix(12))\(unbuilt)")
+                let id = run.id.padding(toLength: width, withPad: " ", startingAt: 0)
+                print("  \(id)  hash \(run.hash(version).prefix(12))  base \(run.baseHash(version).prefix(12))\(unbuilt)")
             }
             return
         }
