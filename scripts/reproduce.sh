@@ -7,7 +7,9 @@
 #   bash scripts/reproduce.sh [--threads N]      (default: 2 threads)
 #
 # The order matters only for speed: specs that share a fine-tuned checkpoint (same
-# data, model, base and finetune keys) reuse it, so the larger sweeps run first.
+# data, model, base and finetune keys) reuse it, so the larger sweeps run first; the
+# miniature's ladder runs before the specs on its middle base, whose constant-rate bases
+# carry on one another from the shortest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=2
@@ -16,7 +18,8 @@ bin=${LONGLORA:-.build/release/longlora}
 [ -x "$bin" ] || { echo "reproduce: $bin not found; run: bash scripts/setup.sh" >&2; exit 2; }
 
 specs=(quickstart table1-attention table-group-size table2-trainable table-main-ppl table-patterns
-       fig-steps fig-passkey fig1-efficiency table-flops real-smollm2)
+       fig-steps fig-passkey fig1-efficiency table-flops real-smollm2
+       miniature-ladder miniature-s2 miniature-criteria)
 times=$(mktemp)
 printf '| step | wall time (s) |\n|---|---:|\n' > "$times"
 total_start=$(date +%s)
@@ -26,6 +29,13 @@ for spec in "${specs[@]}"; do
     "$bin" run "experiments/$spec.yaml" --threads "$threads" --quiet
     tmp="results/.$spec.md.tmp"
     "$bin" table "results/$spec.h5" --format md > "$tmp" && mv "$tmp" "results/$spec.md"
+    # The miniature's S2 transfer ratio per seed (docs/miniature.md): a table and a figure.
+    case "$spec" in
+        miniature-ladder) "$bin" export "results/$spec.h5" --format csv \
+            | python3 scripts/miniature/transfer_ratio.py --by base.steps --name "$spec" --xlabel "base pretraining steps" > /dev/null ;;
+        miniature-s2) "$bin" export "results/$spec.h5" --format csv \
+            | python3 scripts/miniature/transfer_ratio.py --by finetune.optimizer.lr --name "$spec" --xlabel "fine-tuning learning rate" > /dev/null ;;
+    esac
     printf '| %s | %d |\n' "$spec" $(( $(date +%s) - start )) >> "$times"
 done
 start=$(date +%s)
