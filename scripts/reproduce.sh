@@ -30,12 +30,15 @@ for spec in "${specs[@]}"; do
     tmp="results/.$spec.md.tmp"
     "$bin" table "results/$spec.h5" --format md > "$tmp" && mv "$tmp" "results/$spec.md"
     # The miniature's S2 transfer ratio per seed (docs/miniature.md): a table and a figure.
+    by=""
     case "$spec" in
-        miniature-ladder) "$bin" export "results/$spec.h5" --format csv \
-            | python3 scripts/miniature/transfer_ratio.py --by base.steps --name "$spec" --xlabel "base pretraining steps" > /dev/null ;;
-        miniature-s2) "$bin" export "results/$spec.h5" --format csv \
-            | python3 scripts/miniature/transfer_ratio.py --by finetune.optimizer.lr --name "$spec" --xlabel "fine-tuning learning rate" > /dev/null ;;
+        miniature-ladder) by=base.steps; xlabel="base pretraining steps" ;;
+        miniature-s2) by=finetune.optimizer.lr; xlabel="fine-tuning learning rate" ;;
     esac
+    if [ -n "$by" ]; then
+        "$bin" export "results/$spec.h5" --format csv \
+            | python3 scripts/miniature/transfer_ratio.py --by "$by" --name "$spec" --xlabel "$xlabel" > /dev/null
+    fi
     printf '| %s | %d |\n' "$spec" $(( $(date +%s) - start )) >> "$times"
 done
 start=$(date +%s)

@@ -19,6 +19,8 @@ public struct ByteTokenizer: Tokenizer {
     public static let eos: Int32 = 257
     public static let pad: Int32 = 258
     public static let vocabSize = 259
+    /// BOS, EOS and PAD: the ids of the byte and BPE tokenizers that stand for no text.
+    public static let specialIDs: Set<Int32> = [bos, eos, pad]
 
     public init() {}
 

@@ -11,16 +11,12 @@ import Testing
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("continuation-\(UUID().uuidString)")
     let version = CodeVersion(dataManifests: ["tiny": "m"], code: "c")
 
-    final class Messages: @unchecked Sendable { var texts: [String] = [] }
-
-    func runner(results: String, messages: Messages) -> Runner {
+    func runner(results: String, messages: ProgressMessages) -> Runner {
         let data = root.appendingPathComponent("data")
         return Runner(data: CorpusDataStage(dataDirectory: data), pretrain: LlamaPretrainStage(dataDirectory: data),
                       finetune: LlamaFinetuneStage(dataDirectory: data), evaluate: PerplexityEvaluateStage(dataDirectory: data),
                       recorder: NoRecorder(), resultsDirectory: root.appendingPathComponent(results),
-                      dataDirectory: data, code: "c", provenance: Provenance.current()) { event in
-            if case .message(let text) = event { messages.texts.append(text) }
-        }
+                      dataDirectory: data, code: "c", provenance: Provenance.current(), progress: messages.sink)
     }
 
     func run(_ settings: [String]) throws -> PlannedRun {
@@ -37,7 +33,7 @@ import Testing
         let long = try run(["base.schedule=constant", "base.steps=8"])
         #expect(short.baseRecipeHash(version) == long.baseRecipeHash(version) && short.baseHash(version) != long.baseHash(version))
 
-        let messages = Messages()
+        let messages = ProgressMessages()
         let ladder = runner(results: "ladder", messages: messages)
         let shortBase = try ladder.baseModel(for: short, version: version)
         #expect(!messages.texts.contains { $0.contains("carries on") })
@@ -50,7 +46,7 @@ import Testing
         #expect(messages.texts.contains { $0.contains("carries on") && $0.hasSuffix("from step 4") }, "\(messages.texts)")
         #expect(messages.texts.contains("resuming pretraining from step-000004"))
 
-        let alone = try runner(results: "alone", messages: Messages()).baseModel(for: long, version: version)
+        let alone = try runner(results: "alone", messages: ProgressMessages()).baseModel(for: long, version: version)
         #expect(try weights(carried) == weights(alone))
         let curves = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: carried.appendingPathComponent("pretrain_curves.json"))) as? [String: [Double]])
         #expect(curves["step"] == (1...8).map(Double.init))

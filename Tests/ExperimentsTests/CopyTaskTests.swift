@@ -8,7 +8,7 @@ import Testing
 /// twice over alphabets of the non-special ids, all rows during the warm-up and a fixed share after,
 /// a function of (seed, step, micro-batch, row) only; its keys leave existing hashes alone.
 @Suite struct CopyTaskTests {
-    static let special: Set<Int32> = [ByteTokenizer.bos, ByteTokenizer.eos, ByteTokenizer.pad]
+    static let special = ByteTokenizer.specialIDs
 
     func row(_ rows: CopyTaskRows, step: Int = 0, microBatch: Int = 0, row: Int = 0, count: Int = 300) -> [Int32] {
         var out = [Int32](repeating: -1, count: count)
@@ -95,13 +95,10 @@ import Testing
         let data = root.appendingPathComponent("data")
         try buildTinyCorpus(named: "tiny", in: data)
         let run = try expand(["base.copy_task.steps=3", "base.copy_task.fraction=0.5"])
-        final class Messages: @unchecked Sendable { var texts: [String] = [] }
-        let messages = Messages()
+        let messages = ProgressMessages()
         let out = root.appendingPathComponent("base"), checkpoints = root.appendingPathComponent("checkpoints")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        try LlamaPretrainStage(dataDirectory: data).pretrain(run.config, into: out, checkpoints: checkpoints) { event in
-            if case .message(let text) = event { messages.texts.append(text) }
-        }
+        try LlamaPretrainStage(dataDirectory: data).pretrain(run.config, into: out, checkpoints: checkpoints, progress: messages.sink)
         #expect(messages.texts.contains { $0.hasSuffix("the first 3 on the copy task") }, "\(messages.texts)")
         let curves = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("pretrain_curves.json"))) as? [String: [Double]])
         #expect(curves["loss"]?.count == 8 && curves["loss"]!.allSatisfy(\.isFinite))

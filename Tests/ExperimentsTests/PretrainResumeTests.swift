@@ -16,14 +16,11 @@ import Testing
         let config = try #require(try Sweep.expand(spec).first).config
         #expect(config.base.steps == 8)
         let stage = LlamaPretrainStage(dataDirectory: data)
-        final class Messages: @unchecked Sendable { var texts: [String] = [] }
-        let messages = Messages()
+        let messages = ProgressMessages()
         func pretrain(_ name: String, checkpoints: String) throws -> URL {
             let out = root.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-            try stage.pretrain(config, into: out, checkpoints: root.appendingPathComponent(checkpoints)) { event in
-                if case .message(let text) = event { messages.texts.append(text) }
-            }
+            try stage.pretrain(config, into: out, checkpoints: root.appendingPathComponent(checkpoints), progress: messages.sink)
             return out
         }
         // One uninterrupted base; its checkpoints (every step of 8, only the latest kept) stay.

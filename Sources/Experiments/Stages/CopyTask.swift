@@ -35,8 +35,6 @@ public struct CopyTask: Hashable, Sendable {
         self.fraction = fraction
     }
 
-    public var isUsed: Bool { steps > 0 || fraction > 0 }
-
     /// Sequences of micro-batch rows that are copy-task rows at `step` (the first ones).
     public func copyRows(step: Int, batchSize: Int) -> Int {
         step < steps ? batchSize : Int((fraction * Double(batchSize)).rounded())
@@ -60,10 +58,9 @@ public struct CopyTaskRows: Sendable {
         var rng = SplitMix64(seed: seed).fork("copy/\(step)/\(microBatch)/\(row)")
         let alphabet = self.alphabet(&rng)
         var filled = 0
-        var segment: [Int32] = []
         while filled < count {
             let length = CopyTask.segment.lowerBound + Int(rng.next() % UInt64(CopyTask.segment.count))
-            segment = (0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+            let segment = (0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
             for token in segment + segment where filled < count {
                 out[filled] = token
                 filled += 1

@@ -42,9 +42,8 @@ public struct LlamaPretrainStage: PretrainStage {
         let shard = try CorpusSplit.load(config.data.corpus, split: .train, dataDirectory: dataDirectory)
         let corpus = try ShardBatches(shard: shard, seed: seed, batchSize: training.batchSize, length: training.length,
                                       source: "\(config.data.corpus):train")
-        let special: Set<Int32> = [ByteTokenizer.bos, ByteTokenizer.eos, ByteTokenizer.pad]
         let batches = PretrainBatches(corpus: corpus, copyTask: config.copyTask,
-                                      copyRows: CopyTaskRows(seed: seed, vocabSize: config.model.vocabSize, special: special))
+                                      copyRows: CopyTaskRows(seed: seed, vocabSize: config.model.vocabSize, special: ByteTokenizer.specialIDs))
         let execution = Execution(threads: threads)
         let trainer: Trainer
         var probe: [ProbePoint] = []

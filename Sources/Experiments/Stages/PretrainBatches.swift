@@ -16,9 +16,10 @@ public struct PretrainBatches: Sendable {
 
     public func batch(step: Int, microBatch: Int) -> [Int32] {
         let rows = copyTask.copyRows(step: step, batchSize: corpus.batchSize)
-        var out = rows < corpus.batchSize ? corpus.batch(step: step, microBatch: microBatch)
-                                          : [Int32](repeating: 0, count: corpus.batchSize * (corpus.length + 1))
         let span = corpus.length + 1
+        // Rows the copy task fills entirely need no corpus reads.
+        var out = rows < corpus.batchSize ? corpus.batch(step: step, microBatch: microBatch)
+                                          : [Int32](repeating: 0, count: corpus.batchSize * span)
         out.withUnsafeMutableBufferPointer { buffer in
             for row in 0..<rows {
                 copyRows.write(step: step, microBatch: microBatch, row: row, count: span, into: buffer.baseAddress! + row * span)
