@@ -38,7 +38,8 @@ enum Applicability {
 
     /// Optional keys whose default means "not given": left out of the canonical config at
     /// that default, so that adding one to the schema moves no existing run's hash.
-    static let optional = ["base.checkpoint", "model.tie_embeddings", "base.copy_task.steps", "base.copy_task.fraction"]
+    static let optional = ["base.checkpoint", "model.tie_embeddings", "base.copy_task.steps", "base.copy_task.fraction",
+                           "base.passkey_task.fraction"]
 
     /// Marks the keys that do not apply and resets them to their defaults, so the typed
     /// config and its checks read a valid value that cannot change what the run computes.

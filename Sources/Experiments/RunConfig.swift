@@ -22,6 +22,8 @@ public struct RunConfig: Hashable, Sendable {
     public var base: TrainingConfig
     /// The copying warm-up of pretraining (`base.copy_task.*`; none by default).
     public var copyTask: CopyTask
+    /// Passkey-format retrieval rows of pretraining (`base.passkey_task.*`; none by default).
+    public var passkeyTask: PasskeyTask
     /// The given model fine-tuned instead of a pretrained one (`base.checkpoint`).
     public var baseCheckpoint: BaseCheckpoint?
     public var finetune: FinetuneRecipe
@@ -136,6 +138,7 @@ extension RunConfig {
                           vocabSize: v.int("data.vocab"), checkpoint: v.checkpoint)
         base = training("base", seed: v.int("base.seed"))
         copyTask = CopyTask(steps: v.int("base.copy_task.steps"), fraction: v.double("base.copy_task.fraction"))
+        passkeyTask = PasskeyTask(fraction: v.double("base.passkey_task.fraction"))
         baseCheckpoint = v.checkpoint
         if let given = v.checkpoint?.config {
             model = given

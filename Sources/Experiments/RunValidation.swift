@@ -51,6 +51,10 @@ enum RunValidation {
             throw fail(["base.copy_task.steps", "base.steps"],
                        "a copy-task warm-up of \(c.copyTask.steps) steps does not fit in \(c.base.steps) pretraining steps")
         }
+        if c.baseCheckpoint == nil, c.copyTask.fraction + c.passkeyTask.fraction > 1 {
+            throw fail(["base.copy_task.fraction", "base.passkey_task.fraction"],
+                       "copy-task and passkey rows together take \(c.copyTask.fraction + c.passkeyTask.fraction) of each batch, more than all of it")
+        }
         // A given model may also be fine-tuned below its trained context (factor 1: no extension).
         guard c.finetune.context >= c.base.length || c.baseCheckpoint != nil else {
             throw fail(["finetune.context", "base.context"],

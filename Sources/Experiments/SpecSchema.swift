@@ -15,6 +15,7 @@ public enum SpecSchema {
         .init("base", "Pretraining of the base model at a short context. Cached by the hash of `data`, `model` and `base`, and shared by every run and experiment with the same recipe."),
         .init("base.optimizer", "AdamW settings of pretraining."),
         .init("base.copy_task", "A warm-up that teaches the base to copy from its context (docs/miniature.md): sequences of segments written twice (x x, 6 to 24 tokens each), ids uniform over the vocabulary's non-special ids. A small base does not learn to copy from natural text alone in the budgets here."),
+        .init("base.passkey_task", "Passkey-format retrieval rows in pretraining (docs/miniature.md): a base that copies still does not know where the passkey prompt asks it to; the test's filler sentences never appear in them."),
         .init("finetune", "Context extension of the base model: position interpolation, the attention pattern used in training, and the trained parts."),
         .init("finetune.lora", "Low-rank adapters W + (alpha/rank) B A on the attention projections; B starts at zero."),
         .init("finetune.optimizer", "AdamW settings of fine-tuning (paper: betas 0.9/0.95, no weight decay, clipping 1.0)."),
@@ -75,6 +76,8 @@ public enum SpecSchema {
               "The first this many of `base.steps` train on the copy task only; 0: none."),
         .init("base.copy_task.fraction", .real(min: 0, above: nil, max: 1), .double(0),
               "Share of the sequences of every later pretraining batch that stay copy-task sequences (keeps the copying useful while natural text follows)."),
+        .init("base.passkey_task.fraction", .real(min: 0, above: nil, max: 1), .double(0),
+              "Share of the sequences of every pretraining batch after the copy task's warm-up that are passkey rows: the paper's passkey prompt with the corpus's text as filler, a random key and its answer (a documented synthetic retrieval component, docs/miniature.md); 0: none."),
         .init("base.checkpoint", .text, .string(""),
               "A given model to fine-tune and evaluate instead of pretraining one: a Hugging Face LLaMA directory, a llama `.gguf` file, or a harness model or run checkpoint directory; a relative path is relative to the working directory (as `data/` and `results/` are). Its shape replaces `model.*`, and the pretraining keys (`base.steps`, `base.batch_tokens`, `base.warmup`, `base.schedule`, `base.optimizer.*`, `base.seed`) do not apply; `base.context` defaults to its trained context (`max_position_embeddings`, GGUF `context_length`), the length position interpolation extends from. The SHA-256 of its files is part of the run's hash. Empty: pretrain the base."),
     ]

@@ -1,17 +1,23 @@
 import Training
 
 /// Pretraining batches: the corpus's (`ShardBatches`), with the copy task's rows first
-/// where `CopyTask` asks for them (all rows during its warm-up steps, a fixed share after).
+/// where `CopyTask` asks for them (all rows during its warm-up steps, a fixed share after),
+/// then after the warm-up `PasskeyTask`'s share of corpus rows rewritten as passkey rows.
 /// Still a function of (seed, step, micro-batch), so resuming a base stays exact.
 public struct PretrainBatches: Sendable {
     public let corpus: ShardBatches
     public let copyTask: CopyTask
     public let copyRows: CopyTaskRows
+    public let passkeyTask: PasskeyTask
+    public let passkeyRows: PasskeyTaskRows?
 
-    public init(corpus: ShardBatches, copyTask: CopyTask, copyRows: CopyTaskRows) {
+    public init(corpus: ShardBatches, copyTask: CopyTask, copyRows: CopyTaskRows,
+                passkeyTask: PasskeyTask = .none, passkeyRows: PasskeyTaskRows? = nil) {
         self.corpus = corpus
         self.copyTask = copyTask
         self.copyRows = copyRows
+        self.passkeyTask = passkeyTask
+        self.passkeyRows = passkeyRows
     }
 
     public func batch(step: Int, microBatch: Int) -> [Int32] {
@@ -23,6 +29,11 @@ public struct PretrainBatches: Sendable {
         out.withUnsafeMutableBufferPointer { buffer in
             for row in 0..<rows {
                 copyRows.write(step: step, microBatch: microBatch, row: row, count: span, into: buffer.baseAddress! + row * span)
+            }
+            guard let passkeyRows, rows < corpus.batchSize else { return }
+            let passkeys = min(corpus.batchSize - rows, passkeyTask.rows(batchSize: corpus.batchSize))
+            for row in rows..<(rows + passkeys) {
+                passkeyRows.write(step: step, microBatch: microBatch, row: row, count: span, into: buffer.baseAddress! + row * span)
             }
         }
         return out
