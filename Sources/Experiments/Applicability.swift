@@ -25,6 +25,10 @@ enum Applicability {
              reason: "full fine-tuning has no adapters") { v in
             v.strings("finetune.trainable") != ["all"]
         },
+        // Rows of a fine-tune that does not train are never drawn.
+        Rule(keys: ["finetune.passkey_task.fraction"], reason: "no fine-tuning steps") { v in
+            v.int("finetune.steps") > 0
+        },
         // A given model brings its own shape and is not pretrained.
         Rule(keys: pretrainingKeys, reason: "the base is the given base.checkpoint") { v in
             v.string("base.checkpoint").isEmpty
@@ -39,7 +43,7 @@ enum Applicability {
     /// Optional keys whose default means "not given": left out of the canonical config at
     /// that default, so that adding one to the schema moves no existing run's hash.
     static let optional = ["base.checkpoint", "model.tie_embeddings", "base.copy_task.steps", "base.copy_task.fraction",
-                           "base.passkey_task.fraction"]
+                           "base.passkey_task.fraction", "finetune.passkey_task.fraction"]
 
     /// Marks the keys that do not apply and resets them to their defaults, so the typed
     /// config and its checks read a valid value that cannot change what the run computes.

@@ -64,6 +64,8 @@ public struct FinetuneRecipe: Hashable, Sendable {
     public var lora: LoRAConfig
     public var evalEvery: Int
     public var checkpointEvery: Int
+    /// Passkey rows among the fine-tuning rows (`finetune.passkey_task.*`; none by default).
+    public var passkeyTask: PasskeyTask
 
     public var context: Int { training.length }
     public var isFullFinetune: Bool { trainable == .all }
@@ -163,6 +165,7 @@ extension RunConfig {
             lora: LoRAConfig(rank: v.int("finetune.lora.rank"), alpha: v.double("finetune.lora.alpha"),
                              targets: v.strings("finetune.lora.targets").map { LoRATarget(rawValue: $0)! }),
             evalEvery: v.int("finetune.eval_every"), checkpointEvery: v.int("finetune.checkpoint_every"),
+            passkeyTask: PasskeyTask(fraction: v.double("finetune.passkey_task.fraction")),
             recompute: v.bool("finetune.recompute"))
         evaluate = EvaluationPlan(
             datasets: v.strings("evaluate.datasets").map { entry in

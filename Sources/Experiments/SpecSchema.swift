@@ -17,6 +17,7 @@ public enum SpecSchema {
         .init("base.copy_task", "A warm-up that teaches the base to copy from its context (docs/miniature.md): sequences of segments written twice (x x, 6 to 24 tokens each), ids uniform over the vocabulary's non-special ids. A small base does not learn to copy from natural text alone in the budgets here."),
         .init("base.passkey_task", "Passkey-format retrieval rows in pretraining (docs/miniature.md): a base that copies still does not know where the passkey prompt asks it to; the test's filler sentences never appear in them."),
         .init("finetune", "Context extension of the base model: position interpolation, the attention pattern used in training, and the trained parts."),
+        .init("finetune.passkey_task", "Passkey rows in fine-tuning, as in pretraining (`base.passkey_task`), at the fine-tuning context."),
         .init("finetune.lora", "Low-rank adapters W + (alpha/rank) B A on the attention projections; B starts at zero."),
         .init("finetune.optimizer", "AdamW settings of fine-tuning (paper: betas 0.9/0.95, no weight decay, clipping 1.0)."),
         .init("evaluate", "Evaluation after fine-tuning. Evaluation uses the RoPE factor of the training length."),
@@ -104,6 +105,8 @@ public enum SpecSchema {
               "Steps between measurements of validation perplexity during fine-tuning (at the training context, full attention, the `evaluate` protocol, stride and `max_windows`), from step 0: the curves `eval_step`, `eval_loss`, `eval_perplexity`. 0: none."),
         .init("finetune.checkpoint_every", SpecBounds.size(SpecBounds.steps, min: 0), .int(50),
               "Steps between checkpoints that an interrupted run resumes from; 0 keeps only the final one."),
+        .init("finetune.passkey_task.fraction", .real(min: 0, above: nil, max: 1), .double(0),
+              "Share of the sequences of every fine-tuning batch that are passkey rows (as `base.passkey_task`, at the fine-tuning context): the fine-tune keeps the base's data mix, as the paper's fine-tuning data (RedPajama) is a replica of Llama's pretraining mix; 0: none."),
         .init("finetune.recompute", .bool, .bool(false),
               "Gradient checkpointing: recompute activations in the backward pass (the paper always does); less memory, about a third more compute."),
 

@@ -55,7 +55,7 @@ import Testing
         let shard = TokenShard(tokens: (0..<5000).map { Int32($0 % 250) })
         let corpus = try ShardBatches(shard: shard, seed: 1, batchSize: 8, length: 31, source: "t")
         let rows = CopyTaskRows(seed: 1, vocabSize: 300, special: Self.special)
-        let batches = PretrainBatches(corpus: corpus, copyTask: CopyTask(steps: 3, fraction: 0.25), copyRows: rows)
+        let batches = MixedBatches(corpus: corpus, copyTask: CopyTask(steps: 3, fraction: 0.25), copyRows: rows)
         func split(_ step: Int) -> [[Int32]] {
             let b = batches.batch(step: step, microBatch: 0)
             return (0..<8).map { Array(b[($0 * 32)..<(($0 + 1) * 32)]) }
@@ -68,7 +68,7 @@ import Testing
         #expect(Array(after[0..<2]) == [row(rows, step: 3, row: 0, count: 32), row(rows, step: 3, row: 1, count: 32)])
         #expect(Array(after[2...]).flatMap { $0 } == Array(corpusRows[(2 * 32)...]))
         // No copy task: exactly the corpus's batches.
-        let plain = PretrainBatches(corpus: corpus, copyTask: .none, copyRows: rows)
+        let plain = MixedBatches(corpus: corpus, copyTask: .none, copyRows: rows)
         #expect(plain.batch(step: 0, microBatch: 1) == corpus.batch(step: 0, microBatch: 1))
     }
 

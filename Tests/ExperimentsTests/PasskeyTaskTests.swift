@@ -63,7 +63,7 @@ import Testing
         let corpus = try ShardBatches(shard: shard, seed: 1, batchSize: 8, length: 299, source: "t")
         let copy = CopyTaskRows(seed: 1, vocabSize: 259, special: ByteTokenizer.specialIDs)
         let passkey = PasskeyTaskRows(seed: 1, tokenizer: tokenizer)
-        let batches = PretrainBatches(corpus: corpus, copyTask: CopyTask(steps: 2, fraction: 0.25), copyRows: copy,
+        let batches = MixedBatches(corpus: corpus, copyTask: CopyTask(steps: 2, fraction: 0.25), copyRows: copy,
                                       passkeyTask: PasskeyTask(fraction: 0.25), passkeyRows: passkey)
         func rows(_ step: Int) -> [[Int32]] {
             let b = batches.batch(step: step, microBatch: 0)
@@ -91,6 +91,12 @@ import Testing
         #expect(!plain.canonicalJSON.contains("passkey_task") && given.canonicalJSON.contains("passkey_task"))
         let both = #expect(throws: UserError.self) { try expand(["base.copy_task.fraction=0.75", "base.passkey_task.fraction=0.5"]) }
         #expect(both?.message.contains("base.passkey_task.fraction") == true)
+        // In fine-tuning: hashed when given, and not at all by a run that does not fine-tune.
+        let tuned = try expand(["finetune.passkey_task.fraction=0.25"])
+        #expect(tuned.config.finetune.passkeyTask == PasskeyTask(fraction: 0.25) && tuned.hash(version) != plain.hash(version))
+        #expect(tuned.baseHash(version) == plain.baseHash(version))
+        #expect(try expand(["finetune.passkey_task.fraction=0.25", "finetune.steps=0"]).hash(version)
+                == expand(["finetune.steps=0"]).hash(version))
     }
 
     /// The stage refuses a base context the prompt cannot fit, and trains one that it fits.
@@ -110,8 +116,29 @@ import Testing
         }
         let short = #expect(throws: UserError.self) { try pretrain([], "short") }
         #expect(short?.message.contains("base.context 32") == true, "\(short?.message ?? "")")
-        let messages = try pretrain(["base.context=320", "base.batch_tokens=640", "finetune.context=320", "finetune.batch_tokens=640", "base.steps=2",
-                                     "evaluate.lengths=[320]", "evaluate.stride=320"], "fits")
+        let fits = ["base.context=320", "base.batch_tokens=640", "finetune.context=320", "finetune.batch_tokens=640", "base.steps=2",
+                    "evaluate.lengths=[320]", "evaluate.stride=320"]
+        let messages = try pretrain(fits, "fits")
         #expect(messages.texts.contains { $0.hasSuffix("passkey rows: 1 of every 2 sequences") }, "\(messages.texts)")
+
+        // Fine-tuning keeps them when asked (`finetune.passkey_task`): its first step sees
+        // other rows than without, and a context too short for the prompt is refused.
+        func finetune(_ settings: [String], _ name: String) throws -> FinetuneOutcome {
+            let run = try expand(fits + ["finetune.steps=1", "finetune.position_interpolation=1"] + settings)
+            return try LlamaFinetuneStage(dataDirectory: data).finetune(run.config, base: root.appendingPathComponent("fits"),
+                                                                        checkpoints: root.appendingPathComponent("\(name)-checkpoints"),
+                                                                        progress: { _ in })
+        }
+        let plain = try finetune([], "plain"), again = try finetune([], "again")
+        let mixed = try finetune(["finetune.passkey_task.fraction=0.5"], "mixed")
+        #expect(plain.curves["loss"] == again.curves["loss"])
+        #expect(mixed.curves["loss"]?.count == 1 && mixed.curves["loss"] != plain.curves["loss"])
+        let tooShort = #expect(throws: UserError.self) {
+            let run = try expand(["finetune.steps=1", "finetune.passkey_task.fraction=0.5"])  // 64 tokens
+            _ = try LlamaFinetuneStage(dataDirectory: data).finetune(run.config, base: root.appendingPathComponent("fits"),
+                                                                     checkpoints: root.appendingPathComponent("short-checkpoints"),
+                                                                     progress: { _ in })
+        }
+        #expect(tooShort?.message.contains("finetune.passkey_task") == true, "\(tooShort?.message ?? "")")
     }
 }

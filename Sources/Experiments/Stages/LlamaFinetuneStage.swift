@@ -42,9 +42,12 @@ public struct LlamaFinetuneStage: FinetuneStage {
         let execution = Execution(threads: threads, recompute: recipe.recompute)
         // Its own data stream: not the pretraining's sequences even when the seeds are equal.
         let dataSeed = SplitMix64(seed: UInt64(truncatingIfNeeded: config.seed)).fork("finetune data").state
-        let batches = try ShardBatches(shard: shard, seed: dataSeed,
-                                       batchSize: training.batchSize, length: training.length,
-                                       source: "\(config.data.corpus):train")
+        let corpus = try ShardBatches(shard: shard, seed: dataSeed,
+                                      batchSize: training.batchSize, length: training.length,
+                                      source: "\(config.data.corpus):train")
+        let batches = MixedBatches(corpus: corpus, passkeyTask: recipe.passkeyTask,
+                                   passkeyRows: try PasskeyTaskRows.load(recipe.passkeyTask, config: config, seed: dataSeed,
+                                                                          length: training.length, key: "finetune", dataDirectory: dataDirectory))
         let trainer: Trainer
         if let latest = try Self.latestCheckpoint(in: checkpoints) {
             progress(.message("resuming fine-tuning from \(latest.lastPathComponent)"))

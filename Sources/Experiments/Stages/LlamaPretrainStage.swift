@@ -42,9 +42,11 @@ public struct LlamaPretrainStage: PretrainStage {
         let shard = try CorpusSplit.load(config.data.corpus, split: .train, dataDirectory: dataDirectory)
         let corpus = try ShardBatches(shard: shard, seed: seed, batchSize: training.batchSize, length: training.length,
                                       source: "\(config.data.corpus):train")
-        let batches = PretrainBatches(corpus: corpus, copyTask: config.copyTask,
+        let batches = MixedBatches(corpus: corpus, copyTask: config.copyTask,
                                       copyRows: CopyTaskRows(seed: seed, vocabSize: config.model.vocabSize, special: ByteTokenizer.specialIDs),
-                                      passkeyTask: config.passkeyTask, passkeyRows: try passkeyRows(config, seed: seed))
+                                      passkeyTask: config.passkeyTask,
+                                      passkeyRows: try PasskeyTaskRows.load(config.passkeyTask, config: config, seed: seed, length: training.length,
+                                                                            key: "base", dataDirectory: dataDirectory))
         let execution = Execution(threads: threads)
         let trainer: Trainer
         var probe: [ProbePoint] = []
@@ -112,18 +114,6 @@ public struct LlamaPretrainStage: PretrainStage {
         try? fm.removeItem(at: link)
         guard (try? fm.linkItem(at: original, to: link)) != nil else { return }
         if rename(link.path, copy.path) != 0 { try? fm.removeItem(at: link) }
-    }
-
-    /// The passkey rows of `base.passkey_task`, under the corpus's tokenizer; nil if none.
-    func passkeyRows(_ config: RunConfig, seed: UInt64) throws -> PasskeyTaskRows? {
-        guard config.passkeyTask.fraction > 0 else { return nil }
-        let folder = dataDirectory.appendingPathComponent(config.data.folder(config.data.corpus))
-        let rows = PasskeyTaskRows(seed: seed, tokenizer: try CorpusManifest.read(from: folder).loadTokenizer(directory: folder))
-        guard rows.templateTokens <= config.base.length else {
-            throw UserError("base.passkey_task: a passkey row takes up to \(rows.templateTokens) tokens without filler, "
-                            + "more than base.context \(config.base.length)", hint: "use a longer base.context, or base.passkey_task.fraction: 0")
-        }
-        return rows
     }
 
     struct ProbePoint: Codable, Equatable {

@@ -1,4 +1,5 @@
 import Data
+import Foundation
 import Evaluation
 import Kernels
 import Support
@@ -50,6 +51,20 @@ public struct PasskeyTaskRows: Sendable {
         self.tokenizer = tokenizer
         head = [tokenizer.bos] + tokenizer.encode((PasskeyPrompt.taskDescription + "\n").utf8)
         question = tokenizer.encode(("\n" + PasskeyPrompt.question).utf8)
+    }
+
+    /// The rows of `task` for a stage (`key`: `base` or `finetune`) training at `length`,
+    /// under the corpus's tokenizer; nil if the task is off.
+    static func load(_ task: PasskeyTask, config: RunConfig, seed: UInt64, length: Int, key: String,
+                     dataDirectory: URL) throws -> PasskeyTaskRows? {
+        guard task.fraction > 0 else { return nil }
+        let folder = dataDirectory.appendingPathComponent(config.data.folder(config.data.corpus))
+        let rows = PasskeyTaskRows(seed: seed, tokenizer: try CorpusManifest.read(from: folder).loadTokenizer(directory: folder))
+        guard rows.templateTokens <= length else {
+            throw UserError("\(key).passkey_task: a passkey row takes up to \(rows.templateTokens) tokens without filler, "
+                            + "more than \(key).context \(length)", hint: "use a longer \(key).context, or \(key).passkey_task.fraction: 0")
+        }
+        return rows
     }
 
     /// The key line between fillers: "\nThe pass key is K. Remember it. K is the pass key.\n".

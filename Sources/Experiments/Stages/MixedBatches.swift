@@ -1,17 +1,18 @@
 import Training
 
-/// Pretraining batches: the corpus's (`ShardBatches`), with the copy task's rows first
+/// Training batches: the corpus's (`ShardBatches`), with the copy task's rows first
 /// where `CopyTask` asks for them (all rows during its warm-up steps, a fixed share after),
 /// then after the warm-up `PasskeyTask`'s share of corpus rows rewritten as passkey rows.
-/// Still a function of (seed, step, micro-batch), so resuming a base stays exact.
-public struct PretrainBatches: Sendable {
+/// Pretraining uses both tasks; fine-tuning may keep the passkey rows (at its own length).
+/// Still a function of (seed, step, micro-batch), so resuming a run stays exact.
+public struct MixedBatches: Sendable {
     public let corpus: ShardBatches
     public let copyTask: CopyTask
-    public let copyRows: CopyTaskRows
+    public let copyRows: CopyTaskRows?
     public let passkeyTask: PasskeyTask
     public let passkeyRows: PasskeyTaskRows?
 
-    public init(corpus: ShardBatches, copyTask: CopyTask, copyRows: CopyTaskRows,
+    public init(corpus: ShardBatches, copyTask: CopyTask = .none, copyRows: CopyTaskRows? = nil,
                 passkeyTask: PasskeyTask = .none, passkeyRows: PasskeyTaskRows? = nil) {
         self.corpus = corpus
         self.copyTask = copyTask
@@ -21,14 +22,16 @@ public struct PretrainBatches: Sendable {
     }
 
     public func batch(step: Int, microBatch: Int) -> [Int32] {
-        let rows = copyTask.copyRows(step: step, batchSize: corpus.batchSize)
+        let rows = copyRows == nil ? 0 : copyTask.copyRows(step: step, batchSize: corpus.batchSize)
         let span = corpus.length + 1
         // Rows the copy task fills entirely need no corpus reads.
         var out = rows < corpus.batchSize ? corpus.batch(step: step, microBatch: microBatch)
                                           : [Int32](repeating: 0, count: corpus.batchSize * span)
         out.withUnsafeMutableBufferPointer { buffer in
-            for row in 0..<rows {
-                copyRows.write(step: step, microBatch: microBatch, row: row, count: span, into: buffer.baseAddress! + row * span)
+            if let copyRows {
+                for row in 0..<rows {
+                    copyRows.write(step: step, microBatch: microBatch, row: row, count: span, into: buffer.baseAddress! + row * span)
+                }
             }
             guard let passkeyRows, rows < corpus.batchSize else { return }
             let passkeys = min(corpus.batchSize - rows, passkeyTask.rows(batchSize: corpus.batchSize))
