@@ -15,6 +15,6 @@ set datafile missing 'NaN'
 set style line 1 lc rgb '#0072B2' lw 2 pt 1 ps 1.3 dt 1
 set style line 2 lc rgb '#D55E00' lw 2 pt 2 ps 1.3 dt 1
 plot 'quickstart-loss.dat' index 0 using 1:2 with lines lc rgb '#B00072B2' lw 1 notitle, \
-     'quickstart-loss.dat' index 0 using 1:4 with lines ls 1 title 'full', \
+     'quickstart-loss.dat' index 0 using 1:4 with lines ls 1 title 'fine-tuned with full attention', \
      'quickstart-loss.dat' index 1 using 1:2 with lines lc rgb '#B0D55E00' lw 1 notitle, \
-     'quickstart-loss.dat' index 1 using 1:4 with lines ls 2 title 's2'
+     'quickstart-loss.dat' index 1 using 1:4 with lines ls 2 title 'fine-tuned with S2-Attn'

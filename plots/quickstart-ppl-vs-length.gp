@@ -6,7 +6,7 @@ if (fmt eq 'png') { set terminal pngcairo size 900,560 noenhanced font 'Sans,11'
 if (fmt eq 'svg') { set terminal svg size 900,560 noenhanced font 'Sans,11' background rgb 'white' }
 if (fmt eq 'pdf') { set terminal pdfcairo size 6in,3.75in noenhanced font 'Sans,10' }
 set output outfile
-set title 'Perplexity vs evaluation length on pg19-mini-test'
+set title 'Perplexity vs evaluation length on mini-mix-echo-test'
 set xlabel 'evaluation length (tokens)'
 set ylabel 'perplexity'
 set grid
@@ -17,6 +17,6 @@ set offsets graph 0.04, graph 0.04, 0, 0
 set style line 1 lc rgb '#0072B2' lw 2 pt 1 ps 1.3 dt 1
 set style line 2 lc rgb '#D55E00' lw 2 pt 2 ps 1.3 dt 1
 set style line 3 lc rgb '#009E73' lw 2 pt 3 ps 1.3 dt 1
-plot 'quickstart-ppl-vs-length.dat' index 0 using 1:2:3 with yerrorlines ls 1 title 'base-pi', \
-     'quickstart-ppl-vs-length.dat' index 1 using 1:2:3 with yerrorlines ls 2 title 'full', \
-     'quickstart-ppl-vs-length.dat' index 2 using 1:2:3 with yerrorlines ls 3 title 's2'
+plot 'quickstart-ppl-vs-length.dat' index 0 using 1:2:3 with yerrorlines ls 1 title 'base, position interpolation only', \
+     'quickstart-ppl-vs-length.dat' index 1 using 1:2:3 with yerrorlines ls 2 title 'fine-tuned with full attention', \
+     'quickstart-ppl-vs-length.dat' index 2 using 1:2:3 with yerrorlines ls 3 title 'fine-tuned with S2-Attn'
