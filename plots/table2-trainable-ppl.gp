@@ -13,10 +13,10 @@ set grid
 set key outside right top
 set datafile missing 'NaN'
 set style line 1 lc rgb '#0072B2' lw 2 pt 1 ps 1.3 dt 1
-set key off
 set style data histogram
 set style histogram errorbars gap 1 lw 1
 set style fill solid 0.7 border -1
 set xtics rotate by -20
-set yrange [0:*]
-plot 'table2-trainable-ppl.dat' using 2:3:xtic(1) ls 1 title 'perplexity'
+set yrange [0:176.88366479226403]
+plot 'table2-trainable-ppl.dat' index 0 using 2:3:xtic(1) ls 1 title 'perplexity', \
+     'table2-trainable-ppl.dat' index 1 using 1:2 with points lc rgb '#000000' pt 14 ps 2 title 'paper'
