@@ -13,12 +13,14 @@ set grid
 set key outside right top
 set datafile missing 'NaN'
 set key title 'tested_with'
+set logscale y
 set style line 1 lc rgb '#0072B2' lw 2 pt 1 ps 1.3 dt 1
 set style line 2 lc rgb '#D55E00' lw 2 pt 2 ps 1.3 dt 1
 set style data histogram
 set style histogram errorbars gap 1 lw 1
 set style fill solid 0.7 border -1
 set xtics rotate by -20
-set yrange [0:*]
-plot 'table-patterns-ppl.dat' using 2:3:xtic(1) ls 1 title 'train', \
-     'table-patterns-ppl.dat' using 4:5 ls 2 title 'full'
+set yrange [0:136.66581842856274]
+plot 'table-patterns-ppl.dat' index 0 using 2:3:xtic(1) ls 1 title 'train', \
+     'table-patterns-ppl.dat' index 0 using 4:5 ls 2 title 'full', \
+     'table-patterns-ppl.dat' index 1 using 1:2 with points lc rgb '#000000' pt 14 ps 2 title 'paper'
