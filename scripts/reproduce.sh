@@ -35,7 +35,8 @@ worker() {
 pids=()
 for w in $(seq 1 "$threads"); do
     worker "$w" & pids+=($!)
-    sleep 20    # the first worker claims the first base before the next one looks
+    # The first worker claims the first base before the next one looks.
+    if [ "$w" -lt "$threads" ]; then sleep 20; fi
 done
 failed=0
 for pid in "${pids[@]}"; do wait "$pid" || failed=1; done

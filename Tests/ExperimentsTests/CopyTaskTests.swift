@@ -72,20 +72,16 @@ import Testing
         #expect(plain.batch(step: 0, microBatch: 1) == corpus.batch(step: 0, microBatch: 1))
     }
 
-    func expand(_ settings: [String]) throws -> PlannedRun {
-        try #require(try Sweep.expand(SpecParser.parse(microSpec(corpus: "tiny", steps: "[3]"), file: "micro.yaml", overrides: settings)).first)
-    }
-
     @Test func keysAreCheckedAndHashedOnlyWhenGiven() throws {
         let version = CodeVersion(dataManifests: ["tiny": "m"], code: "c")
-        let plain = try expand([])
-        #expect(try expand(["base.copy_task.steps=0"]).baseHash(version) == plain.baseHash(version))
-        let warm = try expand(["base.copy_task.steps=4", "base.copy_task.fraction=0.25"])
+        let plain = try microRun([])
+        #expect(try microRun(["base.copy_task.steps=0"]).baseHash(version) == plain.baseHash(version))
+        let warm = try microRun(["base.copy_task.steps=4", "base.copy_task.fraction=0.25"])
         #expect(warm.config.copyTask == CopyTask(steps: 4, fraction: 0.25) && warm.baseHash(version) != plain.baseHash(version))
         #expect(!plain.canonicalJSON.contains("copy_task") && warm.canonicalJSON.contains("copy_task"))
-        let tooLong = #expect(throws: UserError.self) { try expand(["base.copy_task.steps=9"]) }
+        let tooLong = #expect(throws: UserError.self) { try microRun(["base.copy_task.steps=9"]) }
         #expect(tooLong?.message.contains("base.copy_task.steps") == true && tooLong?.message.contains("8 pretraining steps") == true)
-        #expect(throws: UserError.self) { try expand(["base.copy_task.fraction=1.5"]) }
+        #expect(throws: UserError.self) { try microRun(["base.copy_task.fraction=1.5"]) }
     }
 
     /// A base with a copy-task warm-up trains through the real stage.
@@ -94,7 +90,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let data = root.appendingPathComponent("data")
         try buildTinyCorpus(named: "tiny", in: data)
-        let run = try expand(["base.copy_task.steps=3", "base.copy_task.fraction=0.5"])
+        let run = try microRun(["base.copy_task.steps=3", "base.copy_task.fraction=0.5"])
         let messages = ProgressMessages()
         let out = root.appendingPathComponent("base"), checkpoints = root.appendingPathComponent("checkpoints")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)

@@ -78,25 +78,21 @@ import Testing
         #expect(Array(after[4...]).flatMap { $0 } == Array(plain[(4 * 300)...]))
     }
 
-    func expand(_ settings: [String]) throws -> PlannedRun {
-        try #require(try Sweep.expand(SpecParser.parse(microSpec(corpus: "tiny", steps: "[3]"), file: "micro.yaml", overrides: settings)).first)
-    }
-
     @Test func theKeyIsCheckedAndHashedOnlyWhenGiven() throws {
         let version = CodeVersion(dataManifests: ["tiny": "m"], code: "c")
-        let plain = try expand([])
-        #expect(try expand(["base.passkey_task.fraction=0"]).baseHash(version) == plain.baseHash(version))
-        let given = try expand(["base.passkey_task.fraction=0.125"])
+        let plain = try microRun([])
+        #expect(try microRun(["base.passkey_task.fraction=0"]).baseHash(version) == plain.baseHash(version))
+        let given = try microRun(["base.passkey_task.fraction=0.125"])
         #expect(given.config.passkeyTask == PasskeyTask(fraction: 0.125) && given.baseHash(version) != plain.baseHash(version))
         #expect(!plain.canonicalJSON.contains("passkey_task") && given.canonicalJSON.contains("passkey_task"))
-        let both = #expect(throws: UserError.self) { try expand(["base.copy_task.fraction=0.75", "base.passkey_task.fraction=0.5"]) }
+        let both = #expect(throws: UserError.self) { try microRun(["base.copy_task.fraction=0.75", "base.passkey_task.fraction=0.5"]) }
         #expect(both?.message.contains("base.passkey_task.fraction") == true)
         // In fine-tuning: hashed when given, and not at all by a run that does not fine-tune.
-        let tuned = try expand(["finetune.passkey_task.fraction=0.25"])
+        let tuned = try microRun(["finetune.passkey_task.fraction=0.25"])
         #expect(tuned.config.finetune.passkeyTask == PasskeyTask(fraction: 0.25) && tuned.hash(version) != plain.hash(version))
         #expect(tuned.baseHash(version) == plain.baseHash(version))
-        #expect(try expand(["finetune.passkey_task.fraction=0.25", "finetune.steps=0"]).hash(version)
-                == expand(["finetune.steps=0"]).hash(version))
+        #expect(try microRun(["finetune.passkey_task.fraction=0.25", "finetune.steps=0"]).hash(version)
+                == microRun(["finetune.steps=0"]).hash(version))
     }
 
     /// The stage refuses a base context the prompt cannot fit, and trains one that it fits.
@@ -106,7 +102,7 @@ import Testing
         let data = root.appendingPathComponent("data")
         try buildTinyCorpus(named: "tiny", in: data)
         func pretrain(_ settings: [String], _ name: String) throws -> ProgressMessages {
-            let run = try expand(["base.passkey_task.fraction=0.5"] + settings)
+            let run = try microRun(["base.passkey_task.fraction=0.5"] + settings)
             let messages = ProgressMessages()
             let out = root.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
@@ -124,7 +120,7 @@ import Testing
         // Fine-tuning keeps them when asked (`finetune.passkey_task`): its first step sees
         // other rows than without, and a context too short for the prompt is refused.
         func finetune(_ settings: [String], _ name: String) throws -> FinetuneOutcome {
-            let run = try expand(fits + ["finetune.steps=1", "finetune.position_interpolation=1"] + settings)
+            let run = try microRun(fits + ["finetune.steps=1", "finetune.position_interpolation=1"] + settings)
             return try LlamaFinetuneStage(dataDirectory: data).finetune(run.config, base: root.appendingPathComponent("fits"),
                                                                         checkpoints: root.appendingPathComponent("\(name)-checkpoints"),
                                                                         progress: { _ in })
@@ -134,7 +130,7 @@ import Testing
         #expect(plain.curves["loss"] == again.curves["loss"])
         #expect(mixed.curves["loss"]?.count == 1 && mixed.curves["loss"] != plain.curves["loss"])
         let tooShort = #expect(throws: UserError.self) {
-            let run = try expand(["finetune.steps=1", "finetune.passkey_task.fraction=0.5"])  // 64 tokens
+            let run = try microRun(["finetune.steps=1", "finetune.passkey_task.fraction=0.5"])  // 64 tokens
             _ = try LlamaFinetuneStage(dataDirectory: data).finetune(run.config, base: root.appendingPathComponent("fits"),
                                                                      checkpoints: root.appendingPathComponent("short-checkpoints"),
                                                                      progress: { _ in })
