@@ -88,8 +88,8 @@ end=$(date +%s)
     echo "| bench | $(( end - outputs_done )) |"
     echo "| **total** | $(( end - total_start )) |"
     echo
-    echo "When the last worker left each spec, counted from the start (a spec's runs are shared"
-    echo "by the workers, so its own time is the difference from the previous line):"
+    echo "When the last worker left each spec, counted from the start (the workers share a"
+    echo "spec's runs and move on when its last ones are taken, so neighbouring specs overlap):"
     echo
     echo "| spec | done after (s) |"
     echo "|---|---:|"
