@@ -32,13 +32,18 @@ struct CodeFingerprintPlugin: BuildToolPlugin {
             outputFiles: [output])]
     }
 
-    /// The same list as `Support.CodeFingerprint.inputFiles` (a plugin cannot import the
-    /// package's modules): Package.swift and every regular, non-hidden file under Sources/.
+    /// `Support.CodeFingerprint.renderingTargets`, repeated: a plugin cannot import the
+    /// package's modules (the binary's fingerprint test fails if the two lists disagree).
+    static let renderingTargets = ["Reports"]
+
+    /// The same list as `Support.CodeFingerprint.inputFiles`: Package.swift and every
+    /// regular, non-hidden file under Sources/ outside the rendering targets.
     static func inputFiles(root: URL) -> [String] {
         var files = ["Package.swift"]
         let sources = root.appending(path: "Sources")
         for name in FileManager.default.subpaths(atPath: sources.path) ?? []
-        where !name.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+        where !name.split(separator: "/").contains(where: { $0.hasPrefix(".") })
+            && !renderingTargets.contains(String(name.split(separator: "/").first ?? "")) {
             var isDirectory: ObjCBool = false
             let path = sources.appending(path: name).path
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {

@@ -3,14 +3,16 @@ import Results
 import Support
 
 /// The root of an experiment's result file from its spec: experiment name, spec text,
-/// layout (the spec's, or a default one), the paper's numbers and the tolerances.
+/// layout (the spec's, or a default one), the paper's numbers, the tolerances and each
+/// run's label.
 public enum ResultHeaderBuilder {
     public static func header(_ spec: ExperimentSpec, runs: [PlannedRun]) throws -> ResultHeader {
         let layout = try self.layout(spec, runs: runs)
         let tolerances = spec.value("tolerances").value
         return ResultHeader(experiment: spec.experiment, spec: spec.text, layout: layout.json(),
                             paper: try paperJSON(spec, runs: runs, layout: layout),
-                            tolerances: tolerances.mapValue?.isEmpty == false ? tolerances.canonicalJSON : nil)
+                            tolerances: tolerances.mapValue?.isEmpty == false ? tolerances.canonicalJSON : nil,
+                            labels: Dictionary(runs.map { ($0.id, $0.label) }, uniquingKeysWith: { first, _ in first }))
     }
 
     /// The rows of the default table and figures: each setting's label (`RunLabel`), which

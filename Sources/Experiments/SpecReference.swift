@@ -87,15 +87,18 @@ public enum SpecReference {
     [0.125, 0.25]}` gives one run `attention=full` and two s2 runs; `longlora run` (and
     `--dry-run`) says which combinations each merged run stands for.
 
-    In tables and figure legends a setting reads as its `labels:` entry, or as a phrase
-    made from what tells it apart: `full attention`, `S2-Attn, G = n/8`, `LoRA+`,
-    `full fine-tuning`, `no fine-tuning`, `context 2048`, else the variant's name. The
-    default layouts use it (`rows: [label]`); a layout of your own may too.
+    In tables and figure legends a setting reads as its `labels:` entry (its own, or its
+    variant's), or as a phrase made from what tells it apart: `full attention`,
+    `S2-Attn, G = n/8`, `LoRA+`, `full fine-tuning`, `no fine-tuning`, `context 2048`, else
+    the variant's name. The default layouts use it (`rows: [label]`); a layout of your own
+    may too. A label is not part of a run's hash: after editing `labels:`, `longlora run`
+    reuses every run and only rewrites the labels the tables and figures read.
 
     Each run is identified by its content hash: SHA-256 of the canonical JSON (sorted keys)
     of every resolved run key (defaults filled in, `auto` replaced by its value, plus
-    `seed`), together with the SHA-256 of the corpus manifest and the git commit of the
-    code. `longlora run` skips runs whose hash is already complete in the result file.
+    `seed`), together with the SHA-256 of the corpus manifest and the code fingerprint
+    (every source file but the rendering targets', Package.swift and the dependencies'
+    revisions). `longlora run` skips runs whose hash is already complete in the result file.
     The base model is cached by the hash of `data`, `model` and `base` alone, and a
     fine-tuned checkpoint by the hash of everything but `evaluate`.
 

@@ -160,31 +160,42 @@ public enum Sweep {
         }
     }
 
-    /// The spec's `labels:` replace the derived ones; every entry must name a setting, and
-    /// two settings must not share a label (their rows would merge in a table).
+    /// The spec's `labels:` replace the derived ones. An entry names a setting, or a variant:
+    /// then every setting of the variant (one per context of a zip, say) gets the label, and
+    /// a table whose columns are the other keys shows the variant as one row. A setting's
+    /// own entry wins over its variant's. Two settings must not share a chosen label unless
+    /// it is their variant's (their rows would merge in a table).
     static func applyLabels(_ spec: ExperimentSpec, to runs: inout [PlannedRun]) throws {
         let given = spec.value("labels")
         let settings = runs.reduce(into: [String]()) { if !$0.contains($1.setting) { $0.append($1.setting) } }
-        for entry in given.value.mapValue ?? [] where !settings.contains(entry.key) {
-            var message = "'\(entry.key)' matches no setting of the sweep"
-            if let near = Suggestion.nearest(to: entry.key, among: settings) { message += " (did you mean '\(near)'?)" }
+        let variants = runs.reduce(into: [String]()) { if let v = $1.variant, !$0.contains(v) { $0.append(v) } }
+        for entry in given.value.mapValue ?? [] where !settings.contains(entry.key) && !variants.contains(entry.key) {
+            var message = "'\(entry.key)' matches no setting or variant of the sweep"
+            if let near = Suggestion.nearest(to: entry.key, among: settings + variants) { message += " (did you mean '\(near)'?)" }
             else { message += "; settings: " + settings.map { "'\($0)'" }.joined(separator: ", ") }
             var issue = given.origin.issue(key: "labels", message)
             if case .file = given.origin, let line = lineOfKey(entry.key, in: spec.text) { issue.line = line }
             throw issue
         }
         let chosen = Dictionary((given.value.mapValue ?? []).map { ($0.key, $0.value.stringValue ?? "") }, uniquingKeysWith: { a, _ in a })
+        func choice(_ run: PlannedRun) -> String? { chosen[run.setting] ?? run.variant.flatMap { chosen[$0] } }
         for index in runs.indices {
-            if let label = chosen[runs[index].setting] { runs[index].label = label }
+            if let label = choice(runs[index]) { runs[index].label = label }
         }
-        // Derived labels that coincide fall back to the settings; chosen ones are an error.
-        var settingsByLabel: [String: [String]] = [:]
-        for run in runs where !(settingsByLabel[run.label]?.contains(run.setting) ?? false) {
-            settingsByLabel[run.label, default: []].append(run.setting)
+        // Derived labels that coincide fall back to the settings; chosen ones are an error,
+        // but for the settings of one variant that share the variant's label.
+        var settingsByLabel: [String: [PlannedRun]] = [:]
+        for run in runs where !(settingsByLabel[run.label]?.contains { $0.setting == run.setting } ?? false) {
+            settingsByLabel[run.label, default: []].append(run)
         }
         for (label, shared) in settingsByLabel.sorted(by: { $0.key < $1.key }) where shared.count > 1 {
-            if shared.contains(where: { chosen[$0] != nil }) {
-                throw given.origin.issue(key: "labels", "settings '\(shared[0])' and '\(shared[1])' share the label '\(label)'")
+            if shared.contains(where: { choice($0) != nil }) {
+                let ofOneVariant = shared.allSatisfy { $0.variant != nil && $0.variant == shared[0].variant
+                    && chosen[$0.setting] == nil && chosen[$0.variant!] == label }
+                if ofOneVariant { continue }
+                // Name a pair that tells why: two variants, or a setting with an entry of its own.
+                let other = shared.dropFirst().first { $0.variant != shared[0].variant || chosen[$0.setting] != nil } ?? shared[1]
+                throw given.origin.issue(key: "labels", "settings '\(shared[0].setting)' and '\(other.setting)' share the label '\(label)'")
             }
             for index in runs.indices where runs[index].label == label {
                 runs[index].label = runs[index].setting.isEmpty ? "all runs" : runs[index].setting

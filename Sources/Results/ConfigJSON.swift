@@ -6,11 +6,13 @@ import Support
 public struct ConfigJSON {
     public let object: [String: Any]
 
-    public init(_ json: String, run: String) throws {
+    /// `label`, when given, replaces the recorded `label` (see `ResultHeader.labels`).
+    public init(_ json: String, run: String, label: String? = nil) throws {
         guard let data = json.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+              var object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw UserError("run '\(run)': config is not a JSON object")
         }
+        if let label { object["label"] = label }
         self.object = object
     }
 

@@ -14,6 +14,7 @@ enum ResultCodec {
         if let tolerances = h.tolerances { try root.writeAttribute("tolerances", .string(tolerances)) }
         if let code = h.currentCode { try root.writeAttribute("current_code", .string(code)) }
         if !h.currentData.isEmpty { try root.writeAttribute("current_data", .string(try json(h.currentData))) }
+        if !h.labels.isEmpty { try root.writeAttribute("labels", .string(try json(h.labels))) }
         let runs = try root.createGroup("runs")
         for run in file.runs { try encode(run, in: runs) }
     }
@@ -69,7 +70,8 @@ enum ResultCodec {
             created: try optionalString(root, "created") ?? "", layout: try optionalString(root, "layout") ?? "{}",
             paper: try optionalString(root, "paper"), tolerances: try optionalString(root, "tolerances"),
             currentCode: try optionalString(root, "current_code"),
-            currentData: try dictionary(try optionalString(root, "current_data") ?? "{}", at: "\(root.path) current_data"))
+            currentData: try dictionary(try optionalString(root, "current_data") ?? "{}", at: "\(root.path) current_data"),
+            labels: try dictionary(try optionalString(root, "labels") ?? "{}", at: "\(root.path) labels"))
         var runs: [RunRecord] = []
         if root.hasChild("runs") {
             let runsGroup = try root.openGroup("runs")

@@ -21,11 +21,15 @@ public struct ResultHeader: Equatable, Sendable {
     public var currentCode: String?
     /// Corpus -> SHA-256 of its manifest as the latest run on each corpus saw it (`current_data`).
     public var currentData: [String: String]
+    /// Run id -> its label as the spec of the latest `longlora run` gives it (`labels`).
+    /// A label is not part of a run's content hash, so a relabelled spec reuses every run;
+    /// tables and figures read the label from here, not from the config recorded with the run.
+    public var labels: [String: String]
 
     public init(experiment: String, spec: String = "", created: String = RunRecord.timestamp(),
                 layout: String = "{}", paper: String? = nil, tolerances: String? = nil,
                 currentCode: String? = nil, currentData: [String: String] = [:],
-                schemaVersion: Int64 = ResultFile.schemaVersion) {
+                labels: [String: String] = [:], schemaVersion: Int64 = ResultFile.schemaVersion) {
         self.schemaVersion = schemaVersion
         self.experiment = experiment
         self.spec = spec
@@ -35,6 +39,7 @@ public struct ResultHeader: Equatable, Sendable {
         self.tolerances = tolerances
         self.currentCode = currentCode
         self.currentData = currentData
+        self.labels = labels
     }
 }
 
@@ -53,6 +58,12 @@ public struct ResultFile: Equatable, Sendable {
     }
 
     public func run(_ id: String) -> RunRecord? { runs.first { $0.id == id } }
+
+    /// A run's recorded config with its current label (`ResultHeader.labels`), the view
+    /// every table, figure and export reads.
+    public func config(of run: RunRecord) throws -> ConfigJSON {
+        try ConfigJSON(run.config, run: run.id, label: header.labels[run.id])
+    }
 
     /// Reads a result file, failing with a `UserError` (exit 2) that names the file if
     /// it is missing, corrupted (its seal does not match), not HDF5, not a result file, or

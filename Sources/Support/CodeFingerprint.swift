@@ -5,19 +5,27 @@ import Foundation
 ///
 /// It is what a run's content hash calls "code": the same wherever the binary runs from
 /// and whatever git says, and different after any edit that could change what the binary
-/// computes, committed or not. Docs, tests and the README are not inputs. The build-tool
+/// computes, committed or not. Docs, tests and the README are not inputs, nor are the
+/// rendering targets (`renderingTargets`), which no run reads. The build-tool
 /// plugin `CodeFingerprintPlugin` computes it on every build (through the
 /// `code-fingerprint` tool, which calls `of(root:files:dependencies:)`) into the
 /// `CodeIdentity` module; tests recompute it from a source tree with the same function.
 public enum CodeFingerprint {
+    /// Targets that only draw tables, figures and exports from result files. A test checks
+    /// that no target a run executes depends on them, so editing them cannot change a number;
+    /// the plugin keeps its own copy of this list (it cannot import the package's modules).
+    public static let renderingTargets = ["Reports"]
+
     /// The package-relative paths that make up the code: `Package.swift` and every regular,
-    /// non-hidden file under `Sources/`, sorted. (The plugin lists the same files; a test
-    /// checks that the binary's fingerprint equals the one computed from this list.)
+    /// non-hidden file under `Sources/` outside the rendering targets, sorted. (The plugin
+    /// lists the same files; a test checks that the binary's fingerprint equals the one
+    /// computed from this list.)
     public static func inputFiles(root: URL) -> [String] {
         var files = ["Package.swift"]
         let sources = root.appendingPathComponent("Sources")
         let names = FileManager.default.subpaths(atPath: sources.path) ?? []
-        for name in names where !name.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+        for name in names where !name.split(separator: "/").contains(where: { $0.hasPrefix(".") })
+            && !renderingTargets.contains(String(name.split(separator: "/").first ?? "")) {
             var isDirectory: ObjCBool = false
             let path = sources.appendingPathComponent(name).path
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {

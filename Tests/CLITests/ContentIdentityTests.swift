@@ -16,7 +16,7 @@ import Testing
 
     /// The fingerprint of a source tree moves with one byte of any file under Sources/, of
     /// Package.swift, with an added file and with a dependency's revision; docs, tests,
-    /// the README and git state leave it alone.
+    /// the README, git state and the rendering targets (`Reports`) leave it alone.
     @Test func theFingerprintCoversWhatBuildsTheBinaryAndNothingElse() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try write("// swift-tools-version:6.0\n", "Package.swift")
@@ -26,6 +26,7 @@ import Testing
         try write("docs\n", "docs/page.md")
         try write("test\n", "Tests/T/T.swift")
         try write("ignored\n", "Sources/Model/.hidden")
+        try write("let f = 1\n", "Sources/Reports/Figure.swift")
         let deps = ["swift-argument-parser 436bde4bb9489201ca6662f5cf94ec45fa8e244e"]
         func fingerprint(_ dependencies: [String] = deps) throws -> String {
             try CodeFingerprint.of(root: root, files: CodeFingerprint.inputFiles(root: root), dependencies: dependencies)
@@ -35,7 +36,7 @@ import Testing
         #expect(original.count == 64)
 
         for (path, text) in [("README.md", "# readme!\n"), ("docs/page.md", "docs!\n"), ("Tests/T/T.swift", "test!\n"),
-                             ("Sources/Model/.hidden", "still ignored\n")] {
+                             ("Sources/Model/.hidden", "still ignored\n"), ("Sources/Reports/Figure.swift", "let f = 2\n")] {
             try write(text, path)
             #expect(try fingerprint() == original, "\(path) moved the fingerprint")
         }
@@ -59,6 +60,42 @@ import Testing
         let version = try CLI.run(["--version"])
         #expect(version.status == 0, "\(version.stderr)")
         #expect(version.stdout == "code \(expected)\n")
+    }
+
+    /// No target that a run executes reaches a rendering target (`Reports`): editing one
+    /// cannot change a number, which is why the fingerprint leaves them out. Only the
+    /// `longlora` executable, which draws tables and figures, may depend on them, and the
+    /// plugin's copy of the list matches `CodeFingerprint.renderingTargets`.
+    @Test func noTargetOfARunDependsOnTheRenderingTargets() throws {
+        let root = ReleaseBuild.repository
+        let manifest = try String(contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let targets = PackageTargets(manifest: manifest)
+        #expect(targets.dependencies["Experiments"] != nil, "Package.swift: no target Experiments found")
+        for rendering in CodeFingerprint.renderingTargets {
+            #expect(targets.dependencies[rendering] != nil, "Package.swift: no rendering target \(rendering)")
+        }
+        for target in targets.dependencies.keys.sorted() where target != "longlora"
+            && !CodeFingerprint.renderingTargets.contains(target) && !targets.tests.contains(target) {
+            let reached = targets.closure(of: target).intersection(CodeFingerprint.renderingTargets)
+            #expect(reached.isEmpty, "\(target) depends on \(reached.sorted()), which the code fingerprint leaves out")
+        }
+        let plugin = try String(contentsOf: root.appendingPathComponent("Plugins/CodeFingerprintPlugin/plugin.swift"), encoding: .utf8)
+        let list = CodeFingerprint.renderingTargets.map { "\"\($0)\"" }.joined(separator: ", ")
+        #expect(plugin.contains("static let renderingTargets = [\(list)]"), "the plugin's renderingTargets differ from Support's")
+    }
+
+    /// The test checks the rule on the real manifest; here it must see a violation.
+    @Test func theDependencyCheckSeesARunTargetThatReachesReports() {
+        let manifest = """
+            .target(name: "Results", dependencies: ["Support"]),
+            .target(name: "Reports", dependencies: ["Results"]),
+            .target(name: "Metrics", dependencies: ["Reports"]),
+            .target(name: "Experiments", dependencies: ["Metrics", .product(name: "Yams", package: "Yams")]),
+            .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Reports"]),
+            """
+        let targets = PackageTargets(manifest: manifest)
+        #expect(targets.closure(of: "Experiments") == ["Metrics", "Reports", "Results", "Support"])
+        #expect(targets.tests == ["ExperimentsTests"])
     }
 
     static let spec = """
@@ -167,5 +204,35 @@ import Testing
         #expect((adapter?["base_model_name_or_path"] as? String)?.hasSuffix("/hf/base") == true, "\(adapter ?? [:])")
         #expect(adapter?["modules_to_save"] as? [String] == ["embed_tokens", "input_layernorm", "post_attention_layernorm", "norm"])
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("hf/base/tokenizer.json").path))
+    }
+}
+
+/// The targets of a Package.swift and their target dependencies (products are left out),
+/// read with a pattern: enough for the manifest's one-target-per-call style.
+struct PackageTargets {
+    var dependencies: [String: [String]] = [:]
+    var tests: Set<String> = []
+
+    init(manifest: String) {
+        let target = #/\.(target|executableTarget|testTarget)\(name:\s*"([^"]+)"(?:,\s*dependencies:\s*\[([^\]]*)\])?/#
+        for match in manifest.matches(of: target) {
+            let name = String(match.output.2)
+            let list = match.output.3.map(String.init) ?? ""
+            // Plain names only: `.product(name: ..., package: ...)` is another package's.
+            let withoutProducts = list.replacing(#/\.product\([^)]*\)/#, with: "")
+            dependencies[name] = withoutProducts.matches(of: #/"([^"]+)"/#).map { String($0.output.1) }
+            if match.output.1 == "testTarget" { tests.insert(name) }
+        }
+    }
+
+    /// Every target `name` depends on, directly or not.
+    func closure(of name: String) -> Set<String> {
+        var seen = Set<String>()
+        var stack = dependencies[name] ?? []
+        while let next = stack.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            stack += dependencies[next] ?? []
+        }
+        return seen
     }
 }

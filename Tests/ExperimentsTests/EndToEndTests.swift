@@ -3,8 +3,9 @@ import Foundation
 import Testing
 import Evaluation
 import Experiments
-import Results
+@testable import Results
 import Support
+@testable import Reports
 
 /// A small text corpus built with the Data module's builder: varied sentences so a tiny
 /// model has something to learn, deterministic so runs are reproducible.
@@ -122,6 +123,29 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
         // The spec's own run is still complete: rerunning it skips it.
         let (again, _) = try run(spec)
         #expect(again.skipped == ["steps=3,seed=0"])
+    }
+
+    /// A label is not part of a run's hash: a spec with new `labels:` reruns nothing, and
+    /// the tables read the new label from the header (the run keeps the one it was run with).
+    @Test func aRelabelledSpecRelabelsTheTablesWithoutRerunning() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try buildTinyCorpus(named: "tiny", in: data)
+        let spec = microSpec(corpus: "tiny", steps: "[3]")
+        _ = try run(spec)
+        let (again, file) = try run(spec + "labels: {steps=3: \"three steps, relabelled\"}\n")
+        #expect(again.skipped == ["steps=3,seed=0"] && again.completed.isEmpty)
+        #expect(file.header.labels == ["steps=3,seed=0": "three steps, relabelled"])
+        #expect(try ConfigJSON(file.runs[0].config, run: "r").label(at: "label") == "3 steps")
+        let table = try #require(try Layout.parse(file.header.layout, source: "header").tables.first)
+        let grid = try Grid.build(file.forTables(all: false), table.selection, name: "main")
+        #expect(grid.rows == [["three steps, relabelled"]])
+        let export = try MetricExport(file.runs, labels: file.header.labels).render(.csv)
+        #expect(String(decoding: export, as: UTF8.self).contains("three steps, relabelled"))
+        // Every root attribute the runner writes, `labels` among them, is in the schema doc.
+        let page = try String(contentsOf: SpecReferenceTests.root.appendingPathComponent("docs/results-schema.md"), encoding: .utf8)
+        let names = try H5Group.openReadOnly(resultFile).attributeNames()
+        #expect(names.contains("labels"))
+        for name in names { #expect(page.contains("| `\(name)` |"), "root attribute \(name) is not in docs/results-schema.md") }
     }
 
     /// One byte edited in a `--from` input moves the manifest, so the runs on that corpus

@@ -4,6 +4,7 @@ import Experiments
 import Model
 import Results
 import Support
+@testable import Reports
 
 /// The runner features the paper's experiments rely on: validation curves over fine-tuning
 /// steps, the analytic projection onto Llama2, NTK-aware scaling, the `tested_with` column.

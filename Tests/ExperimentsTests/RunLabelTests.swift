@@ -40,9 +40,36 @@ import Results
         #expect(layout.figures.allSatisfy { $0.selection.rows == ["label"] })
     }
 
+    /// A variant's label goes to each of its settings (one per context here), so a table
+    /// with the contexts as columns shows the variant as one row; a setting's own entry wins.
+    @Test func aVariantsLabelGoesToEachOfItsSettings() throws {
+        let runs = try expand("""
+            experiment: t
+            variants:
+              ours: {finetune.attention: s2}
+              theirs: {finetune.attention: full}
+            grid: {finetune.context: [2048, 4096]}
+            labels: {ours: LongLoRA, "theirs,context=4096": full at 4096, theirs: full attention}
+            """)
+        #expect(runs.map(\.setting) == ["ours,context=2048", "ours,context=4096", "theirs,context=2048", "theirs,context=4096"])
+        #expect(runs.map(\.label) == ["LongLoRA", "LongLoRA", "full attention", "full at 4096"])
+        // Two variants may not share one.
+        let error = specError("""
+            experiment: t
+            variants:
+              ours: {finetune.attention: s2}
+              theirs: {finetune.attention: full}
+            grid: {finetune.context: [2048, 4096]}
+            labels: {ours: same, theirs: same}
+            """)
+        #expect(error == "t.yaml:6: key 'labels': settings 'ours,context=2048' and 'theirs,context=2048' share the label 'same'")
+        #expect(specError("experiment: t\nvariants: {ours: {}}\nlabels: {our: x}\n")
+                == "t.yaml:3: key 'labels': 'our' matches no setting or variant of the sweep (did you mean 'ours'?)")
+    }
+
     @Test func labelsMustNameSettingsOnce() {
         #expect(specError("experiment: t\ngrid: {finetune.attention: [full, s2]}\nlabels:\n  attention=s3: x\n")
-                == "t.yaml:4: key 'labels': 'attention=s3' matches no setting of the sweep (did you mean 'attention=s2'?)")
+                == "t.yaml:4: key 'labels': 'attention=s3' matches no setting or variant of the sweep (did you mean 'attention=s2'?)")
         #expect(specError("experiment: t\ngrid: {finetune.attention: [full, s2]}\nlabels: {attention=s2: full attention}\n")
                 == "t.yaml:3: key 'labels': settings 'attention=full' and 'attention=s2' share the label 'full attention'")
     }

@@ -2,6 +2,7 @@ import Foundation
 import Results
 import Support
 import Testing
+@testable import Reports
 
 /// Strings from a spec or a result file reach gnuplot scripts and file names: they must
 /// stay data (no command runs) and names must stay inside the output folder.

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Results
 import Testing
+@testable import Reports
 
 @Suite struct FigureStyleTests {
     /// No two of the first 91 series share colour and point shape, and neighbours differ in both.

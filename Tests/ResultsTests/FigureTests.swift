@@ -2,6 +2,7 @@ import Foundation
 import Results
 import Support
 import Testing
+@testable import Reports
 
 @Suite struct FigureTests {
     static let selection = Selection(rows: ["finetune.attention"], columns: .eval("length"),
@@ -12,13 +13,52 @@ import Testing
         let figure = try Figure.make(layout, from: Fixtures.file(TableTests.runs()))
         #expect(figure.stem == "fixture-ppl")
         #expect(figure.script.contains("set logscale x 2"))
-        #expect(figure.script.contains("'fixture-ppl.dat' index 0 using 1:2:3 with yerrorlines ls 1 title 's2'"))
-        #expect(figure.script.contains("'fixture-ppl.dat' index 1 using 1:2:3 with yerrorlines ls 2 title 'full'"))
+        #expect(figure.script.contains("'fixture-ppl.dat' index 0 using 1:2:6:7 with yerrorlines ls 1 title 's2'"))
+        #expect(figure.script.contains("'fixture-ppl.dat' index 1 using 1:2:6:7 with yerrorlines ls 2 title 'full'"))
         // Block 0 is s2 (mean 12 ± t(0.975,2)*2/sqrt(3) at 256), block 1 full; blocks are split by two blank lines.
         let blocks = figure.data.components(separatedBy: "\n\n\n")
         #expect(blocks.count == 2)
         #expect(blocks[0].contains("\n256 12.0 4.9682754235"))
-        #expect(blocks[1].contains("\n1024 27.125 0.0 1 \"1024\""))
+        #expect(blocks[1].contains("\n1024 27.125 0.0 1 \"1024\" 27.125 27.125\n"))
+        // The error bar runs over the interval: 12 ± 4.968... at 256.
+        #expect(blocks[0].contains("\"256\" 7.03172457649"))
+    }
+
+    /// An accuracy lies in [0, 1]: its axis is kept there and its error bars are cut to
+    /// it, where a 95% interval over three seeds would reach below 0 and above 1.
+    @Test func accuraciesKeepToTheirRange() throws {
+        let runs = (0..<3).map { k in
+            var run = Fixtures.run(id: "s2-\(k)", seed: Int64(k))
+            run.eval["passkey"] = Table([("length", .int([256, 512])), ("accuracy", .double(k == 0 ? [1, 0] : [1, 0.5]))])
+            return run
+        }
+        let selection = Selection(rows: ["finetune.attention"], columns: .eval("length"), value: "eval/passkey/accuracy")
+        let figure = try Figure.make(FigureLayout(name: "passkey", kind: .lines, selection: selection), from: Fixtures.file(runs))
+        #expect(figure.script.contains("set yrange [0:1.05]"))
+        // At 256 every seed is right: no interval; at 512 the mean 1/3 ± 1.43 is cut to [0, 1].
+        #expect(figure.data.contains("\n256 1.0 0.0 3 \"256\" 1.0 1.0\n"), "\(figure.data)")
+        #expect(figure.data.contains(" 3 \"512\" 0.0 1.0\n"), "\(figure.data)")
+        // A perplexity keeps gnuplot's own range.
+        #expect(!(try Figure.make(FigureLayout(name: "ppl", kind: .lines, selection: Self.selection),
+                                  from: Fixtures.file(TableTests.runs()))).script.contains("set yrange"))
+    }
+
+    /// Bars named by their labels get no axis title ("label" says nothing), and a single
+    /// series of bars beside the paper's markers is keyed "ours".
+    @Test func barsByLabelAreUntitledAndASingleSeriesIsOurs() throws {
+        let selection = Selection(rows: ["label"], value: "eval/pg19-mini/perplexity", where: ["length": ScalarLabel("256")])
+        let runs = TableTests.runs().map { run in
+            var run = run
+            run.config = run.config.replacingOccurrences(of: "\"model\"", with: "\"label\": \"\(run.id.hasPrefix("s2") ? "S2-Attn" : "full")\", \"model\"")
+            return run
+        }
+        let paper = #"{"main": [{"row": ["S2-Attn"], "value": 8.5}]}"#
+        let layout = Layout(tables: [TableLayout(name: "main", selection: selection)], figures: [])
+        let file = Fixtures.file(runs, layout: layout.json(), paper: paper)
+        let figure = try Figure.make(FigureLayout(name: "bars", kind: .bars, selection: selection), from: file)
+        #expect(figure.script.contains("set xlabel ''"), "\(figure.script)")
+        #expect(figure.script.contains("ls 1 title 'ours'"), "\(figure.script)")
+        #expect(figure.script.contains("title 'paper'"))
     }
 
     /// Where the spec's `paper:` numbers sit beside a table that selects what a figure draws,

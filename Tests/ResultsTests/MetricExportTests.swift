@@ -2,6 +2,7 @@ import Foundation
 @testable import Results
 import Support
 import Testing
+@testable import Reports
 
 @Suite struct MetricExportTests {
     static let runs = [Fixtures.run(id: "s2-0"), Fixtures.run(id: "full,\"0\"", attention: "full", seed: 1)]

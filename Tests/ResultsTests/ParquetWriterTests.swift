@@ -2,6 +2,7 @@ import Foundation
 @testable import Results
 import Support
 import Testing
+@testable import Reports
 
 /// The Parquet writer against the format (magic, footer length, Thrift compact bytes worked
 /// out by hand) and against pyarrow, which reads its files back in the pinned virtualenv.

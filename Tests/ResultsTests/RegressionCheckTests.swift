@@ -2,6 +2,7 @@ import Foundation
 import Results
 import Support
 import Testing
+@testable import Reports
 
 @Suite struct RegressionCheckTests {
     static let baseline = Fixtures.file(TableTests.runs())

@@ -2,6 +2,7 @@ import Foundation
 @testable import Results
 import Support
 import Testing
+@testable import Reports
 
 /// Per-run shards (`results/<experiment>.d/`) and the assembly of the experiment's file.
 @Suite struct ResultShardsTests {

@@ -2,6 +2,7 @@ import Foundation
 import Results
 import Support
 import Testing
+@testable import Reports
 
 @Suite struct ResultStoreTests {
     @Test func recordsRunsAndNeverRewritesCompleteOnes() throws {

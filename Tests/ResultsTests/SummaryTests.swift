@@ -1,6 +1,7 @@
 import Foundation
 import Results
 import Testing
+@testable import Reports
 
 @Suite struct SummaryTests {
     /// Reference quantiles t(0.975, v) from 30-digit arithmetic; v = 1 and 2 have closed forms:

@@ -2,6 +2,7 @@ import Foundation
 import Results
 import Support
 import Testing
+@testable import Reports
 
 @Suite struct TableTests {
     /// s2 with three seeds, perplexity per length [10+2k, 20+4k, 30]; full with one seed.

@@ -4,6 +4,7 @@ import Data
 import Evaluation
 import Experiments
 import Metrics
+import Reports
 import Results
 import Support
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CodeIdentity
 import Foundation
+import Reports
 import Results
 import Support
 

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 import Support
 
 /// Every number of a result file as one tidy table: one row per run and metric value,
@@ -47,13 +48,14 @@ public struct MetricExport {
     }
 
     /// Builds the table from `runs`; `curves` adds one row per training step of every curve.
-    public init(_ runs: [RunRecord], curves: Bool = false) throws {
+    /// `labels` (a file's `ResultHeader.labels`) give the runs their current labels.
+    public init(_ runs: [RunRecord], labels: [String: String] = [:], curves: Bool = false) throws {
         var configKeys: [String] = []
         var evalKeys: [String] = []
         var rows: [[String: ExportCell]] = []
         for run in runs {
             // A key named like a fixed column (a spec's top-level `seed`) keeps a prefix.
-            let config = try ConfigJSON(run.config, run: run.id).scalars.map { key, value in
+            let config = try ConfigJSON(run.config, run: run.id, label: labels[run.id]).scalars.map { key, value in
                 (Self.reserved.contains(key) ? "config.\(key)" : key, value)
             }
             for (key, _) in config where !configKeys.contains(key) { configKeys.append(key) }

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 
 /// Mean and 95% confidence interval of one setting's values over seeds.
 public struct Summary: Equatable, Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 import Support
 
 /// A flat table written as an Apache Parquet file (parquet-format 2.x, read by pyarrow,

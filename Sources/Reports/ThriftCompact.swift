@@ -1,4 +1,5 @@
 import Foundation
+import Results
 
 /// A Thrift value as the compact protocol writes it: the encoding of Parquet's footer and page
 /// headers (`parquet.thrift` in apache/parquet-format). Only what a writer of those structures

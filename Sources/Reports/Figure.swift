@@ -1,4 +1,5 @@
 import Foundation
+import Results
 import Support
 
 public enum PlotFormat: String, CaseIterable, Sendable {
@@ -35,9 +36,11 @@ public struct Figure: Sendable {
             throw UserError("\(context): no complete run has a value for '\(layout.selection.value)'")
         }
         let body: Body
+        let bounds = FigureStyle.bounds(of: layout.selection.value)
         switch layout.kind {
-        case .lines: body = lines(grid, stem: stem, paper: try paperReference(for: layout, in: file))
-        case .bars: body = bars(grid, stem: stem, paper: try paperReference(for: layout, in: file))
+        case .lines: body = lines(grid, stem: stem, paper: try paperReference(for: layout, in: file), bounds: bounds)
+        case .bars: body = bars(grid, stem: stem, paper: try paperReference(for: layout, in: file),
+                                single: layout.selection.columns == nil, bounds: bounds)
         case .curves: body = try curves(grid, file: file, layout: layout, stem: stem, context: context)
         }
         let defaultY = layout.selection.value.split(separator: "/").last.map(String.init) ?? ""
@@ -45,7 +48,8 @@ public struct Figure: Sendable {
         let defaultX: String
         switch layout.kind {
         case .curves: defaultX = "step"
-        case .bars: defaultX = rowTitles
+        // Bars named by their labels need no axis title: "label" or "variant" says nothing.
+        case .bars: defaultX = layout.selection.rows.allSatisfy { ["label", "variant"].contains($0) } ? "" : rowTitles
         case .lines: defaultX = layout.selection.columns?.title ?? ""
         }
         var script = """
@@ -73,6 +77,8 @@ public struct Figure: Sendable {
         }
         // A log axis only where the data spans decades (FLOPs, hours); over 5...13 it hides the differences.
         if layout.logy && FigureStyle.spansDecades(body.values) { script += "set logscale y\n" }
+        // A bounded value (an accuracy) keeps its axis to its range, whatever the intervals.
+        if let bounds, layout.kind == .lines { script += "set yrange [\(Label.number(bounds.lowerBound)):\(Label.number(bounds.upperBound * 1.05))]\n" }
         script += FigureStyle.lineStyles(count: body.series)
         if body.series == 1 && !body.hasReference { script += "set key off\n" }
         script += body.plot + "\n"
@@ -131,10 +137,13 @@ public struct Figure: Sendable {
     }
 
     /// Series of mean ± CI against the columns; where the paper has numbers for a series,
-    /// they follow as open markers in its colour, titled `<series> (paper)`.
-    static func lines(_ grid: Grid, stem: String, paper: ((_ row: [String], _ column: String) -> Double?)? = nil) -> Body {
+    /// they follow as open markers in its colour, titled `<series> (paper)`. The error bar
+    /// runs from `low` to `high`: the interval, cut to `bounds` for a bounded value (a 95%
+    /// interval on three seeds' accuracies reaches below 0).
+    static func lines(_ grid: Grid, stem: String, paper: ((_ row: [String], _ column: String) -> Double?)? = nil,
+                      bounds: ClosedRange<Double>? = nil) -> Body {
         let numeric = grid.columns.allSatisfy { Double($0) != nil }
-        var data = "# x mean ci95 n label; one block per series\n"
+        var data = "# x mean ci95 n label low high; one block per series\n"
         var plots: [String] = []
         for (i, row) in grid.rows.enumerated() {
             if i > 0 { data += "\n\n" }
@@ -142,9 +151,11 @@ public struct Figure: Sendable {
             for (position, column) in grid.columns.enumerated() {
                 guard let s = grid.cell(row, column) else { continue }
                 let x = numeric ? column : String(position)
-                data += "\(x) \(s.mean) \(s.ci95 ?? 0) \(s.n) \(dataQuote(column))\n"
+                var (low, high) = (s.mean - (s.ci95 ?? 0), s.mean + (s.ci95 ?? 0))
+                if let bounds { (low, high) = (max(low, bounds.lowerBound), min(high, bounds.upperBound)) }
+                data += "\(x) \(s.mean) \(s.ci95 ?? 0) \(s.n) \(dataQuote(column)) \(low) \(high)\n"
             }
-            let using = numeric ? "1:2:3" : "1:2:3:xtic(5)"
+            let using = numeric ? "1:2:6:7" : "1:2:6:7:xtic(5)"
             plots.append("'\(stem).dat' index \(i) using \(using) with yerrorlines ls \(i + 1) title '\(gnuplotEscape(seriesTitle(row)))'")
         }
         // The paper's numbers: blocks after the series, one per series that has any.
@@ -167,7 +178,9 @@ public struct Figure: Sendable {
 
     /// Clustered bars: one row per series, one (mean, ci) pair per column. The paper's
     /// numbers, where it has them, are open markers on the bars they correspond to.
-    static func bars(_ grid: Grid, stem: String, paper: ((_ row: [String], _ column: String) -> Double?)? = nil) -> Body {
+    /// `single`: one value per row (no columns): its bars are keyed `ours` beside the paper.
+    static func bars(_ grid: Grid, stem: String, paper: ((_ row: [String], _ column: String) -> Double?)? = nil,
+                     single: Bool = false, bounds: ClosedRange<Double>? = nil) -> Body {
         var data = "# label" + grid.columns.map { " mean(\($0)) ci95(\($0))" }.joined() + "\n"
         for row in grid.rows {
             data += dataQuote(seriesTitle(row))
@@ -179,11 +192,11 @@ public struct Figure: Sendable {
         }
         var plotted = grid.columns.enumerated().map { j, column in
             let using = j == 0 ? "\(2 + 2 * j):\(3 + 2 * j):xtic(1)" : "\(2 + 2 * j):\(3 + 2 * j)"
-            return "'\(stem).dat' index 0 using \(using) ls \(j + 1) title '\(gnuplotEscape(column))'"
+            return "'\(stem).dat' index 0 using \(using) ls \(j + 1) title '\(gnuplotEscape(single ? "ours" : column))'"
         }
         // gnuplot centres cluster i on x = i and gives each of its n bars 1 / (n + gap) of it.
         var reference: [Double] = []
-        var yrange = "set yrange [0:*]\n"
+        var yrange = bounds.map { "set yrange [0:\(Label.number($0.upperBound * 1.05))]\n" } ?? "set yrange [0:*]\n"
         if let paper {
             // The axis stays fitted to our bars: a paper number far above them (a 7B model at
             // 8x our lengths) is left off, and the key says how many were.

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 import Support
 
 /// Complete runs aggregated into cells: one row per combination of `rows` config
@@ -32,7 +33,7 @@ public struct Grid: Sendable {
         // First the runs that contribute values, with their row labels and settings.
         var found: [(run: String, row: [String], setting: [String: String], values: [(String, Double)])] = []
         for run in file.runs where run.status == .complete {
-            let config = try ConfigJSON(run.config, run: run.id)
+            let config = try file.config(of: run)
             guard selection.filter.allSatisfy({ config.label(at: $0.key) == $0.value.label }) else { continue }
             // A key a run does not read is absent from its config: `n/a` in its row, as
             // long as some run has the key (else the layout names no key of the sweep).

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 import Support
 
 /// `longlora status`: one line per run, the counts by status, which runs are stale and
@@ -12,7 +13,7 @@ public enum StatusReport {
     /// `shardProblems`: shards that cannot be read (assembly stops at them).
     public static func render(_ file: ResultFile, directory: URL? = nil, binaryCode: String? = nil,
                               unassembled: Set<String> = [], shardProblems: [String] = []) -> String {
-        let settings = file.runs.map { (try? ConfigJSON($0.config, run: $0.id))?.settingWithoutSeed ?? [:] }
+        let settings = file.runs.map { (try? file.config(of: $0))?.settingWithoutSeed ?? [:] }
         let keys = Set(settings.flatMap(\.keys)).sorted().filter { key in
             Set(settings.map { $0[key] ?? "" }).count > 1
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 
 /// How figures look: one style per series, never two alike, readable in colour-blind
 /// vision and in greyscale print, and axes fitted to the data.
@@ -27,6 +28,12 @@ enum FigureStyle {
     static func faint(_ i: Int) -> String {
         // gnuplot's #AARRGGBB, where AA = FF is fully transparent: B0 keeps about a third.
         "#B0" + palette[i % palette.count].dropFirst()
+    }
+
+    /// The range a value can take, where it is bounded: accuracies (`eval/passkey/accuracy`)
+    /// lie in [0, 1]. Nil for unbounded values (perplexity, seconds, bytes).
+    static func bounds(of value: String) -> ClosedRange<Double>? {
+        value.split(separator: "/").last?.hasSuffix("accuracy") == true ? 0...1 : nil
     }
 
     /// Whether values spread over enough orders of magnitude for a log axis to help: a

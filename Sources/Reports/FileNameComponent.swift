@@ -1,3 +1,4 @@
+import Results
 import Support
 
 /// A name taken from a spec or a result file that becomes part of a file name (an

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 import Support
 
 /// A `Grid` as a table, with the paper's numbers beside ours: Markdown and LaTeX get one

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 import Support
 
 /// `longlora check`: compares every metric two result files share, run by run.
