@@ -30,6 +30,25 @@ import Testing
         #expect(text.contains("| s2 | 2048 | 5.00 | 8.50 |"), "\(text)")
     }
 
+    /// A run's label is the header's (`labels`, as the latest spec names it) where it has
+    /// one, else the label recorded in the run's config.
+    @Test func theHeadersLabelsWinOverTheRecordedOnes() throws {
+        let runs = Self.runs().map { run in
+            var run = run
+            run.config = run.config.replacingOccurrences(of: "\"model\"", with: "\"label\": \"\(run.id.prefix(2)) (recorded)\", \"model\"")
+            return run
+        }
+        var file = Fixtures.file(runs)
+        file.header.labels = ["s2-0": "S2-Attn", "s2-1": "S2-Attn", "s2-2": "S2-Attn"]
+        let selection = Selection(rows: ["label"], columns: .eval("length"), value: "eval/pg19-mini/perplexity")
+        let grid = try Grid.build(file, selection, name: "table ppl")
+        #expect(grid.rows == [["S2-Attn"], ["fu (recorded)"]])
+        #expect(grid.cell(["S2-Attn"], "256")?.n == 3)
+        // Exports read the same labels.
+        let export = String(decoding: try MetricExport(file.runs, labels: file.header.labels).render(.csv), as: UTF8.self)
+        #expect(export.contains("S2-Attn") && !export.contains("s2 (recorded)"))
+    }
+
     @Test func groupsSeedsIntoMeanAndCI() throws {
         let grid = try Grid.build(Fixtures.file(Self.runs()), Self.layout.selection, name: "table ppl")
         #expect(grid.rows == [["s2"], ["full"]])
