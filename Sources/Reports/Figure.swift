@@ -65,10 +65,12 @@ public struct Figure: Sendable {
             set xlabel '\(gnuplotEscape(layout.xlabel ?? defaultX))'
             set ylabel '\(gnuplotEscape(layout.ylabel ?? defaultY))'
             set grid
-            set key outside right top
+            set key below
             set datafile missing 'NaN'
 
             """
+        // The key sits below the plot: labels are phrases ("S2-Attn, LoRA+ (LongLoRA)"), and
+        // beside the plot they would take half its width.
         if layout.logx && layout.kind != .bars { script += "set logscale x 2\n" }
         // Pad the x range so error bars at the first and last points are not clipped.
         if layout.kind == .lines { script += "set offsets graph 0.04, graph 0.04, 0, 0\n" }

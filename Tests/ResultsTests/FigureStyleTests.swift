@@ -56,5 +56,7 @@ import Testing
                                      from: Fixtures.file(runs))
         #expect(curves.script.contains("using 1:2 with lines lc rgb '#B0"))
         #expect(curves.script.contains("using 1:4 with lines ls 1 title 's2'"))
+        // Labels are phrases: the key goes below the plot, not beside it.
+        #expect(curves.script.contains("set key below\n"))
     }
 }
