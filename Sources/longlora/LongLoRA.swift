@@ -1,6 +1,7 @@
 import ArgumentParser
 import CodeIdentity
 import Foundation
+import Kernels
 import Results
 import Support
 
@@ -29,9 +30,22 @@ struct LongLoRA: ParsableCommand {
     static let requiredCPUFlags: [String] = []
     #endif
 
+    /// Where OpenBLAS did not recognise this CPU and fell back to pre-AVX2 kernels
+    /// (`BLASCore`), runs this program again with `OPENBLAS_CORETYPE` set: the library
+    /// chooses its kernels when it loads, before `main`. If the restart fails, carries on
+    /// with the slow kernels after saying so.
+    static func restartWithBLASKernelsForThisCPU() {
+        let environment = ProcessInfo.processInfo.environment
+        guard let core = BLASCore.replacement(for: BLASCore.name, flags: CPUFeatures.current(), environment: environment) else { return }
+        setenv("OPENBLAS_CORETYPE", core, 1)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        FileHandle.standardError.write(Data("warning: OpenBLAS chose \(BLASCore.name) kernels for this CPU and restarting with OPENBLAS_CORETYPE=\(core) failed (\(String(cString: strerror(errno)))); matrix products will be several times slower\n".utf8))
+    }
+
     /// Maps a `UserError` to one line on stderr and its exit code; everything else
     /// goes through ArgumentParser's own reporting.
     static func main() {
+        restartWithBLASKernelsForThisCPU()
         TrapExit.install()
         UnsealedResultCheck.isolatedRead = { try ReadResultCommand.isolatedRead($0, into: $1) }
         do {

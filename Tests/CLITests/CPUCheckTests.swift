@@ -53,4 +53,30 @@ import Testing
         #expect(old.status == 0, "\(stderr)")
         #endif
     }
+
+    /// On a CPU with AVX2 and FMA the binary never computes with OpenBLAS's pre-AVX2
+    /// fallback kernels (Prescott's, which Debian's OpenBLAS picks for a CPU newer than
+    /// itself: 2.2x slower steps); a user's own OPENBLAS_CORETYPE is kept.
+    @Test func openBLASNeverRunsPreAVX2KernelsOnAnAVX2CPU() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("blascore-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func core(_ environment: [String]) throws -> String {
+            let bench = ["bench", "--lengths", "128", "--patterns", "full", "--steps", "1", "--threads", "1",
+                         "--sgemm-size", "64", "--out", dir.appendingPathComponent("bench.h5").path]
+            let result = try #require(Shell.run(["env", "-u", "OPENBLAS_CORETYPE"] + environment + [CLI.binary.path] + bench))
+            let stdout = String(decoding: result.stdout, as: UTF8.self)
+            #expect(result.status == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
+            // "model mini, threads 1, sgemm peak ..., OpenBLAS 0.3.21 ... DYNAMIC_ARCH NO_AFFINITY <core> MAX_THREADS=64"
+            let words = stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+            let end = try #require(words.firstIndex { $0.hasPrefix("MAX_THREADS=") }, "\(stdout)")
+            return words[end - 1]
+        }
+        let flags = CPUFeatures.current() ?? []
+        let chosen = try core([])
+        if flags.contains("avx2") && flags.contains("fma") {
+            #expect(!["Prescott", "Core2", "Penryn", "Nehalem", "Sandybridge"].contains(chosen), "OpenBLAS ran \(chosen) kernels")
+        }
+        #expect(try core(["OPENBLAS_CORETYPE=Prescott"]) == "Prescott")
+    }
 }
