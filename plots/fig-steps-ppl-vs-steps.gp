@@ -10,9 +10,9 @@ set title 'Validation perplexity at 512 during fine-tuning'
 set xlabel 'step'
 set ylabel 'perplexity'
 set grid
-set key outside right top
+set key below
 set datafile missing 'NaN'
 set style line 1 lc rgb '#0072B2' lw 2 pt 1 ps 1.3 dt 1
 set style line 2 lc rgb '#D55E00' lw 2 pt 2 ps 1.3 dt 1
-plot 'fig-steps-ppl-vs-steps.dat' index 0 using 1:2 with linespoints ls 1 title 'full-ft', \
-     'fig-steps-ppl-vs-steps.dat' index 1 using 1:2 with linespoints ls 2 title 'lora-plus'
+plot 'fig-steps-ppl-vs-steps.dat' index 0 using 1:2 with linespoints ls 1 title 'full fine-tuning', \
+     'fig-steps-ppl-vs-steps.dat' index 1 using 1:2 with linespoints ls 2 title 'LoRA+'

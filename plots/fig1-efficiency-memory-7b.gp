@@ -10,15 +10,15 @@ set title 'Projected Llama2-7B GPU memory at 16x the context'
 set xlabel 'our context (x16 for Llama2-7B)'
 set ylabel 'GB per GPU'
 set grid
-set key outside right top
+set key below
 set datafile missing 'NaN'
 set logscale x 2
 set offsets graph 0.04, graph 0.04, 0, 0
 set style line 1 lc rgb '#0072B2' lw 2 pt 1 ps 1.3 dt 1
 set style line 2 lc rgb '#D55E00' lw 2 pt 2 ps 1.3 dt 1
 set style line 3 lc rgb '#009E73' lw 2 pt 3 ps 1.3 dt 1
-plot 'fig1-efficiency-memory-7b.dat' index 0 using 1:2:3 with yerrorlines ls 1 title 'full-ft', \
-     'fig1-efficiency-memory-7b.dat' index 1 using 1:2:3 with yerrorlines ls 2 title 'lora', \
-     'fig1-efficiency-memory-7b.dat' index 2 using 1:2:3 with yerrorlines ls 3 title 'longlora', \
-     'fig1-efficiency-memory-7b.dat' index 3 using 1:2 with points ls 1 pt 14 ps 2 title 'full-ft (paper)', \
-     'fig1-efficiency-memory-7b.dat' index 4 using 1:2 with points ls 3 pt 14 ps 2 title 'longlora (paper)'
+plot 'fig1-efficiency-memory-7b.dat' index 0 using 1:2:6:7 with yerrorlines ls 1 title 'full fine-tuning', \
+     'fig1-efficiency-memory-7b.dat' index 1 using 1:2:6:7 with yerrorlines ls 2 title 'LoRA', \
+     'fig1-efficiency-memory-7b.dat' index 2 using 1:2:6:7 with yerrorlines ls 3 title 'LongLoRA (S2-Attn, LoRA+)', \
+     'fig1-efficiency-memory-7b.dat' index 3 using 1:2 with points ls 1 pt 14 ps 2 title 'full fine-tuning (paper)', \
+     'fig1-efficiency-memory-7b.dat' index 4 using 1:2 with points ls 3 pt 14 ps 2 title 'LongLoRA (S2-Attn, LoRA+) (paper)'

@@ -10,8 +10,8 @@ set title 'Validation perplexity while fine-tuning to 1024'
 set xlabel 'step'
 set ylabel 'perplexity'
 set grid
-set key outside right top
+set key below
 set datafile missing 'NaN'
 set style line 1 lc rgb '#0072B2' lw 2 pt 1 ps 1.3 dt 1
 set key off
-plot 'miniature-criteria-curve.dat' index 0 using 1:2 with linespoints ls 1 title 'full'
+plot 'miniature-criteria-curve.dat' index 0 using 1:2 with linespoints ls 1 title 'full-attention fine-tune'

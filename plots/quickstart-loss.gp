@@ -10,7 +10,7 @@ set title 'Fine-tuning loss'
 set xlabel 'step'
 set ylabel 'loss'
 set grid
-set key outside right top
+set key below
 set datafile missing 'NaN'
 set style line 1 lc rgb '#0072B2' lw 2 pt 1 ps 1.3 dt 1
 set style line 2 lc rgb '#D55E00' lw 2 pt 2 ps 1.3 dt 1

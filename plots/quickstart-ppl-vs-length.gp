@@ -10,13 +10,13 @@ set title 'Perplexity vs evaluation length on mini-mix-echo-test'
 set xlabel 'evaluation length (tokens)'
 set ylabel 'perplexity'
 set grid
-set key outside right top
+set key below
 set datafile missing 'NaN'
 set logscale x 2
 set offsets graph 0.04, graph 0.04, 0, 0
 set style line 1 lc rgb '#0072B2' lw 2 pt 1 ps 1.3 dt 1
 set style line 2 lc rgb '#D55E00' lw 2 pt 2 ps 1.3 dt 1
 set style line 3 lc rgb '#009E73' lw 2 pt 3 ps 1.3 dt 1
-plot 'quickstart-ppl-vs-length.dat' index 0 using 1:2:3 with yerrorlines ls 1 title 'base, position interpolation only', \
-     'quickstart-ppl-vs-length.dat' index 1 using 1:2:3 with yerrorlines ls 2 title 'fine-tuned with full attention', \
-     'quickstart-ppl-vs-length.dat' index 2 using 1:2:3 with yerrorlines ls 3 title 'fine-tuned with S2-Attn'
+plot 'quickstart-ppl-vs-length.dat' index 0 using 1:2:6:7 with yerrorlines ls 1 title 'base, position interpolation only', \
+     'quickstart-ppl-vs-length.dat' index 1 using 1:2:6:7 with yerrorlines ls 2 title 'fine-tuned with full attention', \
+     'quickstart-ppl-vs-length.dat' index 2 using 1:2:6:7 with yerrorlines ls 3 title 'fine-tuned with S2-Attn'

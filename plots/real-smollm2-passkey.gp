@@ -10,17 +10,18 @@ set title 'Passkey retrieval'
 set xlabel 'prompt length (tokens)'
 set ylabel 'accuracy'
 set grid
-set key outside right top
+set key below
 set datafile missing 'NaN'
 set logscale x 2
 set offsets graph 0.04, graph 0.04, 0, 0
+set yrange [0:1.05]
 set style line 1 lc rgb '#0072B2' lw 2 pt 1 ps 1.3 dt 1
 set style line 2 lc rgb '#D55E00' lw 2 pt 2 ps 1.3 dt 1
 set style line 3 lc rgb '#009E73' lw 2 pt 3 ps 1.3 dt 1
 set style line 4 lc rgb '#CC79A7' lw 2 pt 4 ps 1.3 dt 1
 set style line 5 lc rgb '#56B4E9' lw 2 pt 5 ps 1.3 dt 1
-plot 'real-smollm2-passkey.dat' index 0 using 1:2:3 with yerrorlines ls 1 title 'SmolLM2-135M (trained at 8192)', \
-     'real-smollm2-passkey.dat' index 1 using 1:2:3 with yerrorlines ls 2 title 'no scaling', \
-     'real-smollm2-passkey.dat' index 2 using 1:2:3 with yerrorlines ls 3 title 'position interpolation x2', \
-     'real-smollm2-passkey.dat' index 3 using 1:2:3 with yerrorlines ls 4 title 'NTK-aware x2', \
-     'real-smollm2-passkey.dat' index 4 using 1:2:3 with yerrorlines ls 5 title 'LoRA+ S2, 24 steps at 2048'
+plot 'real-smollm2-passkey.dat' index 0 using 1:2:6:7 with yerrorlines ls 1 title 'SmolLM2-135M (trained at 8192)', \
+     'real-smollm2-passkey.dat' index 1 using 1:2:6:7 with yerrorlines ls 2 title 'no scaling', \
+     'real-smollm2-passkey.dat' index 2 using 1:2:6:7 with yerrorlines ls 3 title 'position interpolation x2', \
+     'real-smollm2-passkey.dat' index 3 using 1:2:6:7 with yerrorlines ls 4 title 'NTK-aware x2', \
+     'real-smollm2-passkey.dat' index 4 using 1:2:6:7 with yerrorlines ls 5 title 'LoRA+ S2, 24 steps at 2048'

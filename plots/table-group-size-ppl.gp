@@ -7,10 +7,10 @@ if (fmt eq 'svg') { set terminal svg size 900,560 noenhanced font 'Sans,11' back
 if (fmt eq 'pdf') { set terminal pdfcairo size 6in,3.75in noenhanced font 'Sans,10' }
 set output outfile
 set title 'S2-Attn group size'
-set xlabel 'variant'
+set xlabel ''
 set ylabel 'perplexity'
 set grid
-set key outside right top
+set key below
 set datafile missing 'NaN'
 set style line 1 lc rgb '#0072B2' lw 2 pt 1 ps 1.3 dt 1
 set style data histogram
@@ -18,5 +18,5 @@ set style histogram errorbars gap 1 lw 1
 set style fill solid 0.7 border -1
 set xtics rotate by -20
 set yrange [0:112.0579552781975]
-plot 'table-group-size-ppl.dat' index 0 using 2:3:xtic(1) ls 1 title 'perplexity', \
+plot 'table-group-size-ppl.dat' index 0 using 2:3:xtic(1) ls 1 title 'ours', \
      'table-group-size-ppl.dat' index 1 using 1:2 with points lc rgb '#000000' pt 14 ps 2 title 'paper'

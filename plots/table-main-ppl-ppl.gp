@@ -10,7 +10,7 @@ set title 'mini-mix-echo test'
 set xlabel 'evaluation length (tokens)'
 set ylabel 'perplexity'
 set grid
-set key outside right top
+set key below
 set datafile missing 'NaN'
 set logscale x 2
 set offsets graph 0.04, graph 0.04, 0, 0
@@ -23,12 +23,12 @@ set style line 6 lc rgb '#E69F00' lw 2 pt 6 ps 1.3 dt 1
 set style line 7 lc rgb '#000000' lw 2 pt 7 ps 1.3 dt 1
 set style line 8 lc rgb '#0072B2' lw 2 pt 8 ps 1.3 dt 2
 set style line 9 lc rgb '#D55E00' lw 2 pt 9 ps 1.3 dt 2
-plot 'table-main-ppl-ppl.dat' index 0 using 1:2:3 with yerrorlines ls 1 title 'full-attn-ft / 512', \
-     'table-main-ppl-ppl.dat' index 1 using 1:2:3 with yerrorlines ls 2 title 'full-attn-ft / 1024', \
-     'table-main-ppl-ppl.dat' index 2 using 1:2:3 with yerrorlines ls 3 title 'full-attn-ft / 2048', \
-     'table-main-ppl-ppl.dat' index 3 using 1:2:3 with yerrorlines ls 4 title 's2-ft / 512', \
-     'table-main-ppl-ppl.dat' index 4 using 1:2:3 with yerrorlines ls 5 title 's2-ft / 1024', \
-     'table-main-ppl-ppl.dat' index 5 using 1:2:3 with yerrorlines ls 6 title 's2-ft / 2048', \
-     'table-main-ppl-ppl.dat' index 6 using 1:2:3 with yerrorlines ls 7 title 's2-lora-plus / 512', \
-     'table-main-ppl-ppl.dat' index 7 using 1:2:3 with yerrorlines ls 8 title 's2-lora-plus / 1024', \
-     'table-main-ppl-ppl.dat' index 8 using 1:2:3 with yerrorlines ls 9 title 's2-lora-plus / 2048'
+plot 'table-main-ppl-ppl.dat' index 0 using 1:2:6:7 with yerrorlines ls 1 title 'full attention, full fine-tuning / 512', \
+     'table-main-ppl-ppl.dat' index 1 using 1:2:6:7 with yerrorlines ls 2 title 'full attention, full fine-tuning / 1024', \
+     'table-main-ppl-ppl.dat' index 2 using 1:2:6:7 with yerrorlines ls 3 title 'full attention, full fine-tuning / 2048', \
+     'table-main-ppl-ppl.dat' index 3 using 1:2:6:7 with yerrorlines ls 4 title 'S2-Attn, full fine-tuning / 512', \
+     'table-main-ppl-ppl.dat' index 4 using 1:2:6:7 with yerrorlines ls 5 title 'S2-Attn, full fine-tuning / 1024', \
+     'table-main-ppl-ppl.dat' index 5 using 1:2:6:7 with yerrorlines ls 6 title 'S2-Attn, full fine-tuning / 2048', \
+     'table-main-ppl-ppl.dat' index 6 using 1:2:6:7 with yerrorlines ls 7 title 'S2-Attn, LoRA+ (LongLoRA) / 512', \
+     'table-main-ppl-ppl.dat' index 7 using 1:2:6:7 with yerrorlines ls 8 title 'S2-Attn, LoRA+ (LongLoRA) / 1024', \
+     'table-main-ppl-ppl.dat' index 8 using 1:2:6:7 with yerrorlines ls 9 title 'S2-Attn, LoRA+ (LongLoRA) / 2048'

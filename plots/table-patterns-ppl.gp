@@ -10,7 +10,7 @@ set title 'Attention patterns: tested with the training pattern and with full at
 set xlabel 'attention'
 set ylabel 'perplexity'
 set grid
-set key outside right top
+set key below
 set datafile missing 'NaN'
 set key title 'tested_with'
 set style line 1 lc rgb '#0072B2' lw 2 pt 1 ps 1.3 dt 1

@@ -10,14 +10,14 @@ set title 'Fine-tuning loss at 2048 tokens'
 set xlabel 'step'
 set ylabel 'loss'
 set grid
-set key outside right top
+set key below
 set datafile missing 'NaN'
 set style line 1 lc rgb '#0072B2' lw 2 pt 1 ps 1.3 dt 1
 set style line 2 lc rgb '#D55E00' lw 2 pt 2 ps 1.3 dt 1
 set style line 3 lc rgb '#009E73' lw 2 pt 3 ps 1.3 dt 1
 plot 'table1-attention-loss.dat' index 0 using 1:2 with lines lc rgb '#B00072B2' lw 1 notitle, \
-     'table1-attention-loss.dat' index 0 using 1:4 with lines ls 1 title 'full', \
+     'table1-attention-loss.dat' index 0 using 1:4 with lines ls 1 title 'full attention', \
      'table1-attention-loss.dat' index 1 using 1:2 with lines lc rgb '#B0D55E00' lw 1 notitle, \
-     'table1-attention-loss.dat' index 1 using 1:4 with lines ls 2 title 'short', \
+     'table1-attention-loss.dat' index 1 using 1:4 with lines ls 2 title 'short attention', \
      'table1-attention-loss.dat' index 2 using 1:2 with lines lc rgb '#B0009E73' lw 1 notitle, \
-     'table1-attention-loss.dat' index 2 using 1:4 with lines ls 3 title 's2'
+     'table1-attention-loss.dat' index 2 using 1:4 with lines ls 3 title 'S2-Attn'

@@ -7,10 +7,10 @@ if (fmt eq 'svg') { set terminal svg size 900,560 noenhanced font 'Sans,11' back
 if (fmt eq 'pdf') { set terminal pdfcairo size 6in,3.75in noenhanced font 'Sans,10' }
 set output outfile
 set title 'Table 1: perplexity at the training length'
-set xlabel 'variant'
+set xlabel ''
 set ylabel 'perplexity'
 set grid
-set key outside right top
+set key below
 set datafile missing 'NaN'
 set key title 'context'
 set style line 1 lc rgb '#0072B2' lw 2 pt 1 ps 1.3 dt 1
