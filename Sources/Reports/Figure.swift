@@ -80,7 +80,7 @@ public struct Figure: Sendable {
         // A log axis only where the data spans decades (FLOPs, hours); over 5...13 it hides the differences.
         if layout.logy && FigureStyle.spansDecades(body.values) { script += "set logscale y\n" }
         // A bounded value (an accuracy) keeps its axis to its range, whatever the intervals.
-        if let bounds, layout.kind == .lines { script += "set yrange [\(Label.number(bounds.lowerBound)):\(Label.number(bounds.upperBound * 1.05))]\n" }
+        if let bounds, layout.kind == .lines { script += FigureStyle.yrange(bounds) }
         script += FigureStyle.lineStyles(count: body.series)
         if body.series == 1 && !body.hasReference { script += "set key off\n" }
         script += body.plot + "\n"
@@ -198,7 +198,7 @@ public struct Figure: Sendable {
         }
         // gnuplot centres cluster i on x = i and gives each of its n bars 1 / (n + gap) of it.
         var reference: [Double] = []
-        var yrange = bounds.map { "set yrange [0:\(Label.number($0.upperBound * 1.05))]\n" } ?? "set yrange [0:*]\n"
+        var yrange = bounds.map(FigureStyle.yrange) ?? "set yrange [0:*]\n"
         if let paper {
             // The axis stays fitted to our bars: a paper number far above them (a 7B model at
             // 8x our lengths) is left off, and the key says how many were.

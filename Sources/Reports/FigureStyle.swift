@@ -36,6 +36,12 @@ enum FigureStyle {
         value.split(separator: "/").last?.hasSuffix("accuracy") == true ? 0...1 : nil
     }
 
+    /// gnuplot's y range for a bounded value: its bounds, with 5% headroom so that a point
+    /// or bar at the top (an accuracy of 1) is not drawn on the frame.
+    static func yrange(_ bounds: ClosedRange<Double>) -> String {
+        "set yrange [\(Label.number(bounds.lowerBound)):\(Label.number(bounds.upperBound * 1.05))]\n"
+    }
+
     /// Whether values spread over enough orders of magnitude for a log axis to help: a
     /// log axis over 5...13 only squeezes the differences a reader looks for.
     static func spansDecades(_ values: [Double]) -> Bool {

@@ -35,6 +35,9 @@ import Testing
         let selection = Selection(rows: ["finetune.attention"], columns: .eval("length"), value: "eval/passkey/accuracy")
         let figure = try Figure.make(FigureLayout(name: "passkey", kind: .lines, selection: selection), from: Fixtures.file(runs))
         #expect(figure.script.contains("set yrange [0:1.05]"))
+        // Bars of an accuracy keep to the same range.
+        let bars = try Figure.make(FigureLayout(name: "passkey-bars", kind: .bars, selection: selection), from: Fixtures.file(runs))
+        #expect(bars.script.contains("set yrange [0:1.05]"), "\(bars.script)")
         // At 256 every seed is right: no interval; at 512 the mean 1/3 ± 1.43 is cut to [0, 1].
         #expect(figure.data.contains("\n256 1.0 0.0 3 \"256\" 1.0 1.0\n"), "\(figure.data)")
         #expect(figure.data.contains(" 3 \"512\" 0.0 1.0\n"), "\(figure.data)")
