@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Native libraries, gnuplot, and the Debian packages the built-in corpora are made from.
-packages=(pkg-config libopenblas-dev libhdf5-dev hdf5-tools zlib1g-dev gnuplot-nox
+# Native libraries, gnuplot, valgrind (scripts/count-instructions.sh), and the Debian
+# packages the built-in corpora are made from.
+packages=(pkg-config libopenblas-dev libhdf5-dev hdf5-tools zlib1g-dev gnuplot-nox valgrind
           bible-kjv bible-kjv-text dict-devil metamath-databases)
 missing=()
 for p in "${packages[@]}"; do
