@@ -48,7 +48,10 @@ let package = Package(
         .executableTarget(name: "code-fingerprint", dependencies: ["Support"]),
         .plugin(name: "CodeFingerprintPlugin", capability: .buildTool(), dependencies: ["code-fingerprint"]),
         .target(name: "CodeIdentity", plugins: ["CodeFingerprintPlugin"]),
-        .target(name: "Kernels", dependencies: ["COpenBLAS", "Support"]),
+        // The attention kernel's tile products in C: one source compiled for AVX-512 and AVX2
+        // and chosen at load time. Optimised in debug builds too (tests train small models).
+        .target(name: "CTileProduct", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=on"])]),
+        .target(name: "Kernels", dependencies: ["COpenBLAS", "CTileProduct", "Support"]),
         .target(name: "Model", dependencies: ["Kernels", "Support"], swiftSettings: vectorISA),
         .target(name: "Training", dependencies: ["Model", "Data", "Kernels", "Support"]),
         .target(name: "Data", dependencies: ["CZlib", "Kernels", "Support", "Hashing", .product(name: "Crypto", package: "swift-crypto")]),

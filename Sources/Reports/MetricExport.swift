@@ -48,14 +48,16 @@ public struct MetricExport {
     }
 
     /// Builds the table from `runs`; `curves` adds one row per training step of every curve.
-    /// `labels` (a file's `ResultHeader.labels`) give the runs their current labels.
-    public init(_ runs: [RunRecord], labels: [String: String] = [:], curves: Bool = false) throws {
+    /// `config` gives a run's config as tables read it: a file's `ResultFile.config(of:)`,
+    /// with the run's current label; by default the recorded config alone.
+    public init(_ runs: [RunRecord], config configOf: (RunRecord) throws -> ConfigJSON = { try ConfigJSON($0.config, run: $0.id) },
+                curves: Bool = false) throws {
         var configKeys: [String] = []
         var evalKeys: [String] = []
         var rows: [[String: ExportCell]] = []
         for run in runs {
             // A key named like a fixed column (a spec's top-level `seed`) keeps a prefix.
-            let config = try ConfigJSON(run.config, run: run.id, label: labels[run.id]).scalars.map { key, value in
+            let config = try configOf(run).scalars.map { key, value in
                 (Self.reserved.contains(key) ? "config.\(key)" : key, value)
             }
             for (key, _) in config where !configKeys.contains(key) { configKeys.append(key) }

@@ -34,9 +34,9 @@ struct LongLoRA: ParsableCommand {
     /// (`BLASCore`), runs this program again with `OPENBLAS_CORETYPE` set: the library
     /// chooses its kernels when it loads, before `main`. If the restart fails, carries on
     /// with the slow kernels after saying so.
-    static func restartWithBLASKernelsForThisCPU() {
+    static func restartWithBLASKernelsForThisCPU(flags: Set<String>?) {
         let environment = ProcessInfo.processInfo.environment
-        guard let core = BLASCore.replacement(for: BLASCore.name, flags: CPUFeatures.current(), environment: environment) else { return }
+        guard let core = BLASCore.replacement(for: BLASCore.name, flags: flags, environment: environment) else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         FileHandle.standardError.write(Data("warning: OpenBLAS chose \(BLASCore.name) kernels for this CPU and restarting with OPENBLAS_CORETYPE=\(core) failed (\(String(cString: strerror(errno)))); matrix products will be several times slower\n".utf8))
@@ -45,13 +45,13 @@ struct LongLoRA: ParsableCommand {
     /// Maps a `UserError` to one line on stderr and its exit code; everything else
     /// goes through ArgumentParser's own reporting.
     static func main() {
-        restartWithBLASKernelsForThisCPU()
+        // /proc/cpuinfo, read once: OpenBLAS's kernels and this build's ISA check both need it.
+        let cpuFlags = CPUFeatures.current()
+        restartWithBLASKernelsForThisCPU(flags: cpuFlags)
         TrapExit.install()
         UnsealedResultCheck.isolatedRead = { try ReadResultCommand.isolatedRead($0, into: $1) }
         do {
-            // Read /proc/cpuinfo only when this build needs something from it.
-            if !requiredCPUFlags.isEmpty,
-               let error = CPUFeatures.check(required: requiredCPUFlags, flags: CPUFeatures.current()) { throw error }
+            if let error = CPUFeatures.check(required: requiredCPUFlags, flags: cpuFlags) { throw error }
             var command = try parseAsRoot()
             try command.run()
         } catch let error as UserError {

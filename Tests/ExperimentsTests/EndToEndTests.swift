@@ -139,7 +139,7 @@ func microSpec(corpus: String, steps: String = "[3, 4]", checkpointEvery: Int = 
         let table = try #require(try Layout.parse(file.header.layout, source: "header").tables.first)
         let grid = try Grid.build(file.forTables(all: false), table.selection, name: "main")
         #expect(grid.rows == [["three steps, relabelled"]])
-        let export = try MetricExport(file.runs, labels: file.header.labels).render(.csv)
+        let export = try MetricExport(file.runs, config: file.config(of:)).render(.csv)
         #expect(String(decoding: export, as: UTF8.self).contains("three steps, relabelled"))
         // Every root attribute the runner writes, `labels` among them, is in the schema doc.
         let page = try String(contentsOf: SpecReferenceTests.root.appendingPathComponent("docs/results-schema.md"), encoding: .utf8)

@@ -45,7 +45,7 @@ import Testing
         #expect(grid.rows == [["S2-Attn"], ["fu (recorded)"]])
         #expect(grid.cell(["S2-Attn"], "256")?.n == 3)
         // Exports read the same labels.
-        let export = String(decoding: try MetricExport(file.runs, labels: file.header.labels).render(.csv), as: UTF8.self)
+        let export = String(decoding: try MetricExport(file.runs, config: file.config(of:)).render(.csv), as: UTF8.self)
         #expect(export.contains("S2-Attn") && !export.contains("s2 (recorded)"))
     }
 

@@ -15,6 +15,8 @@ extension Attention {
         let plan = Plan(geometry: geometry, pattern: pattern, tiling: tiling)
         let g = geometry, hd = g.headDim, bt = plan.tile, nt = plan.tiles, runRows = plan.runWidth
         let qCount = g.n * g.nHeads * hd
+        let kT = plan.transposed(k), vT = plan.transposed(v)
+        defer { kT.deallocate(); vT.deallocate() }
 
         // D: [H, n], D[h, i] = dO_i . O_i for head h.
         let dRow = UnsafeMutablePointer<Float>.allocate(capacity: g.nHeads * g.n)
@@ -59,8 +61,9 @@ extension Attention {
                         let qr = plan.range(run), bq = qr.count
                         let qOffset = (qr.lowerBound * g.nHeads + h) * hd
                         // p = exp(scale * q_run k^T - lse): [bq, bk]
-                        BLAS.sgemm(transB: true, m: bq, n: bk, k: hd, alpha: plan.scale,
-                                   a: q + qOffset, lda: plan.ldq, b: k + kvOffset, ldb: plan.ldk, c: p, ldc: bt)
+                        TileProduct.multiply(m: bq, n: bk, k: hd, alpha: plan.scale, a: q + qOffset, rowStride: plan.ldq,
+                                             columnStride: 1, b: plan.keyColumns(kT, head: kvh, from: kr.lowerBound), ldb: plan.transposedStride,
+                                             c: p, ldc: bt)
                         for t in run where mask.tile(queries: plan.range(t), keys: kr) == .partial {
                             let tr = plan.range(t)
                             mask.maskScores(p + (tr.lowerBound - qr.lowerBound) * bt, ld: bt, queries: tr, keys: kr)
@@ -69,21 +72,21 @@ extension Attention {
                             _ = TileMath.expShifted(p + r * bt, count: bk, shift: lse[h * g.n + qr.lowerBound + r])
                         }
                         // dv_tile += p^T dO_run: [bk, hd]
-                        BLAS.sgemm(transA: true, m: bk, n: hd, k: bq, a: p, lda: bt,
-                                   b: dOut + qOffset, ldb: plan.ldq, beta: 1, c: dvTile, ldc: plan.ldk)
+                        TileProduct.multiply(m: bk, n: hd, k: bq, a: p, rowStride: 1, columnStride: bt,
+                                             b: dOut + qOffset, ldb: plan.ldq, accumulate: true, c: dvTile, ldc: plan.ldk)
                         // dp = dO_run v_tile^T: [bq, bk]; then ds = p * (dp - D) in place.
-                        BLAS.sgemm(transB: true, m: bq, n: bk, k: hd, a: dOut + qOffset, lda: plan.ldq,
-                                   b: v + kvOffset, ldb: plan.ldk, c: ds, ldc: bt)
+                        TileProduct.multiply(m: bq, n: bk, k: hd, a: dOut + qOffset, rowStride: plan.ldq, columnStride: 1,
+                                             b: plan.keyColumns(vT, head: kvh, from: kr.lowerBound), ldb: plan.transposedStride, c: ds, ldc: bt)
                         for r in 0..<bq {
                             TileMath.softmaxGrad(p: p + r * bt, dp: ds + r * bt, count: bk,
                                                  d: dRow[h * g.n + qr.lowerBound + r])
                         }
                         // dk_tile += scale * ds^T q_run: [bk, hd]
-                        BLAS.sgemm(transA: true, m: bk, n: hd, k: bq, alpha: plan.scale, a: ds, lda: bt,
-                                   b: q + qOffset, ldb: plan.ldq, beta: 1, c: dkTile, ldc: plan.ldk)
+                        TileProduct.multiply(m: bk, n: hd, k: bq, alpha: plan.scale, a: ds, rowStride: 1, columnStride: bt,
+                                             b: q + qOffset, ldb: plan.ldq, accumulate: true, c: dkTile, ldc: plan.ldk)
                         // dq_run += scale * ds k_tile: [bq, hd]
-                        BLAS.sgemm(m: bq, n: hd, k: bk, alpha: plan.scale, a: ds, lda: bt,
-                                   b: k + kvOffset, ldb: plan.ldk, beta: 1, c: myDq + qOffset, ldc: plan.ldq)
+                        TileProduct.multiply(m: bq, n: hd, k: bk, alpha: plan.scale, a: ds, rowStride: bt, columnStride: 1,
+                                             b: k + kvOffset, ldb: plan.ldk, accumulate: true, c: myDq + qOffset, ldc: plan.ldq)
                     }
                 }
             }

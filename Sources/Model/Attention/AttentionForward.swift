@@ -15,6 +15,8 @@ extension Attention {
         let plan = Plan(geometry: geometry, pattern: pattern, tiling: tiling)
         let g = geometry, hd = g.headDim, bt = plan.tile, ld = plan.runWidth
         let first = g.queryStart, queries = g.n - first, items = g.nHeads * plan.queryTiles.count
+        let kT = plan.transposed(k)
+        defer { kT.deallocate() }
         workers(items, threads: threads) { w, count in
             // Per-worker scratch: scores/probabilities [Bq, run width], running max and sum [Bq].
             let s = UnsafeMutablePointer<Float>.allocate(capacity: bt * ld)
@@ -37,8 +39,8 @@ extension Attention {
                     let kr = plan.range(run), bk = kr.count
                     let kvOffset = (kr.lowerBound * g.nKVHeads + kvh) * hd
                     // s = scale * q_tile k_run^T: [bq, bk]
-                    BLAS.sgemm(transB: true, m: bq, n: bk, k: hd, alpha: plan.scale,
-                               a: qTile, lda: plan.ldq, b: k + kvOffset, ldb: plan.ldk, c: s, ldc: ld)
+                    TileProduct.multiply(m: bq, n: bk, k: hd, alpha: plan.scale, a: qTile, rowStride: plan.ldq, columnStride: 1,
+                                         b: plan.keyColumns(kT, head: kvh, from: kr.lowerBound), ldb: plan.transposedStride, c: s, ldc: ld)
                     for t in run where mask.tile(queries: qr, keys: plan.range(t)) == .partial {
                         let tr = plan.range(t)
                         mask.maskScores(s + (tr.lowerBound - kr.lowerBound), ld: ld, queries: qr, keys: tr)
@@ -58,8 +60,8 @@ extension Attention {
                         m[r] = newMax
                     }
                     // o_tile += p v_run: [bq, hd]
-                    BLAS.sgemm(m: bq, n: hd, k: bk, a: s, lda: ld, b: v + kvOffset, ldb: plan.ldk,
-                               beta: 1, c: oTile, ldc: plan.ldq)
+                    TileProduct.multiply(m: bq, n: hd, k: bk, a: s, rowStride: ld, columnStride: 1,
+                                         b: v + kvOffset, ldb: plan.ldk, accumulate: true, c: oTile, ldc: plan.ldq)
                 }
                 for r in 0..<bq {
                     // Every pattern lets a query see itself (the invariant tests check it), so

@@ -4,16 +4,17 @@ import Kernels
 /// The one tiled, online-softmax attention kernel (FlashAttention-2 style) that runs
 /// every pattern, forward and backward. Scores exist only as per-worker tiles of
 /// Bq x Bk; the n x n matrix is never formed. Each pattern's per-head mask says which
-/// tiles are dead (skipped), fully visible (no mask loop) or partial.
+/// tiles are dead (skipped), fully visible (no mask loop) or partial. The tile products
+/// run in place on `TileProduct` (k and v transposed once per call), not on OpenBLAS,
+/// which packed every score and probability tile before multiplying it.
 ///
 /// Layouts (row-major, token-major, one sequence): q, out, dOut, dq: [n, H, hd];
 /// k, v, dk, dv: [n, Hkv, hd]; lse: [H, n]. Query head h reads kv head h / (H / Hkv).
 public enum Attention {
     /// How the kernel cuts the n x n score plane: square tiles of `tile` x `tile` decide
     /// what is skipped or masked; up to `runTiles` consecutive live tiles along the keys
-    /// (forward) or queries (backward) go to OpenBLAS as one product. Longer products
-    /// amortise OpenBLAS's packing of the small operand and its call overhead (at hd = 32,
-    /// 64 x 64 tiles spent a fifth of the step there), while the 64-wide tiles keep the
+    /// (forward) or queries (backward) go to one tile product and one pass of the online
+    /// softmax. Longer runs amortise the per-run work, while the 64-wide tiles keep the
     /// work wasted on masked halves of diagonal tiles small.
     public struct Tiling: Hashable, Sendable {
         public var tile: Int
@@ -68,6 +69,31 @@ public enum Attention {
         var ldq: Int { g.nHeads * g.headDim }
         var ldk: Int { g.nKVHeads * g.headDim }
         func kvHead(_ h: Int) -> Int { h / g.headsPerKV }
+
+        /// Row stride of a `transposed` tensor: n rounded up to whole 64-byte lines, and an odd
+        /// number of them. A power-of-two stride (16 KB at n = 4096) puts the hd rows a tile
+        /// product reads into one set of the L1 cache, which then misses on every row.
+        var transposedStride: Int {
+            let lines = (g.n + 15) / 16
+            return (lines % 2 == 0 ? lines + 1 : lines) * 16
+        }
+
+        /// k or v ([n, Hkv, hd]) as k^T per kv head: [Hkv, hd, n] with row stride
+        /// `transposedStride`, so that a product with k^T reads unit-stride rows of keys.
+        /// Caller deallocates.
+        func transposed(_ x: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
+            let t = UnsafeMutablePointer<Float>.allocate(capacity: g.nKVHeads * g.headDim * transposedStride)
+            for kvh in 0..<g.nKVHeads {
+                TileProduct.transpose(x + kvh * g.headDim, ld: ldk, rows: g.n, columns: g.headDim,
+                                      into: t + kvh * g.headDim * transposedStride, ldt: transposedStride)
+            }
+            return t
+        }
+
+        /// Columns from key `j` on of kv head `kvh` in a `transposed` tensor.
+        func keyColumns(_ t: UnsafePointer<Float>, head kvh: Int, from j: Int) -> UnsafePointer<Float> {
+            t + kvh * g.headDim * transposedStride + j
+        }
 
         /// The next run of at most `runTiles` consecutive tiles, at or after `t`, that
         /// `visibility` does not rule out; advances `t` past it. nil when none is left.

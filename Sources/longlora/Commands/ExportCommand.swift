@@ -44,7 +44,7 @@ struct ExportCommand: ParsableCommand {
         }
         let file = try ResultFile.read(URL(fileURLWithPath: results)).forTables(all: all)
         let runs = completeOnly ? file.runs.filter { $0.status == .complete } : file.runs
-        let bytes = try MetricExport(runs, labels: file.header.labels, curves: curves).render(format)
+        let bytes = try MetricExport(runs, config: file.config(of:), curves: curves).render(format)
         if let out {
             try AtomicFile.write(bytes, to: URL(fileURLWithPath: out))
         } else {
