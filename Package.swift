@@ -48,10 +48,11 @@ let package = Package(
         .executableTarget(name: "code-fingerprint", dependencies: ["Support"]),
         .plugin(name: "CodeFingerprintPlugin", capability: .buildTool(), dependencies: ["code-fingerprint"]),
         .target(name: "CodeIdentity", plugins: ["CodeFingerprintPlugin"]),
-        // The attention kernel's tile products in C: one source compiled for AVX-512 and AVX2
-        // and chosen at load time. Optimised in debug builds too (tests train small models).
-        .target(name: "CTileProduct", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=on"])]),
-        .target(name: "Kernels", dependencies: ["COpenBLAS", "CTileProduct", "Support"]),
+        // The attention kernel's tile products and online softmax in C: each source compiled
+        // for AVX-512, AVX2 and plain x86-64, the copy chosen at load time. Optimised in debug
+        // builds too (tests train small models).
+        .target(name: "CAttentionTiles", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=on"])]),
+        .target(name: "Kernels", dependencies: ["COpenBLAS", "CAttentionTiles", "Support"]),
         .target(name: "Model", dependencies: ["Kernels", "Support"], swiftSettings: vectorISA),
         .target(name: "Training", dependencies: ["Model", "Data", "Kernels", "Support"]),
         .target(name: "Data", dependencies: ["CZlib", "Kernels", "Support", "Hashing", .product(name: "Crypto", package: "swift-crypto")]),

@@ -68,19 +68,15 @@ extension Attention {
                             let tr = plan.range(t)
                             mask.maskScores(p + (tr.lowerBound - qr.lowerBound) * bt, ld: bt, queries: tr, keys: kr)
                         }
-                        for r in 0..<bq {
-                            _ = TileMath.expShifted(p + r * bt, count: bk, shift: lse[h * g.n + qr.lowerBound + r])
-                        }
+                        OnlineSoftmax.recompute(rows: bq, cols: bk, scores: p, ld: bt, logSumExp: lse + h * g.n + qr.lowerBound)
                         // dv_tile += p^T dO_run: [bk, hd]
                         TileProduct.multiply(m: bk, n: hd, k: bq, a: p, rowStride: 1, columnStride: bt,
                                              b: dOut + qOffset, ldb: plan.ldq, accumulate: true, c: dvTile, ldc: plan.ldk)
                         // dp = dO_run v_tile^T: [bq, bk]; then ds = p * (dp - D) in place.
                         TileProduct.multiply(m: bq, n: bk, k: hd, a: dOut + qOffset, rowStride: plan.ldq, columnStride: 1,
                                              b: plan.keyColumns(vT, head: kvh, from: kr.lowerBound), ldb: plan.transposedStride, c: ds, ldc: bt)
-                        for r in 0..<bq {
-                            TileMath.softmaxGrad(p: p + r * bt, dp: ds + r * bt, count: bk,
-                                                 d: dRow[h * g.n + qr.lowerBound + r])
-                        }
+                        OnlineSoftmax.gradient(rows: bq, cols: bk, probabilities: p, ldp: bt, scoreGradients: ds, ldds: bt,
+                                               d: dRow + h * g.n + qr.lowerBound)
                         // dk_tile += scale * ds^T q_run: [bk, hd]
                         TileProduct.multiply(m: bk, n: hd, k: bq, alpha: plan.scale, a: ds, rowStride: 1, columnStride: bt,
                                              b: q + qOffset, ldb: plan.ldq, accumulate: true, c: dkTile, ldc: plan.ldk)

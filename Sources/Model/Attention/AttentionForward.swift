@@ -45,20 +45,10 @@ extension Attention {
                         let tr = plan.range(t)
                         mask.maskScores(s + (tr.lowerBound - kr.lowerBound), ld: ld, queries: qr, keys: tr)
                     }
-                    // Online softmax: rescale what was accumulated under the old row max.
-                    for r in 0..<bq {
-                        let row = s + r * ld
-                        let newMax = max(m[r], TileMath.rowMax(row, count: bk))
-                        if newMax == -.infinity {  // row sees nothing in this run (or yet)
-                            row.update(repeating: 0, count: bk)
-                            continue
-                        }
-                        // The max rarely moves once a few tiles are seen: skip the scalar exp then.
-                        let correction = m[r] == newMax ? 1 : TileMath.exp(m[r] - newMax)
-                        l[r] = l[r] * correction + TileMath.expShifted(row, count: bk, shift: newMax)
-                        if correction != 1 { TileMath.scale(oTile + r * plan.ldq, count: hd, by: correction) }
-                        m[r] = newMax
-                    }
+                    // Online softmax: s becomes the run's probabilities under the new row max,
+                    // and what o and l accumulated under the old one is rescaled.
+                    OnlineSoftmax.update(rows: bq, cols: bk, scores: s, ld: ld, max: m, sum: l,
+                                         out: oTile, ldo: plan.ldq, headDim: hd)
                     // o_tile += p v_run: [bq, hd]
                     TileProduct.multiply(m: bq, n: hd, k: bk, a: s, rowStride: ld, columnStride: 1,
                                          b: v + kvOffset, ldb: plan.ldk, accumulate: true, c: oTile, ldc: plan.ldq)

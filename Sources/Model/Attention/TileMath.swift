@@ -1,5 +1,6 @@
-/// Vectorised row operations on score tiles, for the online softmax of the attention
-/// kernel. Rows are contiguous Floats; SIMD8 main loop plus a scalar tail.
+/// Vectorised row operations: the cross-entropy's softmax, SwiGLU's sigmoid and the
+/// attention backward's D = dO . O. (The attention's own softmax is `OnlineSoftmax`, in C.)
+/// Rows are contiguous Floats; SIMD8 main loop plus a scalar tail.
 enum TileMath {
     typealias V = SIMD8<Float>
 
@@ -92,13 +93,5 @@ enum TileMath {
         var s = acc.sum()
         while c < count { s += a[c] * b[c]; c += 1 }
         return s
-    }
-
-    /// dS = P * (dP - d) in place over dp (the softmax backward of one row).
-    @inline(__always) static func softmaxGrad(p: UnsafePointer<Float>, dp: UnsafeMutablePointer<Float>, count: Int, d: Float) {
-        let dv = V(repeating: d)
-        var c = 0
-        while c + 8 <= count { store(load(p + c) * (load(dp + c) - dv), dp + c); c += 8 }
-        while c < count { dp[c] = p[c] * (dp[c] - d); c += 1 }
     }
 }

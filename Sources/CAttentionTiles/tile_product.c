@@ -1,17 +1,16 @@
 #include "tile_product.h"
+#include "isa.h"
 #include <string.h>
 
 // One source, compiled per instruction set: a register block of MR rows by two vectors of
 // W floats accumulates over p with one broadcast of A(i, p) per row, reading B in place.
 // Vectors are clang's vector extensions, so the AVX-512 copy keeps MR * 2 accumulators in
 // zmm registers and the AVX2 copy in ymm; edges fall back to one vector, then scalars.
-
-typedef float v16 __attribute__((vector_size(64)));
-typedef float v8 __attribute__((vector_size(32)));
+// `x += s * y` compiles to a fused multiply-add on the copies whose target has FMA
+// (-ffp-contract=on), on vectors and scalars alike: so both x86-64 copies give the same bits.
 
 #define LOADV(T, p) ({ T v_; memcpy(&v_, (p), sizeof(T)); v_; })
 #define STOREV(T, p, v) do { T s_ = (v); memcpy((p), &s_, sizeof(T)); } while (0)
-// fmaf on scalars fuses as the vector paths do (-ffp-contract fuses `x += s * y`).
 #define FINISH(T, cp, acc) do { \
         T r_ = alpha * (acc); \
         if (accumulate) r_ += LOADV(T, cp); \
@@ -80,45 +79,23 @@ DEFINE_TILE_PRODUCT(product_portable, , v8, 8, 4)
 
 #if defined(__x86_64__)
 // AVX-512: 2 x 8 zmm accumulators; AVX2: 2 x 6 of its 16 ymm registers.
-DEFINE_TILE_PRODUCT(product_avx512, __attribute__((target("avx512f,fma"))), v16, 16, 8)
-DEFINE_TILE_PRODUCT(product_avx2, __attribute__((target("avx2,fma"))), v8, 8, 6)
+DEFINE_TILE_PRODUCT(product_avx512, LLB_AVX512_TARGET, v16, 16, 8)
+DEFINE_TILE_PRODUCT(product_avx2, LLB_AVX2_TARGET, v8, 8, 6)
+static const tile_product_fn copies[LLB_ISA_COUNT] = {product_avx512, product_avx2, product_portable};
+#else
+static const tile_product_fn copies[LLB_ISA_COUNT] = {NULL, NULL, product_portable};
 #endif
-
-// The copy for `isa` ("avx512", "avx2", "portable"), or NULL where this CPU lacks it.
-static tile_product_fn product_for(const char *isa) {
-    if (strcmp(isa, "portable") == 0) return product_portable;
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    int fma = __builtin_cpu_supports("fma");
-    if (strcmp(isa, "avx512") == 0 && fma && __builtin_cpu_supports("avx512f")) return product_avx512;
-    if (strcmp(isa, "avx2") == 0 && fma && __builtin_cpu_supports("avx2")) return product_avx2;
-#endif
-    return NULL;
-}
-
-static tile_product_fn chosen;
-static const char *chosen_isa;
-
-// Chosen once, before any thread calls the product (a constructor runs at load time).
-__attribute__((constructor)) static void choose_at_load(void) {
-    static const char *const preference[] = {"avx512", "avx2", "portable"};
-    for (int i = 0; i < 3; i++) {
-        if ((chosen = product_for(preference[i])) != NULL) { chosen_isa = preference[i]; return; }
-    }
-}
 
 void llb_tile_product(long m, long n, long k, float alpha, const float *a, long rsa, long csa,
                       const float *b, long ldb, int accumulate, float *c, long ldc) {
     if (m <= 0 || n <= 0) return;
-    chosen(m, n, k, alpha, a, rsa, csa, b, ldb, accumulate, c, ldc);
+    copies[llb_isa_chosen](m, n, k, alpha, a, rsa, csa, b, ldb, accumulate, c, ldc);
 }
 
 int llb_tile_product_on(const char *isa, long m, long n, long k, float alpha, const float *a, long rsa,
                         long csa, const float *b, long ldb, int accumulate, float *c, long ldc) {
-    tile_product_fn f = product_for(isa);
-    if (f == NULL) return 0;
-    if (m > 0 && n > 0) f(m, n, k, alpha, a, rsa, csa, b, ldb, accumulate, c, ldc);
+    int i = llb_isa_named(isa);
+    if (i < 0) return 0;
+    if (m > 0 && n > 0) copies[i](m, n, k, alpha, a, rsa, csa, b, ldb, accumulate, c, ldc);
     return 1;
 }
-
-const char *llb_tile_product_isa(void) { return chosen_isa; }

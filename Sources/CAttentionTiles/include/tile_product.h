@@ -14,9 +14,6 @@ void llb_tile_product(long m, long n, long k, float alpha,
                       const float *b, long ldb,
                       int accumulate, float *c, long ldc);
 
-/// The instruction set the product runs on this CPU: "avx512", "avx2" or "portable".
-const char *llb_tile_product_isa(void);
-
 /// The product on the copy for `isa`, for tests that compare the copies: returns 0 (and
 /// computes nothing) when this CPU lacks `isa`, else 1.
 int llb_tile_product_on(const char *isa, long m, long n, long k, float alpha, const float *a, long rsa,
