@@ -76,7 +76,7 @@ for spec in "${specs[@]}"; do
     fi
 done
 outputs_done=$(date +%s)
-"$bin" bench --threads "$threads" --out results/bench.h5
+"$bin" bench --threads "$threads" --steps 5 --out results/bench.h5
 bench_done=$(date +%s)
 # The PyTorch peer of the README's comparison table, from the pinned virtualenv setup.sh
 # makes. bench checks the peer itself and names what is missing; a failure here skips the
