@@ -9,7 +9,8 @@
 # --threads: workers (default 2). --real-model also runs experiments/real-smollm2.yaml
 # (README "A real model"; about an hour more on 2 cores, and the GGUF file that
 # scripts/setup.sh links into models/) and, after the benchmark, SmolLM2-135M's shape
-# against PyTorch at 2048 tokens (results/bench-smollm2-torch.h5, about 10 minutes).
+# against PyTorch at 2048 tokens (results/bench-smollm2-torch.h5, about 10 minutes) and
+# alone at 4096 and 8192 (results/bench-smollm2-long.h5, its memory; about 15 minutes).
 #
 # N single-thread workers walk the specs in order (a small model trains faster on N
 # processes of one thread than on one process of N threads); a run claimed by one is
@@ -90,6 +91,12 @@ if [ $real_model = 1 ] && ! "$bin" bench --model models/SmolLM2-135M-Instruct.Q4
         --out results/bench-smollm2-torch.h5; then
     echo "reproduce: SmolLM2-135M's comparison with PyTorch failed (its error is above);" \
          "results/bench-smollm2-torch.h5 not remade" >&2
+fi
+# Its memory at 4096 and 8192 tokens (one sequence each; PyTorch's peer is not timed here).
+if [ $real_model = 1 ]; then
+    "$bin" bench --model models/SmolLM2-135M-Instruct.Q4_1.gguf --threads "$threads" \
+        --lengths 4096,8192 --patterns full,s2 --steps 1 --tokenizer-bytes 1024 \
+        --out results/bench-smollm2-long.h5
 fi
 end=$(date +%s)
 {
