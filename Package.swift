@@ -48,12 +48,13 @@ let package = Package(
         .executableTarget(name: "code-fingerprint", dependencies: ["Support"]),
         .plugin(name: "CodeFingerprintPlugin", capability: .buildTool(), dependencies: ["code-fingerprint"]),
         .target(name: "CodeIdentity", plugins: ["CodeFingerprintPlugin"]),
-        // The attention kernel's tile products and online softmax in C: each source compiled
-        // for AVX-512, AVX2 and plain x86-64, the copy chosen at load time. Optimised in debug
-        // builds too (tests train small models).
-        .target(name: "CAttentionTiles", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=on"])]),
-        .target(name: "Kernels", dependencies: ["COpenBLAS", "CAttentionTiles", "Support"]),
-        .target(name: "Model", dependencies: ["Kernels", "Support"], swiftSettings: vectorISA),
+        // The hot loops in C: the attention kernel's tile products and online softmax, and
+        // the elementwise routines that need exp (SwiGLU, the cross-entropy's softmax). Each
+        // source compiled for AVX-512, AVX2 and plain x86-64, the copy chosen at load time.
+        // Optimised in debug builds too (tests train small models).
+        .target(name: "CVectorKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=on"])]),
+        .target(name: "Kernels", dependencies: ["COpenBLAS", "CVectorKernels", "Support"]),
+        .target(name: "Model", dependencies: ["Kernels", "CVectorKernels", "Support"], swiftSettings: vectorISA),
         .target(name: "Training", dependencies: ["Model", "Data", "Kernels", "Support"]),
         .target(name: "Data", dependencies: ["CZlib", "Kernels", "Support", "Hashing", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Evaluation", dependencies: ["Model", "Data", "Kernels", "Support"]),
@@ -73,7 +74,7 @@ let package = Package(
         ], swiftSettings: vectorISACheck),
 
         .testTarget(name: "SupportTests", dependencies: ["Support", "Hashing", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CVectorKernels"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Kernels"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Data", "Kernels"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Support", "Hashing", .product(name: "Crypto", package: "swift-crypto")]),

@@ -1,6 +1,6 @@
-import CAttentionTiles
+import CVectorKernels
 
-/// The attention kernel's softmax over a tile of scores, in C (`Sources/CAttentionTiles`):
+/// The attention kernel's softmax over a tile of scores, in C (`Sources/CVectorKernels`):
 /// 16 lanes per step with a vectorised exp, one call per tile instead of per row. The
 /// exponentials were a tenth of a training step at 4096 tokens, run 8 wide in Swift.
 /// Rows are `cols` floats with row stride `ld`; every row sums its lanes in one fixed

@@ -1,7 +1,7 @@
-import CAttentionTiles
+import CVectorKernels
 
 /// The attention kernel's tile products, computed in place without OpenBLAS's packing
-/// (`Sources/CAttentionTiles`): at hd = 32, OpenBLAS packing the probability and score tiles
+/// (`Sources/CVectorKernels`): at hd = 32, OpenBLAS packing the probability and score tiles
 /// and zeroing its outputs took 17% of a training step at 4096 tokens (14.1% copies, 2.5%
 /// memset, profiled with its SkylakeX kernels). The large projections
 /// stay with `BLAS.sgemm`.

@@ -1,7 +1,8 @@
-import Foundation
+import CVectorKernels
 import Kernels
 
-/// Next-token cross-entropy over logits, fused with the softmax.
+/// Next-token cross-entropy over logits, fused with the softmax. The exponentials over the
+/// vocabulary run in C on the attention softmax's 16-lane exp (`pointwise.c`).
 public enum CrossEntropy {
     /// logits: [rows, V], targets: [rows] -> losses: [rows] (nats), lse: [rows] for backward.
     public static func forward(logits: UnsafePointer<Float>, targets: UnsafePointer<Int32>,
@@ -9,13 +10,7 @@ public enum CrossEntropy {
                                rows: Int, vocab V: Int, threads: Int) {
         Parallel.forEach(rows, threads: threads) { r in
             let z = logits + r * V
-            // Sum of exp(z - max) with the SIMD exp, into a row scratch (logits stay intact).
-            let m = TileMath.rowMax(z, count: V)
-            let s = withUnsafeTemporaryAllocation(of: Float.self, capacity: V) { e -> Float in
-                e.baseAddress!.update(from: z, count: V)
-                return TileMath.expShifted(e.baseAddress!, count: V, shift: m)
-            }
-            let l = m + logf(s)
+            let l = llb_log_sum_exp(V, z)
             lse[r] = l
             losses[r] = l - z[Int(targets[r])]
         }
@@ -26,10 +21,7 @@ public enum CrossEntropy {
                                 lse: UnsafePointer<Float>, scale: Float,
                                 rows: Int, vocab V: Int, threads: Int) {
         Parallel.forEach(rows, threads: threads) { r in
-            let z = logits + r * V, l = lse[r]
-            _ = TileMath.expShifted(z, count: V, shift: l)
-            TileMath.scale(z, count: V, by: scale)
-            z[Int(targets[r])] -= scale
+            llb_cross_entropy_gradient(V, logits + r * V, lse[r], scale, Int(targets[r]))
         }
     }
 }

@@ -1,25 +1,15 @@
-import Foundation
+import CVectorKernels
 import Kernels
 
 /// The LLaMA MLP's gate: h = silu(g) * u with silu(g) = g * sigmoid(g).
+/// In C (`Sources/CVectorKernels/pointwise.c`) with the attention softmax's 16-lane exp:
+/// scalar expf per element cost more than the MLP's matrix products at mini's width.
 public enum SwiGLU {
     /// g, u: [count] -> h: [count].
     public static func forward(gate g: UnsafePointer<Float>, up u: UnsafePointer<Float>,
                                out h: UnsafeMutablePointer<Float>, count: Int, threads: Int) {
-        // SIMD8 with the attention kernel's polynomial exp: scalar expf per element cost
-        // more than the MLP's matrix products at mini's width.
         forChunks(count, threads: threads) { lo, hi in
-            var i = lo
-            while i + 8 <= hi {
-                let gv = TileMath.load(g + i)
-                TileMath.store(gv * sigmoid(gv) * TileMath.load(u + i), h + i)
-                i += 8
-            }
-            while i < hi {
-                let sig = 1 / (1 + expf(-g[i]))
-                h[i] = g[i] * sig * u[i]
-                i += 1
-            }
+            llb_swiglu_forward(hi - lo, g + lo, u + lo, h + lo)
         }
     }
 
@@ -28,27 +18,8 @@ public enum SwiGLU {
                                 dOut dh: UnsafePointer<Float>, dGate dg: UnsafeMutablePointer<Float>,
                                 dUp du: UnsafeMutablePointer<Float>, count: Int, threads: Int) {
         forChunks(count, threads: threads) { lo, hi in
-            var i = lo
-            while i + 8 <= hi {
-                let gv = TileMath.load(g + i), uv = TileMath.load(u + i), dhv = TileMath.load(dh + i)
-                let sig = sigmoid(gv)
-                TileMath.store(dhv * uv * sig * (1 + gv * (1 - sig)), dg + i)
-                TileMath.store(dhv * gv * sig, du + i)
-                i += 8
-            }
-            while i < hi {
-                defer { i += 1 }
-                let sig = 1 / (1 + expf(-g[i]))
-                let silu = g[i] * sig
-                dg[i] = dh[i] * u[i] * sig * (1 + g[i] * (1 - sig))
-                du[i] = dh[i] * silu
-            }
+            llb_swiglu_backward(hi - lo, g + lo, u + lo, dh + lo, dg + lo, du + lo)
         }
-    }
-
-    /// 1 / (1 + exp(-g)); TileMath.exp clamps its argument, so no overflow to inf.
-    @inline(__always) static func sigmoid(_ g: TileMath.V) -> TileMath.V {
-        1 / (1 + TileMath.exp(-g))
     }
 }
 

@@ -68,7 +68,7 @@ import Testing
         #expect(abs(Double(got) - want) <= 1e-5 * max(abs(want), 1e-30), "\(what): \(got) vs \(want)")
     }
 
-    @Test(arguments: ["chosen", "avx512", "avx2", "portable"])
+    @Test(arguments: ["chosen"] + VectorISA.all)
     func updateMatchesFloat64(isa: String) {
         var ranAny = false
         for cols in Self.widths {
@@ -106,7 +106,7 @@ import Testing
     }
 
     /// The backward's two routines on one tile: p = exp(s - lse), then ds = p (dp - d).
-    @Test(arguments: ["chosen", "avx512", "avx2", "portable"])
+    @Test(arguments: ["chosen"] + VectorISA.all)
     func backwardMatchesFloat64(isa: String) {
         for cols in Self.widths {
             let tile = Tile(cols: cols, seed: 100 + UInt64(cols))

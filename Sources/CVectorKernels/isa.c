@@ -1,5 +1,5 @@
 #include "isa.h"
-#include "attention_tiles.h"
+#include "vector_kernels.h"
 #include <string.h>
 
 static const char *const names[LLB_ISA_COUNT] = {"avx512", "avx2", "portable"};
@@ -25,4 +25,8 @@ __attribute__((constructor)) static void choose_at_load(void) {
     }
 }
 
-const char *llb_attention_tiles_isa(void) { return names[llb_isa_chosen]; }
+const char *llb_vector_isa(void) { return names[llb_isa_chosen]; }
+
+int llb_isa_count(void) { return LLB_ISA_COUNT; }
+
+const char *llb_isa_name(int index) { return index >= 0 && index < LLB_ISA_COUNT ? names[index] : ""; }
