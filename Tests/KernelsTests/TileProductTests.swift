@@ -17,6 +17,8 @@ import Testing
         Case(m: 64, n: 32, k: 512, transposedA: false, accumulate: true, alpha: 1),     // o += p v
         Case(m: 64, n: 512, k: 32, transposedA: false, accumulate: false, alpha: 0.18),  // s = q k^T
         Case(m: 64, n: 32, k: 448, transposedA: true, accumulate: true, alpha: 0.25),   // dk += ds^T q
+        Case(m: 64, n: 24, k: 256, transposedA: false, accumulate: true, alpha: 1),     // o += p v, head size 24
+        Case(m: 64, n: 40, k: 96, transposedA: true, accumulate: true, alpha: 0.5),     // dk += ds^T q, head size 40
         Case(m: 13, n: 47, k: 7, transposedA: false, accumulate: false, alpha: -1.5),   // every edge
         Case(m: 9, n: 17, k: 1, transposedA: true, accumulate: true, alpha: 1),
         Case(m: 1, n: 3, k: 5, transposedA: false, accumulate: true, alpha: 2),
@@ -107,6 +109,39 @@ import Testing
         }
         // The portable copy exists everywhere; the chosen one always runs.
         if isa == "chosen" || isa == "portable" { #expect(ranAny) }
+    }
+
+    /// Columns past the last whole register panel (24 of a head size of 24) go through a
+    /// zero-padded copy of B: they must give the bits of the same columns computed inside a
+    /// whole panel (B widened to 32 columns), on every copy.
+    @Test(arguments: ["chosen"] + VectorISA.all)
+    func lastColumnsGiveTheBitsOfAWholePanel(isa: String) throws {
+        let m = 19, k = 77, lda = k, alpha: Float = 0.75
+        let a = Self.values(m * lda, seed: 11)
+        let b32 = Self.values(k * 32, seed: 12)
+        let c32 = Self.values(m * 32, seed: 13)
+        func product(n: Int) -> [Float]? {
+            // B and C keep row stride 32, so the 24-column call reads and writes a prefix.
+            var c = c32
+            var ran = true
+            c.withUnsafeMutableBufferPointer { cp in
+                if isa == "chosen" {
+                    TileProduct.multiply(m: m, n: n, k: k, alpha: alpha, a: a, rowStride: lda, columnStride: 1,
+                                         b: b32, ldb: 32, accumulate: true, c: cp.baseAddress!, ldc: 32)
+                } else {
+                    ran = TileProduct.multiply(on: isa, m: m, n: n, k: k, alpha: alpha, a: a, rowStride: lda, columnStride: 1,
+                                               b: b32, ldb: 32, accumulate: true, c: cp.baseAddress!, ldc: 32)
+                }
+            }
+            return ran ? c : nil
+        }
+        guard let whole = product(n: 32), let tail = product(n: 24) else { return }
+        for i in 0..<m {
+            for j in 0..<32 {
+                let want = j < 24 ? whole[i * 32 + j] : c32[i * 32 + j]  // past n: untouched
+                #expect(tail[i * 32 + j].bitPattern == want.bitPattern, "\(isa) C[\(i), \(j)]")
+            }
+        }
     }
 
     @Test func theVectorCopiesGiveTheSameBits() throws {
