@@ -37,8 +37,13 @@ public struct ResultShards {
                 escaped += String(format: "%%%02X", byte)
             }
         }
-        let hash = configHash.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.prefix(hashLength)
-        return "\(escaped.prefix(idLength))@\(hash).h5"
+        return "\(escaped.prefix(idLength))@\(hashPart(configHash)).h5"
+    }
+
+    /// The part of a content hash a shard's name keeps: its first 16 letters and digits.
+    /// `name` and `scan(hash:)` must agree on it, or a resume misses a complete shard.
+    static func hashPart(_ configHash: String) -> Substring {
+        Substring(configHash.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }).prefix(hashLength)
     }
 
     public func url(of run: RunRecord) -> URL {
@@ -68,7 +73,7 @@ public struct ResultShards {
     /// starting with `.` are writers' temporary files and are not shards.
     public func scan(experiment: String, hash: String? = nil) -> Scan {
         var scan = Scan()
-        let suffix = hash.map { "@\($0.prefix(Self.hashLength)).h5" } ?? ".h5"
+        let suffix = hash.map { "@\(Self.hashPart($0)).h5" } ?? ".h5"
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
             .filter { !$0.hasPrefix(".") && $0.hasSuffix(suffix) }.sorted()
         for name in names {

@@ -5,6 +5,23 @@ import Testing
 @testable import Reports
 
 @Suite struct ResultStoreTests {
+    /// A writer killed after a run's shard is complete but before the file is assembled: the
+    /// resume check must find the shard, whatever characters the content hash holds (a shard's
+    /// name keeps only its letters and digits), and the resumed writer goes on to the next run.
+    @Test(arguments: ["0123456789abcdef0123", "fixture-2"])
+    func aCompleteShardNotYetAssembledCountsAsComplete(configHash: String) throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("results/exp.h5")
+        let store = try ResultStore.open(url, header: ResultHeader(experiment: "exp", spec: "a: 1"))
+        var run = Fixtures.run(id: "r0")
+        run.configHash = configHash
+        try store.shards.write(run, experiment: "exp")  // the shard, and no assembly after it
+        #expect(try ResultFile.read(url).runs.isEmpty)
+        let resumed = try ResultStore.open(url, header: ResultHeader(experiment: "exp", spec: "a: 1"))
+        #expect(resumed.isComplete(configHash: configHash), "\(configHash)")
+    }
+
     @Test func recordsRunsAndNeverRewritesCompleteOnes() throws {
         let dir = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
