@@ -10,21 +10,17 @@
 
 #define DEFINE_POINTWISE(SUFFIX, ATTR)                                                      \
 ATTR static void swiglu_forward_##SUFFIX(long n, const float *g, const float *u, float *h) { \
-    for (long i = 0; i < n; i += 16) {                                                     \
-        long w = n - i < 16 ? n - i : 16;                                                  \
-        v16 gv = load_tail(g + i, w, 0.0f), uv = load_tail(u + i, w, 0.0f);                \
-        store_tail(h + i, w, gv * sigmoid16(gv) * uv);                                     \
-    }                                                                                      \
+    FOR_CHUNKS16(n, i, w,                                                                  \
+        v16 gv = load_tail(g + i, w, 0.0f); v16 uv = load_tail(u + i, w, 0.0f);            \
+        store_tail(h + i, w, gv * sigmoid16(gv) * uv);)                                    \
 }                                                                                          \
 ATTR static void swiglu_backward_##SUFFIX(long n, const float *g, const float *u, const float *dh, \
                                           float *dg, float *du) {                          \
-    for (long i = 0; i < n; i += 16) {                                                     \
-        long w = n - i < 16 ? n - i : 16;                                                  \
-        v16 gv = load_tail(g + i, w, 0.0f), uv = load_tail(u + i, w, 0.0f);                \
-        v16 dhv = load_tail(dh + i, w, 0.0f), sig = sigmoid16(gv);                         \
+    FOR_CHUNKS16(n, i, w,                                                                  \
+        v16 gv = load_tail(g + i, w, 0.0f); v16 uv = load_tail(u + i, w, 0.0f);            \
+        v16 dhv = load_tail(dh + i, w, 0.0f); v16 sig = sigmoid16(gv);                     \
         store_tail(dg + i, w, dhv * uv * sig * (1.0f + gv * (1.0f - sig)));               \
-        store_tail(du + i, w, dhv * gv * sig);                                             \
-    }                                                                                      \
+        store_tail(du + i, w, dhv * gv * sig);)                                            \
 }                                                                                          \
 ATTR static float log_sum_exp_##SUFFIX(long n, const float *z) {                           \
     v16 mx = splat16(-INFINITY), acc = splat16(0.0f);                                      \
@@ -37,17 +33,11 @@ ATTR static float log_sum_exp_##SUFFIX(long n, const float *z) {                
     return m + logf(reduce16(acc, ADD));                                                   \
 }                                                                                          \
 ATTR static void cross_entropy_gradient_##SUFFIX(long n, float *z, float lse, float scale, long target) { \
-    for (long i = 0; i < n; i += 16) {                                                     \
-        long w = n - i < 16 ? n - i : 16;                                                  \
-        store_tail(z + i, w, scale * exp16(load_tail(z + i, w, 0.0f) - lse));              \
-    }                                                                                      \
+    FOR_CHUNKS16(n, i, w, store_tail(z + i, w, scale * exp16(load_tail(z + i, w, 0.0f) - lse));) \
     z[target] -= scale;                                                                    \
 }                                                                                          \
 ATTR static void exp_##SUFFIX(long n, const float *x, float *y) {                          \
-    for (long i = 0; i < n; i += 16) {                                                     \
-        long w = n - i < 16 ? n - i : 16;                                                  \
-        store_tail(y + i, w, exp16(load_tail(x + i, w, 0.0f)));                            \
-    }                                                                                      \
+    FOR_CHUNKS16(n, i, w, store_tail(y + i, w, exp16(load_tail(x + i, w, 0.0f)));)        \
 }
 
 DEFINE_POINTWISE(portable, )

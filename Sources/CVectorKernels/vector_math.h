@@ -54,6 +54,15 @@
         select16(low_, splat16(0.0f), y_ * (v16)bits_);                                   \
     })
 
+// BODY once per 16 floats of 0..<n, with `w` the floats in this chunk (16, or the tail's
+// count). The branch on w == 16 lets the compiler fold load_tail/store_tail's sizes into
+// whole-vector moves everywhere but the tail.
+#define FOR_CHUNKS16(n, i, w, BODY) \
+    for (long i = 0; i < (n); i += 16) { \
+        long w = (n) - i < 16 ? (n) - i : 16; \
+        if (w == 16) { BODY } else { BODY } \
+    }
+
 // The table of a routine's copies, indexed by `enum llb_isa`.
 #if defined(__x86_64__)
 #define COPIES(NAME) {NAME##_avx512, NAME##_avx2, NAME##_portable}
