@@ -1,19 +1,19 @@
+import CVectorKernels
 import Foundation
 import Kernels
 
 /// RMSNorm: y = x / sqrt(mean(x^2) + eps) * w (LLaMA's pre-norm, no mean subtraction).
+/// In C (`Sources/CVectorKernels/rms_norm.c`), 16 lanes at a time.
 public enum RMSNorm {
+    /// Rows per parallel work item.
+    static let rowChunk = 64
+
     /// x: [rows, d] -> y: [rows, d], rstd: [rows] (kept for backward).
     public static func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                y: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>,
                                rows: Int, dim d: Int, eps: Float, threads: Int) {
-        Parallel.forEach(rows, threads: threads) { r in
-            let xr = x + r * d, yr = y + r * d
-            var ss: Float = 0
-            for j in 0..<d { ss += xr[j] * xr[j] }
-            let s = 1 / (ss / Float(d) + eps).squareRoot()
-            rstd[r] = s
-            for j in 0..<d { yr[j] = xr[j] * s * weight[j] }
+        forRowChunks(rows, threads: threads) { lo, hi in
+            llb_rms_norm_forward(hi - lo, d, x + lo * d, weight, eps, y + lo * d, rstd + lo)
         }
     }
 
@@ -23,23 +23,20 @@ public enum RMSNorm {
                                 rstd: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                                 dx: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>?,
                                 rows: Int, dim d: Int, threads: Int) {
-        Parallel.forEach(rows, threads: threads) { r in
-            let xr = x + r * d, gr = dy + r * d, dxr = dx + r * d
-            let s = rstd[r]
-            var dot: Float = 0
-            for j in 0..<d { dot += gr[j] * weight[j] * xr[j] * s }
-            let mean = dot / Float(d)
-            for j in 0..<d { dxr[j] += s * (gr[j] * weight[j] - xr[j] * s * mean) }
+        forRowChunks(rows, threads: threads) { lo, hi in
+            llb_rms_norm_backward_input(hi - lo, d, x + lo * d, weight, rstd + lo, dy + lo * d, dx + lo * d)
         }
         guard let dweight else { return }
         // Column-parallel so the sum over rows has a fixed order for any thread count.
         let chunk = 16
         Parallel.forEach((d + chunk - 1) / chunk, threads: threads) { c in
-            let lo = c * chunk, hi = min(d, lo + chunk)
-            for r in 0..<rows {
-                let xr = x + r * d, gr = dy + r * d, s = rstd[r]
-                for j in lo..<hi { dweight[j] += gr[j] * xr[j] * s }
-            }
+            llb_rms_norm_backward_weight(rows, d, c * chunk, min(d, (c + 1) * chunk), x, rstd, dy, dweight)
+        }
+    }
+
+    static func forRowChunks(_ rows: Int, threads: Int, _ body: (Int, Int) -> Void) {
+        Parallel.forEach((rows + rowChunk - 1) / rowChunk, threads: threads) { c in
+            body(c * rowChunk, min(rows, (c + 1) * rowChunk))
         }
     }
 }

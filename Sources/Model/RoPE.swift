@@ -1,3 +1,4 @@
+import CVectorKernels
 import Foundation
 import Kernels
 import Support
@@ -174,22 +175,12 @@ public struct RoPETable: Sendable {
     /// `inverse` applies the transpose rotation, which is the backward pass.
     public func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, period: Int,
                       inverse: Bool = false, threads: Int) {
-        let hd = headDim, half = hd / 2
-        let sign: Float = inverse ? -1 : 1
-        cos.withUnsafeBufferPointer { cb in
-            sin.withUnsafeBufferPointer { sb in
-                let c = cb.baseAddress!, s = sb.baseAddress!
-                Parallel.forEach(rows, threads: threads) { r in
-                    let t = (r % period) * half
-                    for h in 0..<heads {
-                        let v = x + (r * heads + h) * hd
-                        for i in 0..<half {
-                            let x1 = v[i], x2 = v[i + half]
-                            let cs = c[t + i], sn = sign * s[t + i]
-                            v[i] = x1 * cs - x2 * sn
-                            v[i + half] = x2 * cs + x1 * sn
-                        }
-                    }
+        let hd = headDim, chunk = 64
+        cos.withUnsafeBufferPointer { c in
+            sin.withUnsafeBufferPointer { s in
+                Parallel.forEach((rows + chunk - 1) / chunk, threads: threads) { i in
+                    llb_rope_apply(i * chunk, min(rows, (i + 1) * chunk), heads, hd, period, c.baseAddress!,
+                                   s.baseAddress!, inverse ? -1 : 1, x)
                 }
             }
         }

@@ -4,6 +4,8 @@
 #include "tile_product.h"
 #include "online_softmax.h"
 #include "pointwise.h"
+#include "rms_norm.h"
+#include "rope.h"
 
 /// The instruction set this target's routines run on this CPU: "avx512", "avx2" or
 /// "portable" (chosen once when the library loads).

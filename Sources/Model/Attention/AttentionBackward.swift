@@ -15,13 +15,13 @@ extension Attention {
         let plan = Plan(geometry: geometry, pattern: pattern, tiling: tiling)
         let g = geometry, hd = g.headDim, bt = plan.tile, nt = plan.tiles, runRows = plan.runWidth
         let qCount = g.n * g.nHeads * hd
-        let kT = plan.transposed(k), vT = plan.transposed(v)
+        let kT = plan.transposed(k, threads: threads), vT = plan.transposed(v, threads: threads)
         defer { kT.deallocate(); vT.deallocate() }
 
         // D: [H, n], D[h, i] = dO_i . O_i for head h.
         let dRow = UnsafeMutablePointer<Float>.allocate(capacity: g.nHeads * g.n)
         defer { dRow.deallocate() }
-        for i in 0..<g.n {
+        Parallel.forEach(g.n, threads: threads) { i in
             for h in 0..<g.nHeads {
                 let o = (i * g.nHeads + h) * hd
                 dRow[h * g.n + i] = TileMath.dot(dOut + o, out + o, count: hd)
@@ -30,16 +30,16 @@ extension Attention {
 
         // Work items are (kv head, key tile): each owns its rows of dk and dv. dq rows are
         // hit by many key tiles, so each worker accumulates into its own dq (worker 0 into
-        // dq itself) and the copies are summed at the end: no atomics, deterministic order.
+        // dq itself), zeroed by that worker, and the copies are summed at the end: no
+        // atomics, deterministic order.
         let items = g.nKVHeads * nt
         let nWorkers = max(1, min(threads, items))
         let dqCopies = UnsafeMutablePointer<Float>.allocate(capacity: max(0, nWorkers - 1) * qCount)
         defer { dqCopies.deallocate() }
-        dq.update(repeating: 0, count: qCount)
-        dqCopies.update(repeating: 0, count: (nWorkers - 1) * qCount)
 
         workers(items, threads: threads) { w, count in
             let myDq = w == 0 ? dq : dqCopies + (w - 1) * qCount
+            myDq.update(repeating: 0, count: qCount)
             // Scratch: probabilities p and score gradients dp/ds, each [run rows, Bk].
             let p = UnsafeMutablePointer<Float>.allocate(capacity: runRows * bt)
             let ds = UnsafeMutablePointer<Float>.allocate(capacity: runRows * bt)
@@ -87,9 +87,13 @@ extension Attention {
                 }
             }
         }
-        for c in 0..<(nWorkers - 1) {
-            let copy = dqCopies + c * qCount
-            for i in 0..<qCount { dq[i] += copy[i] }
+        if nWorkers > 1 {
+            forChunks(qCount, threads: threads) { lo, hi in
+                for c in 0..<(nWorkers - 1) {
+                    let copy = dqCopies + c * qCount
+                    for i in lo..<hi { dq[i] += copy[i] }
+                }
+            }
         }
     }
 }

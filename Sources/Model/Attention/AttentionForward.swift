@@ -15,7 +15,7 @@ extension Attention {
         let plan = Plan(geometry: geometry, pattern: pattern, tiling: tiling)
         let g = geometry, hd = g.headDim, bt = plan.tile, ld = plan.runWidth
         let first = g.queryStart, queries = g.n - first, items = g.nHeads * plan.queryTiles.count
-        let kT = plan.transposed(k)
+        let kT = plan.transposed(k, threads: threads)
         defer { kT.deallocate() }
         workers(items, threads: threads) { w, count in
             // Per-worker scratch: scores/probabilities [Bq, run width], running max and sum [Bq].

@@ -80,12 +80,15 @@ public enum Attention {
 
         /// k or v ([n, Hkv, hd]) as k^T per kv head: [Hkv, hd, n] with row stride
         /// `transposedStride`, so that a product with k^T reads unit-stride rows of keys.
-        /// Caller deallocates.
-        func transposed(_ x: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
+        /// Caller deallocates. Bands of 256 keys per kv head go to the workers: on one thread
+        /// the transposes were 2% of an S2 step at mini, with the other core idle.
+        func transposed(_ x: UnsafePointer<Float>, threads: Int) -> UnsafeMutablePointer<Float> {
             let t = UnsafeMutablePointer<Float>.allocate(capacity: g.nKVHeads * g.headDim * transposedStride)
-            for kvh in 0..<g.nKVHeads {
-                TileProduct.transpose(x + kvh * g.headDim, ld: ldk, rows: g.n, columns: g.headDim,
-                                      into: t + kvh * g.headDim * transposedStride, ldt: transposedStride)
+            let band = 256, bands = (g.n + band - 1) / band
+            Parallel.forEach(g.nKVHeads * bands, threads: threads) { item in
+                let kvh = item / bands, lo = (item % bands) * band, hi = min(g.n, lo + band)
+                TileProduct.transpose(x + lo * ldk + kvh * g.headDim, ld: ldk, rows: hi - lo, columns: g.headDim,
+                                      into: t + kvh * g.headDim * transposedStride + lo, ldt: transposedStride)
             }
             return t
         }
