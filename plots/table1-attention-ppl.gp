@@ -20,7 +20,7 @@ set style data histogram
 set style histogram errorbars gap 1 lw 1
 set style fill solid 0.7 border -1
 set xtics rotate by -20
-set yrange [0:220.55200791433637]
+set yrange [0:210.0272155391675]
 plot 'table1-attention-ppl.dat' index 0 using 2:3:xtic(1) ls 1 title '512', \
      'table1-attention-ppl.dat' index 0 using 4:5 ls 2 title '1024', \
      'table1-attention-ppl.dat' index 0 using 6:7 ls 3 title '2048', \

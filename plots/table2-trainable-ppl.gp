@@ -17,6 +17,6 @@ set style data histogram
 set style histogram errorbars gap 1 lw 1
 set style fill solid 0.7 border -1
 set xtics rotate by -20
-set yrange [0:159.199602139494]
+set yrange [0:178.9055090195458]
 plot 'table2-trainable-ppl.dat' index 0 using 2:3:xtic(1) ls 1 title 'ours', \
      'table2-trainable-ppl.dat' index 1 using 1:2 with points lc rgb '#000000' pt 14 ps 2 title 'paper'
