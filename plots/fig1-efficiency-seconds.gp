@@ -14,7 +14,6 @@ set key below
 set datafile missing 'NaN'
 set logscale x 2
 set offsets graph 0.04, graph 0.04, 0, 0
-set logscale y
 set style line 1 lc rgb '#0072B2' lw 2 pt 1 ps 1.3 dt 1
 set style line 2 lc rgb '#D55E00' lw 2 pt 2 ps 1.3 dt 1
 set style line 3 lc rgb '#009E73' lw 2 pt 3 ps 1.3 dt 1

@@ -19,7 +19,7 @@ set style data histogram
 set style histogram errorbars gap 1 lw 1
 set style fill solid 0.7 border -1
 set xtics rotate by -20
-set yrange [0:143.53531272269865]
+set yrange [0:142.9307384316008]
 plot 'table-patterns-ppl.dat' index 0 using 2:3:xtic(1) ls 1 title 'train', \
      'table-patterns-ppl.dat' index 0 using 4:5 ls 2 title 'full', \
      'table-patterns-ppl.dat' index 1 using 1:2 with points lc rgb '#000000' pt 14 ps 2 title 'paper'
