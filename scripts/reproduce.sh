@@ -7,10 +7,11 @@
 #   bash scripts/reproduce.sh [--threads N] [--real-model]
 #
 # --threads: workers (default 2). --real-model also runs experiments/real-smollm2.yaml
-# (README "A real model"; about an hour more on 2 cores, and the GGUF file that
+# (README "A real model"; about half an hour more on 2 cores, and the GGUF file that
 # scripts/setup.sh links into models/) and, after the benchmark, SmolLM2-135M's shape
-# against PyTorch at 2048 tokens (results/bench-smollm2-torch.h5, about 10 minutes) and
-# alone at 4096 and 8192 (results/bench-smollm2-long.h5, its memory; about 15 minutes).
+# against PyTorch at 2048 and 4096 tokens (results/bench-smollm2-torch.h5, about 20
+# minutes) and alone at 4096 and 8192 (results/bench-smollm2-long.h5, its memory; about
+# 10 minutes).
 #
 # N single-thread workers walk the specs in order (a small model trains faster on N
 # processes of one thread than on one process of N threads); a run claimed by one is
@@ -89,7 +90,7 @@ fi
 # SmolLM2-135M: the GGUF file setup.sh links (experiments/real-smollm2.yaml names it too).
 smollm2=models/SmolLM2-135M-Instruct.Q4_1.gguf
 if [ $real_model = 1 ] && ! "$bin" bench --model "$smollm2" --threads "$threads" \
-        --lengths 2048 --patterns full,s2 --steps 1 --tokenizer-bytes 1024 --compare-torch \
+        --lengths 2048,4096 --patterns full,s2 --steps 1 --tokenizer-bytes 1024 --compare-torch \
         --out results/bench-smollm2-torch.h5; then
     echo "reproduce: SmolLM2-135M's comparison with PyTorch failed (its error is above);" \
          "results/bench-smollm2-torch.h5 not remade" >&2
